@@ -1,0 +1,203 @@
+package survey
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// migration is one step of the schema. Steps are append-only: a shipped
+// step is never edited (its checksum is recorded and checked at start-up),
+// a change is a new step. SQL is written once for both engines; the few
+// spots where they differ are placeholders filled in by dialectSQL.
+type migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+var migrations = []migration{
+	{1, "initial schema", `
+CREATE TABLE settings (
+	id               INTEGER PRIMARY KEY,
+	name             TEXT    NOT NULL,
+	default_language TEXT    NOT NULL,
+	min_group        INTEGER NOT NULL,
+	min_comments     INTEGER NOT NULL
+);
+CREATE TABLE departments (
+	id                 TEXT    PRIMARY KEY,
+	name               TEXT    NOT NULL UNIQUE,
+	headcount          INTEGER NOT NULL DEFAULT 0 CHECK (headcount >= 0),
+	externally_visible BOOLEAN NOT NULL DEFAULT TRUE
+);
+CREATE TABLE pulses (
+	id                    TEXT      PRIMARY KEY,
+	name                  TEXT      NOT NULL,
+	questionnaire_id      TEXT      NOT NULL,
+	questionnaire_version INTEGER   NOT NULL,
+	opens_at              TIMESTAMP NULL,
+	closes_at             TIMESTAMP NULL,
+	status                TEXT      NOT NULL CHECK (status IN ('draft', 'open', 'closed')),
+	min_group             INTEGER   NOT NULL DEFAULT 0,
+	min_comments          INTEGER   NOT NULL DEFAULT 0,
+	created_at            TIMESTAMP NOT NULL
+);
+-- One unguessable link per pulse and department: the link, not the person,
+-- says which department an answer counts for.
+CREATE TABLE survey_links (
+	code          TEXT PRIMARY KEY,
+	pulse_id      TEXT NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id TEXT NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+	UNIQUE (pulse_id, department_id)
+);
+-- Single-use invitations. Only a hash of the token is kept, and no
+-- response ever references an invitation.
+CREATE TABLE invitations (
+	token_hash    TEXT    PRIMARY KEY,
+	pulse_id      TEXT    NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id TEXT    NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+	used          BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX invitations_pulse ON invitations (pulse_id, department_id);
+-- Responses: random id, no time, no token, no address. The submission key
+-- is the random key of the rendered form; its uniqueness makes a double tap
+-- or a retry store the response once. {{no_rowid}} keeps SQLite from
+-- keeping a hidden arrival-ordered rowid.
+CREATE TABLE responses (
+	id             TEXT NOT NULL PRIMARY KEY,
+	pulse_id       TEXT NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id  TEXT NOT NULL REFERENCES departments(id),
+	submission_key TEXT NOT NULL UNIQUE,
+	answers        TEXT NOT NULL
+){{no_rowid}};
+CREATE INDEX responses_pulse_department ON responses (pulse_id, department_id);
+-- Open comments live apart from responses so they cannot be joined to the
+-- same person's scores.
+CREATE TABLE comments (
+	id            TEXT NOT NULL PRIMARY KEY,
+	pulse_id      TEXT NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id TEXT NOT NULL REFERENCES departments(id),
+	item_id       TEXT NOT NULL,
+	body          TEXT NOT NULL
+){{no_rowid}};
+CREATE INDEX comments_pulse_department ON comments (pulse_id, department_id);
+`},
+}
+
+func (s *Store) dialectSQL(sql string) string {
+	noRowid := ""
+	if s.dialect == SQLite {
+		noRowid = " WITHOUT ROWID"
+	}
+	return strings.ReplaceAll(sql, "{{no_rowid}}", noRowid)
+}
+
+func checksum(m migration) string {
+	sum := sha256.Sum256([]byte(m.SQL))
+	return hex.EncodeToString(sum[:8])
+}
+
+// migrationLockID is an arbitrary constant for pg_advisory_lock, so that two
+// instances starting at once on one PostgreSQL migrate one after the other.
+const migrationLockID = 7_457_837_001
+
+// migrate applies every step up to and including version target that is not
+// yet recorded, each in its own transaction together with its record, and
+// refuses to start when a recorded step differs from the shipped one.
+func (s *Store) migrate(ctx context.Context, target int) error {
+	return s.w.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockID).Error; err != nil {
+				return fmt.Errorf("survey: migrate: take lock: %w", err)
+			}
+			defer conn.Exec("SELECT pg_advisory_unlock(?)", migrationLockID)
+		}
+		if err := conn.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    INTEGER   PRIMARY KEY,
+			name       TEXT      NOT NULL,
+			checksum   TEXT      NOT NULL,
+			applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
+			return fmt.Errorf("survey: migrate: create schema_migrations: %w", err)
+		}
+		type applied struct {
+			Version  int
+			Checksum string
+		}
+		var done []applied
+		if err := conn.Raw("SELECT version, checksum FROM schema_migrations ORDER BY version").Scan(&done).Error; err != nil {
+			return fmt.Errorf("survey: migrate: read schema_migrations: %w", err)
+		}
+		have := map[int]string{}
+		for _, a := range done {
+			have[a.Version] = a.Checksum
+		}
+		for v := range have {
+			if v > len(migrations) {
+				return fmt.Errorf("survey: migrate: the database is at schema version %d, newer than this trots (%d): use a newer binary", v, len(migrations))
+			}
+		}
+		for _, m := range migrations {
+			if m.Version > target {
+				break
+			}
+			if sum, ok := have[m.Version]; ok {
+				if sum != checksum(m) {
+					return fmt.Errorf("survey: migrate: step %d (%s) was changed after it was applied (checksum %s, database has %s)", m.Version, m.Name, checksum(m), sum)
+				}
+				continue
+			}
+			err := conn.Transaction(func(tx *gorm.DB) error {
+				for _, stmt := range splitStatements(s.dialectSQL(m.SQL)) {
+					if err := tx.Exec(stmt).Error; err != nil {
+						return fmt.Errorf("%w\n%s", err, stmt)
+					}
+				}
+				return tx.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+					m.Version, m.Name, checksum(m), s.now().UTC()).Error
+			})
+			if err != nil {
+				return fmt.Errorf("survey: migrate: step %d (%s): %w", m.Version, m.Name, err)
+			}
+			s.log.Info("schema migrated", "version", m.Version, "name", m.Name)
+		}
+		return nil
+	})
+}
+
+// SchemaVersion returns the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.WithContext(ctx).Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v).Error
+	if err != nil {
+		return 0, fmt.Errorf("survey: schema version: %w", err)
+	}
+	return v, nil
+}
+
+// splitStatements splits a migration on semicolons at line ends and drops
+// comment lines; migrations contain no semicolons inside literals.
+func splitStatements(sql string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(sql, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteString("\n")
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+			cur.Reset()
+		}
+	}
+	if strings.TrimSpace(cur.String()) != "" {
+		out = append(out, strings.TrimSpace(cur.String()))
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+package survey
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+type pulseRow struct {
+	ID                   string `gorm:"primaryKey"`
+	Name                 string
+	QuestionnaireID      string
+	QuestionnaireVersion int
+	OpensAt              sql.NullTime
+	ClosesAt             sql.NullTime
+	Status               string
+	MinGroup             int
+	MinComments          int
+	CreatedAt            time.Time
+}
+
+func (pulseRow) TableName() string { return "pulses" }
+
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: t.UTC(), Valid: true}
+}
+
+func (r pulseRow) domain() Pulse {
+	p := Pulse{ID: r.ID, Name: r.Name, QuestionnaireID: r.QuestionnaireID, QuestionnaireVersion: r.QuestionnaireVersion,
+		Status: PulseStatus(r.Status), MinGroup: r.MinGroup, MinComments: r.MinComments}
+	if r.OpensAt.Valid {
+		p.Opens = r.OpensAt.Time.UTC()
+	}
+	if r.ClosesAt.Valid {
+		p.Closes = r.ClosesAt.Time.UTC()
+	}
+	return p
+}
+
+// Validate checks a pulse before it is stored.
+func (p *Pulse) Validate() error {
+	p.Name = strings.TrimSpace(p.Name)
+	switch {
+	case p.Name == "":
+		return errorf(EInvalid, "pulse_name_missing", "a pulse needs a name")
+	case utf8.RuneCountInString(p.Name) > 120:
+		return errorf(EInvalid, "pulse_name_long", "a pulse name has at most 120 characters")
+	case p.QuestionnaireID == "" || p.QuestionnaireVersion < 1:
+		return errorf(EInvalid, "pulse_questionnaire", "a pulse needs a questionnaire and its version")
+	case !p.Opens.IsZero() && !p.Closes.IsZero() && !p.Closes.After(p.Opens):
+		return errorf(EInvalid, "pulse_dates", "the pulse must close after it opens")
+	}
+	return nil
+}
+
+// CreatePulse stores a new pulse as a draft.
+func (s *Store) CreatePulse(ctx context.Context, p Pulse) (Pulse, error) {
+	if err := p.Validate(); err != nil {
+		return Pulse{}, err
+	}
+	p.ID = NewID()
+	p.Status = PulseDraft
+	p.MinGroup, p.MinComments = 0, 0
+	row := pulseRow{ID: p.ID, Name: p.Name, QuestionnaireID: p.QuestionnaireID, QuestionnaireVersion: p.QuestionnaireVersion,
+		OpensAt: nullTime(p.Opens), ClosesAt: nullTime(p.Closes), Status: string(p.Status), CreatedAt: s.now().UTC()}
+	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+		return Pulse{}, internal("create pulse", err)
+	}
+	return row.domain(), nil
+}
+
+// Pulse returns one pulse.
+func (s *Store) Pulse(ctx context.Context, id string) (Pulse, error) {
+	return s.pulse(s.r.WithContext(ctx), id)
+}
+
+func (s *Store) pulse(db *gorm.DB, id string) (Pulse, error) {
+	var row pulseRow
+	err := db.Take(&row, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Pulse{}, errorf(ENotFound, "pulse_not_found", "no pulse %q", id)
+	}
+	if err != nil {
+		return Pulse{}, internal("read pulse", err)
+	}
+	return row.domain(), nil
+}
+
+// Pulses returns all pulses, newest first.
+func (s *Store) Pulses(ctx context.Context) ([]Pulse, error) {
+	var rows []pulseRow
+	if err := s.r.WithContext(ctx).Order("created_at DESC, id").Find(&rows).Error; err != nil {
+		return nil, internal("list pulses", err)
+	}
+	out := make([]Pulse, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
+// OpenPulse starts accepting answers. The anonymity thresholds of the
+// organisation settings are copied onto the pulse now and never change for
+// it afterwards: respondents were told the threshold on the intro page.
+// It also creates a survey link for every department.
+func (s *Store) OpenPulse(ctx context.Context, id string) (Pulse, error) {
+	var out Pulse
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := s.pulse(tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != PulseDraft {
+			return errorf(EConflict, "pulse_not_draft", "the pulse is %s; only a draft can be opened", p.Status)
+		}
+		var st settingsRow
+		set := DefaultSettings()
+		if err := tx.Take(&st, 1).Error; err == nil {
+			set = Settings{MinGroup: st.MinGroup, MinComments: st.MinComments}
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return internal("read settings", err)
+		}
+		if err := tx.Model(&pulseRow{ID: id}).Updates(map[string]any{
+			"status": string(PulseOpen), "min_group": set.MinGroup, "min_comments": set.MinComments,
+		}).Error; err != nil {
+			return internal("open pulse", err)
+		}
+		if err := ensureLinks(tx, id); err != nil {
+			return err
+		}
+		p.Status, p.MinGroup, p.MinComments = PulseOpen, set.MinGroup, set.MinComments
+		out = p
+		return nil
+	})
+	return out, err
+}
+
+// ClosePulse stops accepting answers. Closing is final.
+func (s *Store) ClosePulse(ctx context.Context, id string) error {
+	res := s.w.WithContext(ctx).Model(&pulseRow{}).Where("id = ? AND status = ?", id, string(PulseOpen)).
+		Update("status", string(PulseClosed))
+	if res.Error != nil {
+		return internal("close pulse", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		p, err := s.Pulse(ctx, id)
+		if err != nil {
+			return err
+		}
+		return errorf(EConflict, "pulse_not_open", "the pulse is %s; only an open pulse can be closed", p.Status)
+	}
+	return nil
+}

@@ -1,0 +1,190 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+type responseRow struct {
+	ID            string `gorm:"primaryKey"`
+	PulseID       string
+	DepartmentID  string
+	SubmissionKey string
+	Answers       string
+}
+
+func (responseRow) TableName() string { return "responses" }
+
+type commentRow struct {
+	ID           string `gorm:"primaryKey"`
+	PulseID      string
+	DepartmentID string
+	ItemID       string
+	Body         string
+}
+
+func (commentRow) TableName() string { return "comments" }
+
+// Submission is what a respondent sends: answers already validated against
+// the questionnaire, the random key of the rendered form, and optionally a
+// single-use invitation token.
+type Submission struct {
+	Link     Link
+	Key      string // random per rendered form; makes retries idempotent
+	Token    string // optional invitation token
+	Answers  Answers
+	Comments map[string]string // text item id -> scrubbed text
+}
+
+// Receipt tells how a submission was stored.
+type Receipt struct {
+	// Replay is true when a response with the same key was already stored:
+	// the submission is answered like the first one and stored nothing new.
+	Replay bool
+}
+
+// Submit stores a response, its comments and the use of its invitation
+// token in one transaction, and returns only after the commit. The pulse
+// must be open at the store's current time.
+func (s *Store) Submit(ctx context.Context, sub Submission) (Receipt, error) {
+	if !ValidID(sub.Key) {
+		return Receipt{}, errorf(EInvalid, "submission_key", "the form has no valid submission key; reload the page")
+	}
+	answers, err := json.Marshal(sub.Answers)
+	if err != nil {
+		return Receipt{}, internal("encode answers", err)
+	}
+	var rc Receipt
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := s.pulse(tx, sub.Link.PulseID)
+		if err != nil {
+			return err
+		}
+		if !p.AcceptsAt(s.now()) {
+			return pulseClosedError(p, s.now())
+		}
+		row := responseRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID,
+			SubmissionKey: sub.Key, Answers: string(answers)}
+		// ON CONFLICT DO NOTHING rather than catching the error: on
+		// PostgreSQL a failed statement would abort the transaction.
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "submission_key"}}, DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return internal("store response", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			rc.Replay = true // the same form was already stored: nothing more to do
+			return nil
+		}
+		for item, body := range sub.Comments {
+			c := commentRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ItemID: item, Body: body}
+			if err := tx.Create(&c).Error; err != nil {
+				return internal("store comment", err)
+			}
+		}
+		if sub.Token != "" {
+			return useToken(tx, sub.Link, sub.Token)
+		}
+		return nil
+	})
+	return rc, err
+}
+
+func pulseClosedError(p Pulse, now time.Time) error {
+	if p.Status == PulseDraft || (p.Status == PulseOpen && !p.Opens.IsZero() && now.Before(p.Opens)) {
+		return errorf(EConflict, "pulse_not_open", "this survey is not open yet")
+	}
+	return errorf(EConflict, "pulse_closed", "this survey is closed")
+}
+
+// useToken marks an invitation used; the UPDATE's row count makes it atomic
+// on both engines, so two concurrent submissions cannot both use it.
+func useToken(tx *gorm.DB, l Link, token string) error {
+	res := tx.Model(&invitationRow{}).
+		Where("token_hash = ? AND pulse_id = ? AND department_id = ? AND used = ?", hashToken(token), l.PulseID, l.DepartmentID, false).
+		Update("used", true)
+	if res.Error != nil {
+		return internal("use invitation", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&invitationRow{}).Where("token_hash = ? AND pulse_id = ? AND department_id = ?", hashToken(token), l.PulseID, l.DepartmentID).
+		Count(&n).Error; err != nil {
+		return internal("check invitation", err)
+	}
+	if n == 0 {
+		return errorf(ENotFound, "token_unknown", "this invitation is not valid for this survey")
+	}
+	return errorf(EConflict, "token_used", "this invitation has already been used")
+}
+
+// EachResponse calls fn for every response of a pulse, ordered by
+// department, in one streaming query: memory stays flat however many
+// responses there are. Within a department the order is by random id, so it
+// says nothing about arrival.
+func (s *Store) EachResponse(ctx context.Context, pulseID string, fn func(Response) error) error {
+	rows, err := s.r.WithContext(ctx).Model(&responseRow{}).Select("id", "department_id", "answers").
+		Where("pulse_id = ?", pulseID).Order("department_id, id").Rows()
+	if err != nil {
+		return internal("read responses", err)
+	}
+	defer rows.Close()
+	var (
+		r   Response
+		raw []byte
+	)
+	r.PulseID = pulseID
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &r.DepartmentID, &raw); err != nil {
+			return internal("read response", err)
+		}
+		r.Answers = Answers{}
+		if err := json.Unmarshal(raw, &r.Answers); err != nil {
+			return internal("decode response "+r.ID, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return internal("read responses", err)
+	}
+	return nil
+}
+
+// ResponseCounts returns the number of responses per department id.
+func (s *Store) ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error) {
+	var rows []struct {
+		DepartmentID string
+		N            int
+	}
+	err := s.r.WithContext(ctx).Model(&responseRow{}).Select("department_id, COUNT(*) AS n").
+		Where("pulse_id = ?", pulseID).Group("department_id").Scan(&rows).Error
+	if err != nil {
+		return nil, internal("count responses", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.DepartmentID] = r.N
+	}
+	return out, nil
+}
+
+// Comments returns the open comments of a pulse (callers decide, by the
+// comment threshold, which departments' comments may be shown).
+func (s *Store) Comments(ctx context.Context, pulseID string) ([]Comment, error) {
+	var rows []commentRow
+	if err := s.r.WithContext(ctx).Where("pulse_id = ?", pulseID).Order("department_id, id").Find(&rows).Error; err != nil {
+		return nil, internal("read comments", err)
+	}
+	out := make([]Comment, len(rows))
+	for i, r := range rows {
+		out[i] = Comment{PulseID: r.PulseID, DepartmentID: r.DepartmentID, ItemID: r.ItemID, Body: r.Body}
+	}
+	return out, nil
+}

@@ -1,0 +1,185 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultDSN is where trots keeps its data when TROTS_DB is not set.
+const DefaultDSN = "data/trots.db"
+
+// Store is the persistence of the survey domain. It is safe for concurrent
+// use.
+//
+// On SQLite it holds two pools: one writer connection (SQLite allows one
+// writer at a time; a pool of writers turns concurrent submissions into
+// "database is locked" errors, see shared/RELIABILITY.md) with immediate
+// transactions, and a small read-only pool for HR pages and analysis so that
+// reads never queue behind writes. On PostgreSQL both are the same pool.
+type Store struct {
+	w, r    *gorm.DB
+	dialect Dialect
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// Options tune Open. The zero value is usable.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time
+	// MaxReaders caps the read pool (default 4 on SQLite, 16 on PostgreSQL).
+	MaxReaders int
+}
+
+// Open connects to the database named by dsn and migrates it to the current
+// schema. dsn is a postgres:// (or postgresql://) URL, or a SQLite file path,
+// optionally prefixed with "sqlite:".
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Store{now: opts.Now, log: opts.Logger}
+	cfg := func() *gorm.Config {
+		return &gorm.Config{
+			TranslateError:         true,
+			SkipDefaultTransaction: true, // we open transactions where they matter
+			Logger:                 logger.Discard,
+			NowFunc:                func() time.Time { return opts.Now().UTC() },
+		}
+	}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s.dialect = Postgres
+		if s.w, err = gorm.Open(postgres.Open(dsn), cfg()); err != nil {
+			return nil, fmt.Errorf("survey: open PostgreSQL %s: %w", redactDSN(dsn), err)
+		}
+		db, _ := s.w.DB()
+		db.SetMaxOpenConns(max(opts.MaxReaders, 16))
+		db.SetMaxIdleConns(8)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.r = s.w
+	default:
+		s.dialect = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			path = DefaultDSN
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("survey: create data folder %s: %w", dir, err)
+			}
+		}
+		// Pragmas go in the DSN so that every pooled connection gets them;
+		// _synchronous=FULL keeps the last commits through a power loss
+		// (WAL would otherwise lower it to NORMAL silently).
+		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+			"?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on"
+		if s.w, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg()); err != nil {
+			return nil, fmt.Errorf("survey: open SQLite %s: %w", path, err)
+		}
+		wdb, _ := s.w.DB()
+		wdb.SetMaxOpenConns(1) // one writer: see the Store comment
+		wdb.SetMaxIdleConns(1)
+		wdb.SetConnMaxLifetime(0)
+		// The writer creates the file and switches it to WAL before any
+		// reader opens it read-only.
+		if err := wdb.PingContext(ctx); err != nil {
+			return nil, fmt.Errorf("survey: open SQLite %s: %w", path, err)
+		}
+		if s.r, err = gorm.Open(sqlite.Open(base+"&_query_only=true"), cfg()); err != nil {
+			return nil, fmt.Errorf("survey: open SQLite %s for reading: %w", path, err)
+		}
+		rdb, _ := s.r.DB()
+		n := opts.MaxReaders
+		if n <= 0 {
+			n = 4
+		}
+		rdb.SetMaxOpenConns(n)
+		rdb.SetMaxIdleConns(n)
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx, len(migrations)); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect tells which engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers, for /readyz.
+func (s *Store) Ping(ctx context.Context) error {
+	for _, g := range []*gorm.DB{s.w, s.r} {
+		db, err := g.DB()
+		if err != nil {
+			return fmt.Errorf("survey: ping: %w", err)
+		}
+		if err := db.PingContext(ctx); err != nil {
+			return fmt.Errorf("survey: ping: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{s.w, s.r} {
+		if g == nil {
+			continue
+		}
+		if db, err := g.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+		if s.r == s.w {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// redactDSN hides the password of a PostgreSQL URL in messages.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparseable DSN)"
+	}
+	return u.Redacted()
+}
+
+// isUniqueViolation reports a unique-constraint clash on either engine.
+func isUniqueViolation(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey)
+}
+
+func isForeignKeyViolation(err error) bool {
+	return errors.Is(err, gorm.ErrForeignKeyViolated)
+}

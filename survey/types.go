@@ -1,0 +1,99 @@
+package survey
+
+import "time"
+
+// Settings are the organisation-wide settings. There is one organisation
+// per trots installation.
+type Settings struct {
+	Name            string
+	DefaultLanguage string // "nl" or "en"
+	// MinGroup is the anonymity threshold k for figures (default 5, never
+	// below 3); MinComments the threshold for showing open comments (10).
+	// They are copied onto a pulse when it opens, so that changing them
+	// later cannot expose the answers of a pulse already given under the
+	// old promise.
+	MinGroup    int
+	MinComments int
+}
+
+// DefaultSettings are used until HR changes them.
+func DefaultSettings() Settings {
+	return Settings{Name: "Organisation", DefaultLanguage: "nl", MinGroup: 5, MinComments: 10}
+}
+
+// MinAllowedGroup is the floor below which no anonymity threshold may go.
+const MinAllowedGroup = 3
+
+// Department is a group whose readiness is judged on its own.
+type Department struct {
+	ID        string
+	Name      string
+	Headcount int // employees, for the response rate; 0 = unknown
+	// ExternallyVisible is false for roles that may not appear in public
+	// (customs, special investigation): they get internal-ambassadorship
+	// advice only.
+	ExternallyVisible bool
+}
+
+// PulseStatus is where a pulse is in its life.
+type PulseStatus string
+
+const (
+	PulseDraft  PulseStatus = "draft"  // being prepared; no answers accepted
+	PulseOpen   PulseStatus = "open"   // accepting answers between Opens and Closes
+	PulseClosed PulseStatus = "closed" // finished; results final
+)
+
+// Pulse is one measurement round with one questionnaire version.
+type Pulse struct {
+	ID                   string
+	Name                 string
+	QuestionnaireID      string
+	QuestionnaireVersion int
+	Opens                time.Time // answers accepted from (inclusive)
+	Closes               time.Time // and until (exclusive); zero = until closed by hand
+	Status               PulseStatus
+	// Thresholds fixed when the pulse opened (zero while draft).
+	MinGroup    int
+	MinComments int
+}
+
+// AcceptsAt reports whether the pulse takes answers at time t.
+func (p Pulse) AcceptsAt(t time.Time) bool {
+	if p.Status != PulseOpen {
+		return false
+	}
+	if !p.Opens.IsZero() && t.Before(p.Opens) {
+		return false
+	}
+	if !p.Closes.IsZero() && !t.Before(p.Closes) {
+		return false
+	}
+	return true
+}
+
+// Answers are one respondent's answers, keyed by item id. Numbers hold
+// likert and nps answers, Choices the option ids of choice items. Open text
+// is not part of Answers: it is stored as a Comment, apart from the scores,
+// so that nobody can join a comment to the person's other answers.
+type Answers struct {
+	Numbers map[string]int      `json:"n,omitempty"`
+	Choices map[string][]string `json:"c,omitempty"`
+}
+
+// Response is one anonymous submission. It deliberately has no time, no
+// token, no network address: the pulse is the only period it belongs to.
+type Response struct {
+	ID           string
+	PulseID      string
+	DepartmentID string
+	Answers      Answers
+}
+
+// Comment is an open answer, stored apart from its response.
+type Comment struct {
+	PulseID      string
+	DepartmentID string
+	ItemID       string
+	Body         string
+}
