@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"trots/server"
+	"trots/survey"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "serve [flags]", stderr)
+	addr := fs.String("addr", env("TROTS_ADDR", "127.0.0.1:8080"), "listen address (TROTS_ADDR)")
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	logLevel := fs.String("log-level", env("TROTS_LOG_LEVEL", "info"), "debug, info, warn or error (TROTS_LOG_LEVEL)")
+	logFormat := fs.String("log-format", env("TROTS_LOG_FORMAT", "text"), "text or json (TROTS_LOG_FORMAT)")
+	bodyLimit := fs.String("body-limit", env("TROTS_BODY_LIMIT", "1M"), "largest request body accepted (TROTS_BODY_LIMIT)")
+	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit for one request's work")
+	grace := fs.Duration("shutdown-grace", 15*time.Second, "how long requests in flight may finish at shutdown")
+	tls := fs.Bool("behind-tls", env("TROTS_BEHIND_TLS", "") == "true", "the service is reached over https (HSTS, Secure cookies) (TROTS_BEHIND_TLS=true)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, *logLevel, *logFormat)
+	if err != nil {
+		return err
+	}
+	store, err := survey.Open(ctx, *dsn, survey.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
+	}
+	defer store.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (set TROTS_ADDR or --addr): %w", *addr, err)
+	}
+	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls}, log, store)
+	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
+	return srv.Serve(ctx, ln, *grace)
+}

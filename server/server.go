@@ -1,0 +1,198 @@
+// Package server is trots' HTTP side: the Echo instance, its middleware and
+// route table, and the thin handlers that bind requests, call the survey
+// store, the analysis or the reports, and render. It never imports GORM.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Config holds what the server needs besides its collaborators.
+type Config struct {
+	// BodyLimit caps request bodies (Echo notation, e.g. "1M").
+	BodyLimit string
+	// RequestTimeout bounds the work of one request through its context.
+	RequestTimeout time.Duration
+	// TLS tells the server it is reached over https (directly or through a
+	// proxy), which turns on HSTS and Secure cookies.
+	TLS bool
+}
+
+// DefaultConfig is used for fields left zero.
+func DefaultConfig() Config {
+	return Config{BodyLimit: "1M", RequestTimeout: 30 * time.Second}
+}
+
+// store is what the server needs of the survey store.
+type store interface {
+	Ping(ctx context.Context) error
+}
+
+// Server is the HTTP service.
+type Server struct {
+	cfg   Config
+	log   *slog.Logger
+	store store
+	e     *echo.Echo
+}
+
+// New wires the service. log receives structured request logs that never
+// carry addresses, user agents, query strings or survey codes.
+func New(cfg Config, log *slog.Logger, st store) *Server {
+	def := DefaultConfig()
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = def.BodyLimit
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = def.RequestTimeout
+	}
+	s := &Server{cfg: cfg, log: log, store: st, e: echo.New()}
+	s.e.HideBanner = true
+	s.e.HidePort = true
+	// Trust no X-Forwarded-For from clients: rate limits keyed on the
+	// address would otherwise be trivial to bypass.
+	s.e.IPExtractor = echo.ExtractIPDirect()
+	s.e.HTTPErrorHandler = s.handleError
+	s.e.Use(middleware.Recover())
+	s.e.Use(s.requestLog())
+	s.e.Use(secureHeaders(cfg.TLS))
+	s.e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	s.e.Use(middleware.ContextTimeout(cfg.RequestTimeout))
+	s.routes()
+	return s
+}
+
+// Handler returns the service as an http.Handler (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Serve answers on ln until ctx is cancelled, then stops accepting new
+// connections and waits up to grace for requests in flight to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      s.cfg.RequestTimeout + 30*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
+
+// requestLog logs the route pattern ("/s/:code"), never the URI: survey
+// codes, tokens and query strings stay out of logs, and so do the client's
+// address and user agent.
+func (s *Server) requestLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus:  true,
+		LogLatency: true,
+		LogMethod:  true,
+		LogError:   true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			route := c.Path()
+			if route == "" {
+				route = "(no route)"
+			}
+			attrs := []slog.Attr{
+				slog.String("method", v.Method),
+				slog.String("route", route),
+				slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency),
+			}
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+				if v.Error != nil {
+					attrs = append(attrs, slog.String("error", v.Error.Error()))
+				}
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	})
+}
+
+// contentSecurityPolicy allows no inline script and nothing from elsewhere.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func secureHeaders(tls bool) echo.MiddlewareFunc {
+	cfg := middleware.SecureConfig{
+		XSSProtection:         "0", // the old XSS auditor is gone; CSP does the work
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ContentSecurityPolicy: contentSecurityPolicy,
+		// no-referrer keeps survey codes out of other sites' logs.
+		ReferrerPolicy: "no-referrer",
+	}
+	if tls {
+		cfg.HSTSMaxAge = 31536000
+	}
+	secure := middleware.SecureWithConfig(cfg)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := secure(next)
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+			c.Response().Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+			return h(c)
+		}
+	}
+}
+
+// handleError answers every error the same way: a status, a stable code and
+// a message safe for the user. Internal details go to the log only.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	code := "internal"
+	msg := "Internal error."
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+		code = http.StatusText(status)
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(status)
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		status, code, msg = http.StatusServiceUnavailable, "timeout", "The request took too long. Please try again."
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "route", c.Path(), "error", err.Error())
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
