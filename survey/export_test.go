@@ -21,3 +21,24 @@ func ReplaceMigrationSQL(version int, sql string) (restore func()) {
 	migrations[version-1].SQL = sql
 	return func() { migrations[version-1].SQL = old }
 }
+
+// CommitGroup stores subs as one group through the group writer's commit,
+// so a test can put chosen submissions into the same transaction.
+func CommitGroup(s *Store, subs []Submission) []error {
+	group := make([]*pending, len(subs))
+	for i, sub := range subs {
+		group[i] = &pending{sub: sub, answers: `{}`, done: make(chan outcome, 1)}
+	}
+	s.writer.commit(group)
+	errs := make([]error, len(subs))
+	for i, p := range group {
+		o := <-p.done
+		errs[i] = o.err
+		if o.err == nil && o.rc.Replay {
+			errs[i] = errReplay
+		}
+	}
+	return errs
+}
+
+var errReplay = errorf(EConflict, "replay", "replay")

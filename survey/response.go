@@ -50,6 +50,11 @@ type Receipt struct {
 // Submit stores a response, its comments and the use of its invitation
 // token in one transaction, and returns only after the commit. The pulse
 // must be open at the store's current time.
+//
+// Submissions are committed in groups by one writer goroutine (see
+// writer.go): each waits until the transaction holding it has committed,
+// so nothing is acknowledged before it is durable, while one fsync serves
+// everyone who arrived during the previous one.
 func (s *Store) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	if !ValidID(sub.Key) {
 		return Receipt{}, errorf(EInvalid, "submission_key", "the form has no valid submission key; reload the page")
@@ -58,39 +63,49 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, internal("encode answers", err)
 	}
-	var rc Receipt
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		p, err := s.pulse(tx, sub.Link.PulseID)
-		if err != nil {
-			return err
+	return s.writer.submit(ctx, &pending{sub: sub, answers: string(answers), done: make(chan outcome, 1)})
+}
+
+// storeSubmission does the work of one submission inside tx. Domain
+// refusals (closed pulse, used token) are returned as *Error; the caller
+// rolls back to a savepoint so that they leave nothing behind.
+func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse) (Receipt, error) {
+	sub := p.sub
+	pl, ok := pulses[sub.Link.PulseID]
+	if !ok {
+		var err error
+		if pl, err = s.pulse(tx, sub.Link.PulseID); err != nil {
+			return Receipt{}, err
 		}
-		if !p.AcceptsAt(s.now()) {
-			return pulseClosedError(p, s.now())
+		pulses[sub.Link.PulseID] = pl
+	}
+	now := s.now()
+	if !pl.AcceptsAt(now) {
+		return Receipt{}, pulseClosedError(pl, now)
+	}
+	row := responseRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID,
+		SubmissionKey: sub.Key, Answers: p.answers}
+	// ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL
+	// a failed statement would abort the transaction.
+	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "submission_key"}}, DoNothing: true}).Create(&row)
+	if res.Error != nil {
+		return Receipt{}, internal("store response", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return Receipt{Replay: true}, nil // the same form was already stored
+	}
+	for item, body := range sub.Comments {
+		c := commentRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ItemID: item, Body: body}
+		if err := tx.Create(&c).Error; err != nil {
+			return Receipt{}, internal("store comment", err)
 		}
-		row := responseRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID,
-			SubmissionKey: sub.Key, Answers: string(answers)}
-		// ON CONFLICT DO NOTHING rather than catching the error: on
-		// PostgreSQL a failed statement would abort the transaction.
-		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "submission_key"}}, DoNothing: true}).Create(&row)
-		if res.Error != nil {
-			return internal("store response", res.Error)
+	}
+	if sub.Token != "" {
+		if err := useToken(tx, sub.Link, sub.Token); err != nil {
+			return Receipt{}, err
 		}
-		if res.RowsAffected == 0 {
-			rc.Replay = true // the same form was already stored: nothing more to do
-			return nil
-		}
-		for item, body := range sub.Comments {
-			c := commentRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ItemID: item, Body: body}
-			if err := tx.Create(&c).Error; err != nil {
-				return internal("store comment", err)
-			}
-		}
-		if sub.Token != "" {
-			return useToken(tx, sub.Link, sub.Token)
-		}
-		return nil
-	})
-	return rc, err
+	}
+	return Receipt{}, nil
 }
 
 func pulseClosedError(p Pulse, now time.Time) error {

@@ -39,6 +39,7 @@ const DefaultDSN = "data/trots.db"
 type Store struct {
 	w, r    *gorm.DB
 	dialect Dialect
+	writer  *groupWriter
 	now     func() time.Time
 	log     *slog.Logger
 }
@@ -129,6 +130,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.writer = newGroupWriter(s)
 	return s, nil
 }
 
@@ -151,6 +153,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	if s.writer != nil {
+		s.writer.close()
+	}
 	var errs []error
 	for _, g := range []*gorm.DB{s.w, s.r} {
 		if g == nil {

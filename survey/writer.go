@@ -1,0 +1,156 @@
+package survey
+
+import (
+	"context"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// maxGroup bounds how many submissions share one transaction: large enough
+// that one commit serves a burst, small enough that the first in line does
+// not wait long for the last.
+const maxGroup = 128
+
+// pending is one submission waiting for the writer.
+type pending struct {
+	sub     Submission
+	answers string
+	done    chan outcome
+}
+
+type outcome struct {
+	rc  Receipt
+	err error
+}
+
+// groupWriter commits submissions in groups: one goroutine takes whatever
+// is queued (up to maxGroup), stores it in one transaction with a
+// savepoint per submission, commits, and only then answers every waiting
+// caller. On SQLite this turns N fsyncs into one without a pool of writers
+// (which SQLite cannot run concurrently anyway); on PostgreSQL it saves
+// commits just the same.
+type groupWriter struct {
+	s     *Store
+	queue chan *pending
+	stop  chan struct{}
+	// finished is closed when the loop has answered everything queued.
+	finished chan struct{}
+	wg       sync.WaitGroup
+	once     sync.Once
+}
+
+func newGroupWriter(s *Store) *groupWriter {
+	g := &groupWriter{s: s, queue: make(chan *pending, 4*maxGroup), stop: make(chan struct{}), finished: make(chan struct{})}
+	g.wg.Add(1)
+	go g.loop()
+	return g
+}
+
+var errStoreClosed = errorf(EInternal, "", "the store is closed")
+
+func (g *groupWriter) submit(ctx context.Context, p *pending) (Receipt, error) {
+	select {
+	case <-g.stop:
+		return Receipt{}, errStoreClosed
+	default:
+	}
+	select {
+	case g.queue <- p:
+	case <-ctx.Done():
+		return Receipt{}, internal("submit", ctx.Err())
+	case <-g.stop:
+		return Receipt{}, errStoreClosed
+	}
+	// Once queued, the answer always comes (commit or failure); a caller
+	// that gives up early gets an error, and a retry with the same key is
+	// answered as a replay if the commit went through.
+	select {
+	case o := <-p.done:
+		return o.rc, o.err
+	case <-ctx.Done():
+		return Receipt{}, internal("submit", ctx.Err())
+	case <-g.finished:
+		// Queued just as the store closed: answered by drain, or never.
+		select {
+		case o := <-p.done:
+			return o.rc, o.err
+		default:
+			return Receipt{}, errStoreClosed
+		}
+	}
+}
+
+func (g *groupWriter) close() {
+	g.once.Do(func() {
+		close(g.stop)
+		g.wg.Wait()
+	})
+}
+
+func (g *groupWriter) loop() {
+	defer g.wg.Done()
+	defer close(g.finished)
+	group := make([]*pending, 0, maxGroup)
+	for {
+		select {
+		case p := <-g.queue:
+			group = append(group[:0], p)
+		case <-g.stop:
+			g.drain()
+			return
+		}
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case p := <-g.queue:
+				group = append(group, p)
+			default:
+				break fill
+			}
+		}
+		g.commit(group)
+	}
+}
+
+// drain answers whatever is still queued at close.
+func (g *groupWriter) drain() {
+	for {
+		select {
+		case p := <-g.queue:
+			p.done <- outcome{err: errStoreClosed}
+		default:
+			return
+		}
+	}
+}
+
+func (g *groupWriter) commit(group []*pending) {
+	results := make([]outcome, len(group))
+	err := g.s.w.Transaction(func(tx *gorm.DB) error {
+		pulses := map[string]Pulse{}
+		for i, p := range group {
+			if err := tx.SavePoint("sub").Error; err != nil {
+				return err
+			}
+			rc, err := g.s.storeSubmission(tx, p, pulses)
+			if err != nil {
+				// Undo this submission only; the others in the group go on.
+				if rbErr := tx.RollbackTo("sub").Error; rbErr != nil {
+					return rbErr
+				}
+			} else if relErr := tx.Exec("RELEASE SAVEPOINT sub").Error; relErr != nil {
+				return relErr
+			}
+			results[i] = outcome{rc: rc, err: err}
+		}
+		return nil
+	})
+	for i, p := range group {
+		if err != nil {
+			// Nothing of the group is committed: nobody gets an acknowledgement.
+			results[i] = outcome{err: internal("commit responses", err)}
+		}
+		p.done <- results[i]
+	}
+}
