@@ -14,6 +14,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"trots/questionnaires"
+	"trots/survey"
 )
 
 // Config holds what the server needs besides its collaborators.
@@ -25,17 +29,35 @@ type Config struct {
 	// TLS tells the server it is reached over https (directly or through a
 	// proxy), which turns on HSTS and Secure cookies.
 	TLS bool
+	// SurveyRate and SurveyBurst bound the submissions per survey link: a
+	// steady rate per second and the burst allowed at once. A whole office
+	// shares one IP address, so the limit is per link, and generous.
+	SurveyRate  float64
+	SurveyBurst int
+	// Questionnaire returns the questionnaire a pulse was opened with; nil
+	// uses the questionnaires shipped in the binary.
+	Questionnaire func(id string, version int) (*questionnaires.Questionnaire, error)
+	// Now is the clock that tells whether a pulse is open; nil is time.Now.
+	Now func() time.Time
 }
 
 // DefaultConfig is used for fields left zero.
 func DefaultConfig() Config {
-	return Config{BodyLimit: "1M", RequestTimeout: 30 * time.Second}
+	return Config{BodyLimit: "1M", RequestTimeout: 30 * time.Second, SurveyRate: 20, SurveyBurst: 400}
 }
 
 // store is what the server needs of the survey store.
 type store interface {
 	Ping(ctx context.Context) error
+	Settings(ctx context.Context) (survey.Settings, error)
+	LinkByCode(ctx context.Context, code string) (survey.Link, error)
+	LinkByToken(ctx context.Context, token string) (survey.Link, error)
+	Pulse(ctx context.Context, id string) (survey.Pulse, error)
+	Department(ctx context.Context, id string) (survey.Department, error)
+	Submit(ctx context.Context, sub survey.Submission) (survey.Receipt, error)
 }
+
+var _ store = (*survey.Store)(nil)
 
 // Server is the HTTP service.
 type Server struct {
@@ -43,6 +65,9 @@ type Server struct {
 	log   *slog.Logger
 	store store
 	e     *echo.Echo
+	pages *pages
+	// limits holds the per-link submission buckets.
+	limits middleware.RateLimiterStore
 }
 
 // New wires the service. log receives structured request logs that never
@@ -55,7 +80,22 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = def.RequestTimeout
 	}
-	s := &Server{cfg: cfg, log: log, store: st, e: echo.New()}
+	if cfg.SurveyRate <= 0 {
+		cfg.SurveyRate = def.SurveyRate
+	}
+	if cfg.SurveyBurst <= 0 {
+		cfg.SurveyBurst = def.SurveyBurst
+	}
+	if cfg.Questionnaire == nil {
+		cfg.Questionnaire = shippedQuestionnaires()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, log: log, store: st, e: echo.New(), pages: mustParsePages()}
+	s.limits = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(cfg.SurveyRate), Burst: cfg.SurveyBurst, ExpiresIn: 5 * time.Minute,
+	})
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	// Trust no X-Forwarded-For from clients: rate limits keyed on the
@@ -192,6 +232,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
+		return
+	}
+	if isSurveyPage(c) {
+		// Respondents get a page in their language, never JSON.
+		s.renderStatusPage(c, status)
+		return
+	}
+	if isSurveyAPI(c) {
+		// The survey API answers in its own error vocabulary.
+		_ = apiError(c, status, requestLang(c), statusKey(status), nil)
 		return
 	}
 	_ = c.JSON(status, map[string]any{"error": map[string]string{"code": code, "message": msg}})

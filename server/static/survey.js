@@ -1,0 +1,221 @@
+// trots survey pages: small enhancements. Everything works without this
+// script; with it, answers survive a reload or a closed tab (kept in this
+// browser only, per survey link, until they are sent), the progress is
+// counted, text fields show how much room is left, and the send button
+// cannot be tapped twice.
+(function () {
+  'use strict';
+
+  var PREFIX = 'trots:';
+  var PENDING = PREFIX + 'pending';
+
+  function store(kind) {
+    try {
+      var s = window[kind];
+      s.setItem(PREFIX + 'probe', '1');
+      s.removeItem(PREFIX + 'probe');
+      return s;
+    } catch (e) {
+      return null; // private mode, storage disabled: no keeping, no harm
+    }
+  }
+  var local = store('localStorage');
+  var session = store('sessionStorage');
+
+  function fill(template, args) {
+    return template.replace(/\{(\d+)\}/g, function (m, i) {
+      return String(args[Number(i)]);
+    });
+  }
+
+  function chars(value) {
+    // Count as the server does: a line break is one character.
+    return Array.from(value.replace(/\r\n/g, '\n')).length;
+  }
+
+  // The thank-you page: the answers just sent need not be kept any more.
+  if (document.querySelector('[data-sent]')) {
+    if (session && local) {
+      var sent = session.getItem(PENDING);
+      if (sent) {
+        local.removeItem(sent);
+        session.removeItem(PENDING);
+      }
+    }
+    return;
+  }
+
+  var form = document.querySelector('form.survey');
+  if (!form) {
+    return;
+  }
+  var storeKey = PREFIX + 'answers:' + form.getAttribute('data-store');
+  var keyInput = form.querySelector('[data-key]');
+  var items = Array.prototype.slice.call(form.querySelectorAll('[data-item]'));
+  var button = form.querySelector('[data-submit]');
+  var buttonText = button ? button.textContent : '';
+
+  function answerFields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name.indexOf('a.') === 0;
+    });
+  }
+
+  function save() {
+    if (!local) {
+      return;
+    }
+    var data = { key: keyInput ? keyInput.value : '', answers: {} };
+    answerFields().forEach(function (el) {
+      if (el.type === 'radio' || el.type === 'checkbox') {
+        if (el.checked) {
+          (data.answers[el.name] = data.answers[el.name] || []).push(el.value);
+        }
+      } else if (el.value.trim() !== '') {
+        data.answers[el.name] = [el.value];
+      }
+    });
+    try {
+      local.setItem(storeKey, JSON.stringify(data));
+    } catch (e) {
+      // Storage full: the form still works.
+    }
+  }
+
+  function restore() {
+    if (!local || !form.hasAttribute('data-restore')) {
+      return;
+    }
+    var data;
+    try {
+      data = JSON.parse(local.getItem(storeKey) || 'null');
+    } catch (e) {
+      data = null;
+    }
+    if (!data || typeof data.answers !== 'object') {
+      return;
+    }
+    answerFields().forEach(function (el) {
+      var given = data.answers[el.name];
+      if (!Array.isArray(given)) {
+        return;
+      }
+      if (el.type === 'radio' || el.type === 'checkbox') {
+        el.checked = given.indexOf(el.value) >= 0;
+      } else {
+        el.value = String(given[0]);
+      }
+    });
+    // The key of the form these answers were first given in: if they were
+    // sent but the reply never arrived, sending again stores them once.
+    if (keyInput && /^[a-z2-7]{26}$/.test(data.key || '')) {
+      keyInput.value = data.key;
+    }
+  }
+
+  // Progress: how many questions have an answer.
+  var bar = document.querySelector('[data-progress]');
+  var barValue = bar && bar.querySelector('progress');
+  var barText = bar && bar.querySelector('[data-progress-text]');
+  var progressText = form.getAttribute('data-text-progress') || '';
+
+  function isAnswered(item) {
+    if (item.querySelector('input:checked')) {
+      return true;
+    }
+    var t = item.querySelector('textarea');
+    return !!(t && t.value.trim() !== '');
+  }
+
+  function updateProgress() {
+    if (!bar) {
+      return;
+    }
+    var n = items.filter(isAnswered).length;
+    barValue.value = n;
+    barText.textContent = fill(progressText, [n, items.length]);
+  }
+
+  // Character counters of text answers.
+  var counterText = form.getAttribute('data-text-counter') || '';
+
+  function updateCounter(t) {
+    var counter = t.parentNode.querySelector('[data-counter]');
+    if (counter) {
+      counter.textContent = fill(counterText, [chars(t.value), t.getAttribute('data-max')]);
+    }
+  }
+
+  restore();
+  if (bar) {
+    bar.hidden = false;
+  }
+  updateProgress();
+  Array.prototype.forEach.call(form.querySelectorAll('textarea[data-max]'), updateCounter);
+
+  // Once a question flagged by the server has an answer, its flag goes.
+  function clearError(el) {
+    var item = el.closest && el.closest('[data-item]');
+    if (!item || !item.classList.contains('has-error') || !isAnswered(item)) {
+      return;
+    }
+    item.classList.remove('has-error');
+    var msg = item.querySelector('.field-error');
+    if (msg) {
+      msg.hidden = true;
+    }
+    Array.prototype.forEach.call(item.querySelectorAll('[aria-invalid]'), function (input) {
+      input.removeAttribute('aria-invalid');
+    });
+  }
+
+  form.addEventListener('change', function (e) {
+    clearError(e.target);
+    save();
+    updateProgress();
+  });
+  form.addEventListener('input', function (e) {
+    if (e.target.tagName === 'TEXTAREA') {
+      updateCounter(e.target);
+      clearError(e.target);
+      save();
+      updateProgress();
+    }
+  });
+
+  // Sending: once. The answers stay kept until the thank-you page says
+  // they were stored.
+  form.addEventListener('submit', function (e) {
+    if (form.hasAttribute('data-sending')) {
+      e.preventDefault();
+      return;
+    }
+    form.setAttribute('data-sending', '');
+    save();
+    if (session) {
+      session.setItem(PENDING, storeKey);
+    }
+    if (button) {
+      // Disabled after this event, so the submission itself goes ahead.
+      window.setTimeout(function () {
+        button.disabled = true;
+        button.textContent = form.getAttribute('data-text-submitting') || button.textContent;
+      }, 0);
+    }
+  });
+
+  // Back from the next page (browser cache): the button works again.
+  window.addEventListener('pageshow', function (e) {
+    if (e.persisted && button) {
+      form.removeAttribute('data-sending');
+      button.disabled = false;
+      button.textContent = buttonText;
+    }
+  });
+
+  // After a refused submission, bring the list of problems into view.
+  var summary = document.getElementById('error-summary');
+  if (summary) {
+    summary.focus();
+  }
+})();

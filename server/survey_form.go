@@ -1,0 +1,232 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"trots/server/i18n"
+	"trots/survey"
+)
+
+// surveyBodyLimit caps a submitted survey: 40 answers and a comment of a
+// few thousand characters are well under 16 kB.
+const surveyBodyLimit = 64 << 10
+
+// errTooLarge is a body over surveyBodyLimit.
+var errTooLarge = errors.New("server: request body too large")
+
+// surveyForm shows the survey of a department link: GET /s/:code.
+func (s *Server) surveyForm(c echo.Context) error {
+	link, err := s.store.LinkByCode(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return s.refuse(c, s.langOf(c), err)
+	}
+	v, err := s.surveyFor(c, link)
+	if err != nil {
+		return s.refuse(c, s.langOf(c), err)
+	}
+	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
+		return s.refuse(c, v.lang, err)
+	}
+	return s.render(c, http.StatusOK, "survey", v.form(survey.NewID(), nil, nil, ""))
+}
+
+// surveySubmit stores the answers sent from a department link: POST
+// /s/:code, then redirects to the thank-you page.
+func (s *Server) surveySubmit(c echo.Context) error {
+	link, err := s.store.LinkByCode(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return s.refuse(c, s.langOf(c), err)
+	}
+	v, err := s.surveyFor(c, link)
+	if err != nil {
+		return s.refuse(c, s.langOf(c), err)
+	}
+	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
+		return s.refuse(c, v.lang, err)
+	}
+	form, err := readPostForm(c)
+	if errors.Is(err, errTooLarge) {
+		// The answers cannot be read back; the script restores those it
+		// kept in the browser.
+		return s.render(c, http.StatusRequestEntityTooLarge, "survey", v.form(survey.NewID(), nil, nil, "too_large"))
+	}
+	if err != nil {
+		return s.renderMessage(c, http.StatusBadRequest, v.lang, "bad_request", v.here)
+	}
+	return s.submit(c, v, link, form)
+}
+
+// surveyThanks is the thank-you page of a department link: GET
+// /s/:code/thanks. It only shows; reloading it stores nothing.
+func (s *Server) surveyThanks(c echo.Context) error {
+	if _, err := s.store.LinkByCode(c.Request().Context(), c.Param("code")); err != nil {
+		return s.refuse(c, s.langOf(c), err)
+	}
+	return s.renderThanks(c)
+}
+
+// submit validates a parsed survey form and stores it. Whatever is wrong,
+// nothing is stored and the respondent sees why, in their language, with
+// their answers kept.
+func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url.Values) error {
+	f := bindSurveyForm(form, v.token != "")
+	dec := survey.DecodeAnswers(v.q, f.answers)
+	formErr := ""
+	if f.unknown {
+		formErr = "field_unknown"
+	}
+	if !survey.ValidID(f.key) {
+		// A form without a valid key cannot be made idempotent; give it a
+		// fresh one and let the respondent send again.
+		f.key, formErr = survey.NewID(), "submission_key"
+	}
+	if !dec.Valid() || formErr != "" {
+		if v.usedToken != nil {
+			return s.refuse(c, v.lang, v.usedToken)
+		}
+		return s.render(c, http.StatusUnprocessableEntity, "survey", v.form(f.key, f.answers, dec.Errors, formErr))
+	}
+	_, err := s.store.Submit(c.Request().Context(), survey.Submission{
+		Link: link, Key: f.key, Token: v.token, Answers: dec.Answers, Comments: dec.Comments,
+	})
+	if survey.ErrorKey(err) == "submission_key" {
+		return s.render(c, http.StatusUnprocessableEntity, "survey", v.form(survey.NewID(), f.answers, nil, "submission_key"))
+	}
+	if err != nil {
+		return s.refuse(c, v.lang, err)
+	}
+	// A replay (double tap, retry) lands on the same page as the first.
+	return c.Redirect(http.StatusSeeOther, v.thanks+"?lang="+v.lang)
+}
+
+// surveyFormFields are the fields of a posted survey form.
+type surveyFormFields struct {
+	key     string
+	answers url.Values // keyed by item id
+	unknown bool       // a field the form does not have
+}
+
+// bindSurveyForm splits a posted form into its own fields and the answers.
+func bindSurveyForm(form url.Values, withToken bool) surveyFormFields {
+	f := surveyFormFields{answers: url.Values{}}
+	for name, vals := range form {
+		switch {
+		case name == "submission_key":
+			if len(vals) > 0 {
+				f.key = vals[0]
+			}
+		case name == "token" && withToken:
+		case strings.HasPrefix(name, answerPrefix):
+			f.answers[strings.TrimPrefix(name, answerPrefix)] = vals
+		default:
+			f.unknown = true
+		}
+	}
+	return f
+}
+
+// readPostForm reads the url-encoded body of a survey submission, and only
+// the body: the query string never supplies answers.
+func readPostForm(c echo.Context) (url.Values, error) {
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, surveyBodyLimit)
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		var he *echo.HTTPError
+		if errors.As(err, &tooLarge) || errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+			return nil, errTooLarge
+		}
+		return nil, err
+	}
+	return r.PostForm, nil
+}
+
+// surveyFor loads what a survey page needs for a link and picks the
+// respondent's language.
+func (s *Server) surveyFor(c echo.Context, link survey.Link) (surveyView, error) {
+	ctx := c.Request().Context()
+	p, err := s.store.Pulse(ctx, link.PulseID)
+	if err != nil {
+		return surveyView{}, err
+	}
+	d, err := s.store.Department(ctx, link.DepartmentID)
+	if err != nil {
+		return surveyView{}, err
+	}
+	q, err := s.cfg.Questionnaire(p.QuestionnaireID, p.QuestionnaireVersion)
+	if err != nil {
+		return surveyView{}, err
+	}
+	set, err := s.store.Settings(ctx)
+	if err != nil {
+		return surveyView{}, err
+	}
+	v := surveyView{
+		lang:  i18n.Negotiate(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"), set.DefaultLanguage, q.Languages),
+		q:     q,
+		pulse: p,
+		dept:  d,
+		// The link itself is the form's address and the key of the
+		// answers the browser keeps while filling in.
+		action: "/s/" + link.Code, here: "/s/" + link.Code, thanks: "/s/" + link.Code + "/thanks", storeKey: link.Code,
+	}
+	if set.Name != survey.DefaultSettings().Name {
+		v.org = set.Name
+	}
+	return v, nil
+}
+
+// langOf picks the language of a page shown before a survey is known.
+func (s *Server) langOf(c echo.Context) string {
+	def := ""
+	if set, err := s.store.Settings(c.Request().Context()); err == nil {
+		def = set.DefaultLanguage
+	}
+	return i18n.Negotiate(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"), def, nil)
+}
+
+// refuse answers a domain error with its page: an unknown link or token, a
+// closed survey, a used invitation. Anything unexpected is logged (without
+// the request's address or path) and shown as an internal error.
+func (s *Server) refuse(c echo.Context, lang string, err error) error {
+	status := statusOf(err)
+	key := survey.ErrorKey(err)
+	if status >= 500 || key == "" || !i18n.Has(lang, key+"_title") {
+		if status < 500 {
+			status = http.StatusInternalServerError
+		}
+		s.log.Error("survey request failed", "route", c.Path(), "error", err.Error())
+		key = "internal"
+	}
+	return s.renderMessage(c, status, lang, key, "")
+}
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+func statusOf(err error) int {
+	switch survey.ErrorCode(err) {
+	case survey.EInvalid:
+		return http.StatusUnprocessableEntity
+	case survey.ENotFound:
+		return http.StatusNotFound
+	case survey.EConflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// thanksPage thanks the respondent.
+type thanksPage struct {
+	page
+}
+
+func (s *Server) renderThanks(c echo.Context) error {
+	lang := s.langOf(c)
+	p := newPage(lang, "", c.Request().URL.Path, nil)
+	p.Title = i18n.T(lang, "thanks_title")
+	return s.render(c, http.StatusOK, "thanks", thanksPage{page: p})
+}

@@ -1,0 +1,237 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"trots/questionnaires"
+	"trots/server/i18n"
+	"trots/survey"
+)
+
+// answerPrefix marks the answer fields of the survey form ("a.pride_work"),
+// so that they can never clash with the form's own fields.
+const answerPrefix = "a."
+
+// formPage is the survey: intro, sections with their questions, and the
+// errors of a refused submission.
+type formPage struct {
+	page
+	Action      string
+	StoreKey    string // names the answers kept in the browser
+	Key         string // submission key of this rendering
+	Token       string
+	Heading     string
+	Description string
+	Department  string
+	MinGroup    int
+	MinComments int
+	Invitation  bool
+	Sections    []sectionView
+	Errors      []errorLink
+	FormError   string
+	Answered    int
+	Total       int
+	Restore     bool // a fresh form: the script may restore kept answers
+}
+
+type sectionView struct {
+	ID          string
+	Step        string
+	Heading     string
+	Description string
+	Items       []itemView
+}
+
+type itemView struct {
+	ID        string
+	Anchor    string // id of the question's block, target of the error summary
+	Name      string // form field name
+	Kind      string // likert, nps, choice, text
+	Layout    string // stack (labelled buttons) or row (numbered buttons)
+	Points    int
+	InputType string // radio or checkbox
+	Text      string
+	Optional  string
+	Hint      string
+	HintID    string
+	Error     string
+	ErrorID   string
+	Options   []optionView
+	// Text items.
+	InputID   string
+	Value     string
+	MaxLength int
+	Counter   string
+	CounterID string
+}
+
+// DescribedBy lists the ids that describe the item's inputs.
+func (it itemView) DescribedBy() string {
+	var ids []string
+	if it.Error != "" {
+		ids = append(ids, it.ErrorID)
+	}
+	if it.Hint != "" {
+		ids = append(ids, it.HintID)
+	}
+	if it.CounterID != "" {
+		ids = append(ids, it.CounterID)
+	}
+	return strings.Join(ids, " ")
+}
+
+type optionView struct {
+	ID      string
+	Value   string
+	Label   string
+	Checked bool
+}
+
+type errorLink struct {
+	Anchor   string
+	Question string
+	Message  string
+}
+
+// surveyView is what a survey page is built from.
+type surveyView struct {
+	lang     string
+	org      string
+	here     string // path of the form page, for the language switch
+	q        *questionnaires.Questionnaire
+	pulse    survey.Pulse
+	dept     survey.Department
+	action   string
+	thanks   string // where a stored submission is redirected
+	storeKey string
+	token    string
+	// usedToken is the refusal of an invitation already used: only a
+	// replay of the submission that used it may go on.
+	usedToken error
+}
+
+// form builds the survey page. values are the answers given so far, keyed
+// by item id (nil on a fresh form); errs the problems with them.
+func (v surveyView) form(key string, values map[string][]string, errs survey.FieldErrors, formError string) formPage {
+	lang := v.lang
+	p := newPage(lang, v.org, v.here, v.q.Languages)
+	p.Title = v.q.Title.Get(lang)
+	fp := formPage{
+		page: p, Action: v.action + "?lang=" + lang, StoreKey: v.storeKey, Key: key, Token: v.token,
+		Heading: v.q.Title.Get(lang), Description: v.q.Description.Get(lang), Department: v.dept.Name,
+		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
+		Restore: values == nil,
+	}
+	if formError != "" {
+		fp.FormError = i18n.T(lang, formError)
+	}
+	var dims []*questionnaires.Dimension
+	for _, d := range v.q.Dimensions {
+		if len(v.q.ItemsOf(d.ID)) > 0 {
+			dims = append(dims, d)
+		}
+	}
+	for i, d := range dims {
+		sec := sectionView{
+			ID: d.ID, Step: i18n.T(lang, "section_step", i+1, len(dims)),
+			Heading: d.Name.Get(lang), Description: d.Description.Get(lang),
+		}
+		for _, it := range v.q.ItemsOf(d.ID) {
+			iv := v.item(it, values[it.ID], errs[it.ID])
+			if iv.Error != "" {
+				fp.Errors = append(fp.Errors, errorLink{Anchor: iv.Anchor, Question: iv.Text, Message: iv.Error})
+			}
+			fp.Total++
+			if answered(values[it.ID]) {
+				fp.Answered++
+			}
+			sec.Items = append(sec.Items, iv)
+		}
+		fp.Sections = append(fp.Sections, sec)
+	}
+	// Problems with fields that are not on the page (tampered or stale
+	// forms) still get a line in the summary.
+	for _, name := range errs.SortedFields(v.q) {
+		if _, ok := v.q.Item(name); !ok {
+			fp.Errors = append(fp.Errors, errorLink{Anchor: "questions", Message: i18n.T(lang, errs[name])})
+		}
+	}
+	return fp
+}
+
+func (v surveyView) item(it *questionnaires.Item, given []string, errKey string) itemView {
+	lang := v.lang
+	s := it.Scale
+	iv := itemView{
+		ID: it.ID, Anchor: "q-" + it.ID, Name: answerPrefix + it.ID, Text: it.Text.Get(lang),
+		Kind: string(s.Type), HintID: "hint-" + it.ID, ErrorID: "err-" + it.ID, InputType: "radio",
+	}
+	if !it.Required {
+		iv.Optional = i18n.T(lang, "optional")
+	}
+	if errKey != "" {
+		iv.Error = i18n.T(lang, errKey)
+	}
+	checked := map[string]bool{}
+	for _, g := range given {
+		checked[strings.TrimSpace(g)] = true
+	}
+	switch s.Type {
+	case questionnaires.Likert, questionnaires.NPS:
+		lo, hi := s.Points()
+		labels := s.Labels[lang]
+		if len(labels) == 0 {
+			labels = s.Labels[v.q.Languages[0]]
+		}
+		perPoint := s.Type == questionnaires.Likert && len(labels) == hi-lo+1
+		iv.Layout, iv.Points = "row", hi-lo+1
+		if perPoint {
+			iv.Layout = "stack"
+		} else if len(labels) == 2 {
+			iv.Hint = i18n.T(lang, "scale_anchors", lo, labels[0], hi, labels[1])
+		}
+		for n := lo; n <= hi; n++ {
+			val := strconv.Itoa(n)
+			label := val
+			if perPoint {
+				label = labels[n-lo]
+			}
+			iv.Options = append(iv.Options, optionView{ID: "a-" + it.ID + "-" + val, Value: val, Label: label, Checked: checked[val]})
+		}
+	case questionnaires.Choice:
+		iv.Layout = "stack"
+		iv.Hint = i18n.T(lang, "choice_one")
+		if s.Multiple {
+			iv.InputType = "checkbox"
+			iv.Hint = i18n.T(lang, "choice_many")
+		}
+		for _, o := range s.Options {
+			iv.Options = append(iv.Options, optionView{ID: "a-" + it.ID + "-" + o.ID, Value: o.ID, Label: o.Text.Get(lang), Checked: checked[o.ID]})
+		}
+	case questionnaires.FreeText:
+		iv.InputID = "a-" + it.ID
+		iv.MaxLength = s.MaxLength
+		if iv.MaxLength <= 0 {
+			iv.MaxLength = 2000
+		}
+		if len(given) > 0 {
+			iv.Value = given[0]
+		}
+		iv.Hint = i18n.T(lang, "text_hint", iv.MaxLength)
+		iv.CounterID = "count-" + it.ID
+		n := utf8.RuneCountInString(strings.ReplaceAll(iv.Value, "\r\n", "\n"))
+		iv.Counter = i18n.T(lang, "text_counter", n, iv.MaxLength)
+	}
+	return iv
+}
+
+func answered(vals []string) bool {
+	for _, v := range vals {
+		if strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
+}
