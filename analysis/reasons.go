@@ -1,0 +1,153 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+
+	"trots/questionnaires"
+)
+
+// reasonTexts is the catalogue of reason kinds, in every language. A text
+// may name its subject with {subject}: the dimension's name in the
+// questionnaire, or the topic of a promise/reality pair. Kinds are stable:
+// reports and the server key on them; the test checks that every kind the
+// analysis can produce has a text in each language.
+var reasonTexts = map[string]map[string]string{
+	"below_min_group": {
+		"en": "Too few people responded to show any figure without endangering their anonymity.",
+		"nl": "Te weinig mensen hebben gereageerd om cijfers te tonen zonder hun anonimiteit in gevaar te brengen.",
+	},
+	"protects_other_group": {
+		"en": "Hidden so that the answers of a smaller department cannot be worked out from the totals.",
+		"nl": "Verborgen zodat de antwoorden van een kleinere afdeling niet uit de totalen terug te rekenen zijn.",
+	},
+	"below_threshold": {
+		"en": "{subject} is demonstrably below its threshold: improve it before asking people to be ambassadors.",
+		"nl": "{subject} ligt aantoonbaar onder de drempel: verbeter dit voordat je mensen vraagt ambassadeur te worden.",
+	},
+	"gap_over_promised": {
+		"en": "What the organisation promises outside demonstrably exceeds what employees experience: close the gap before asking them to promote the picture.",
+		"nl": "Wat de organisatie naar buiten belooft, gaat aantoonbaar verder dan wat medewerkers ervaren: dicht die kloof voordat je hen vraagt het beeld uit te dragen.",
+	},
+	"pair_over_promised": {
+		"en": "On {subject} the external promise demonstrably exceeds daily reality.",
+		"nl": "Op {subject} gaat de externe belofte aantoonbaar verder dan de dagelijkse praktijk.",
+	},
+	"willing_share_too_low": {
+		"en": "Demonstrably too few people are willing to share their work in their own network.",
+		"nl": "Aantoonbaar te weinig mensen willen hun werk in hun eigen netwerk delen.",
+	},
+	"enps_below_threshold": {
+		"en": "Employees would demonstrably not recommend the organisation as an employer (eNPS below its threshold).",
+		"nl": "Medewerkers bevelen de organisatie aantoonbaar niet aan als werkgever (eNPS onder de drempel).",
+	},
+	"too_few_responses": {
+		"en": "Too few responses to decide: the intervals are too wide. Silence can itself be a signal.",
+		"nl": "Te weinig reacties om te beslissen: de marges zijn te breed. Stilte kan zelf een signaal zijn.",
+	},
+	"low_response_rate": {
+		"en": "The response rate is below the minimum: the answers may not speak for the department, and low participation is a warning in itself.",
+		"nl": "Het responspercentage ligt onder het minimum: de antwoorden spreken mogelijk niet voor de afdeling, en lage deelname is op zich een waarschuwing.",
+	},
+	"criterion_unavailable": {
+		"en": "{subject} could not be judged for this department: too few answers on it, hidden to protect a smaller group, or answers without any spread.",
+		"nl": "{subject} kon voor deze afdeling niet beoordeeld worden: te weinig antwoorden, verborgen om een kleinere groep te beschermen, of antwoorden zonder enige spreiding.",
+	},
+	"ready": {
+		"en": "Every criterion clears its threshold, including its margin of uncertainty: start a small pilot with the people who are willing.",
+		"nl": "Elk criterium haalt de drempel, ook met de onzekerheidsmarge: start een kleine pilot met de mensen die willen.",
+	},
+	"not_demonstrated": {
+		"en": "{subject} is measured precisely but does not clear its threshold.",
+		"nl": "{subject} is nauwkeurig gemeten maar haalt de drempel niet.",
+	},
+	"gap_not_within_tolerance": {
+		"en": "The gap between promise and reality is measured precisely but is not shown to stay within the tolerance.",
+		"nl": "De kloof tussen belofte en praktijk is nauwkeurig gemeten maar blijft niet aantoonbaar binnen de tolerantie.",
+	},
+	"willing_share_not_demonstrated": {
+		"en": "The share of people willing to share is measured precisely but does not clear the required share.",
+		"nl": "Het aandeel mensen dat wil delen is nauwkeurig gemeten maar haalt het vereiste aandeel niet.",
+	},
+	"enps_not_demonstrated": {
+		"en": "The eNPS is measured precisely but does not clear its threshold.",
+		"nl": "De eNPS is nauwkeurig gemeten maar haalt de drempel niet.",
+	},
+	"inconclusive": {
+		"en": "Not decided yet: the margins of uncertainty still straddle the thresholds. More responses are needed.",
+		"nl": "Nog niet te beslissen: de onzekerheidsmarges liggen nog over de drempels heen. Er zijn meer reacties nodig.",
+	},
+	"response_rate_unknown": {
+		"en": "The headcount is unknown, so the response rate could not be checked.",
+		"nl": "Het aantal medewerkers is onbekend, dus het responspercentage kon niet gecontroleerd worden.",
+	},
+	"headcount_below_responses": {
+		"en": "More responses than employees: check the headcount. The response rate was not used.",
+		"nl": "Meer reacties dan medewerkers: controleer het aantal medewerkers. Het responspercentage is niet gebruikt.",
+	},
+	"internal_ambassadors_only": {
+		"en": "These roles may not be visible outside: ambassadorship stays internal (onboarding, referrals, internal stories).",
+		"nl": "Deze functies mogen niet naar buiten zichtbaar zijn: ambassadeurschap blijft intern (inwerken, doorverwijzen, interne verhalen).",
+	},
+}
+
+// ReasonLanguages are the languages of the reason catalogue.
+var ReasonLanguages = []string{"nl", "en"}
+
+// ReasonKinds returns the catalogue's kinds, sorted.
+func ReasonKinds() []string {
+	kinds := make([]string, 0, len(reasonTexts))
+	for k := range reasonTexts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	return kinds
+}
+
+// ReasonText returns the text of a reason kind in lang ("nl" or "en",
+// falling back to English) with {subject} replaced; "" for an unknown kind.
+func ReasonText(kind, lang, subject string) string {
+	texts, ok := reasonTexts[kind]
+	if !ok {
+		return ""
+	}
+	t, ok := texts[lang]
+	if !ok {
+		t = texts["en"]
+	}
+	return strings.ReplaceAll(t, "{subject}", subject)
+}
+
+// Localize fills the Text of every reason and note in res, in lang ("nl"
+// or "en"), naming dimensions as the questionnaire does.
+func Localize(res *Result, q *questionnaires.Questionnaire, lang string) {
+	if lang != "nl" {
+		lang = "en"
+	}
+	subject := func(r Reason) string {
+		switch {
+		case r.Topic != "":
+			return r.Topic
+		case r.Dimension == "gap":
+			return map[string]string{"nl": "De kloof tussen belofte en praktijk", "en": "The gap between promise and reality"}[lang]
+		case r.Dimension == "enps":
+			return "eNPS"
+		case r.Dimension != "" && q != nil:
+			if d, ok := q.Dimension(r.Dimension); ok {
+				return d.Name.Get(lang)
+			}
+		}
+		return r.Dimension
+	}
+	fill := func(rs []Reason) {
+		for i := range rs {
+			rs[i].Text = ReasonText(rs[i].Kind, lang, subject(rs[i]))
+		}
+	}
+	for i := range res.Departments {
+		if v := res.Departments[i].Verdict; v != nil {
+			fill(v.Reasons)
+			fill(v.Notes)
+		}
+	}
+}

@@ -1,0 +1,279 @@
+package analysis
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// The verdict rule (METHODS.md; errors are asymmetric: a false GO costs
+// reputation, a false FIX FIRST only delays, so GO must be demonstrated by
+// every criterion's confidence bound - an intersection-union test that needs
+// no multiplicity correction). Evaluated in this order, on the shown figures
+// only:
+//
+//  1. suppressed (n < k, or hidden to protect another group) -> NOT_MEASURABLE
+//  2. a problem is demonstrated -> FIX_FIRST, naming every one of them:
+//     a foundation or condition dimension whose upper bound lies below its
+//     threshold; an overall gap whose lower bound lies above the tolerance;
+//     a promise/reality pair whose lower bound lies above the margin; a
+//     willing share whose upper bound lies below the required share; an
+//     eNPS upper bound below its threshold with at least ENPSMinN answers
+//  3. n < MinDecisionN -> NOT_MEASURABLE too_few_responses
+//  4. response rate (known headcount) < MinResponseRate -> NOT_MEASURABLE
+//     low_response_rate (silence is a signal)
+//  5. a criterion cannot be judged (its cell is suppressed or empty) ->
+//     NOT_MEASURABLE criterion_unavailable
+//  6. every foundation and condition lower bound >= threshold, the gap
+//     upper bound <= tolerance, the willing lower bound >= share (and, when
+//     ENPSRequiredForGo, the eNPS lower bound >= threshold) -> GO
+//  7. every criterion measured precisely (half-width <= Precision points,
+//     SharePrecision for the willing share) -> FIX_FIRST, naming the
+//     criteria that are not demonstrated
+//  8. otherwise NOT_MEASURABLE inconclusive, with the n that would decide.
+
+// criterion is one GO criterion of a department.
+type criterion struct {
+	name      string // bound name: dimension id, "gap", "willing_share", "enps"
+	dimension string // for reason subjects
+	estimate  float64
+	lo, hi    float64
+	threshold float64
+	higherOK  bool    // true: higher is better (lo >= threshold is met)
+	precision float64 // half-width counted as precise
+	spread    float64 // per-person sd (sqrt(p(1-p)) for shares), for NeededN
+	available bool
+}
+
+func (c criterion) met() bool {
+	if c.higherOK {
+		return c.lo >= c.threshold
+	}
+	return c.hi <= c.threshold
+}
+
+func (c criterion) failed() bool {
+	if c.higherOK {
+		return c.hi < c.threshold
+	}
+	return c.lo > c.threshold
+}
+
+func (c criterion) bound() Bound {
+	b := Bound{Criterion: c.name, Estimate: c.estimate, Low: c.lo, High: c.hi, Threshold: c.threshold, Outcome: "undecided"}
+	switch {
+	case c.met():
+		b.Outcome = "met"
+	case c.failed():
+		b.Outcome = "failed"
+	}
+	return b
+}
+
+// criteria lists the GO criteria of a shown department.
+func criteria(f *Figures, p *plan, cfg Config) []criterion {
+	var cs []criterion
+	for d, sd := range p.scored {
+		if isNaN(sd.threshold) {
+			continue
+		}
+		c := criterion{name: sd.dim.ID, dimension: sd.dim.ID, threshold: sd.threshold, higherOK: true,
+			precision: widthOnScale(cfg.Precision, sd.lo, sd.hi)}
+		if d < len(f.Dimensions) && f.Dimensions[d].DimensionStats != nil && f.Dimensions[d].CILow != nil {
+			s := f.Dimensions[d].DimensionStats
+			c.estimate, c.lo, c.hi, c.spread, c.available = s.Mean, *s.CILow, *s.CIHigh, s.SD, true
+		}
+		cs = append(cs, c)
+	}
+	if len(p.pairs) > 0 {
+		lo, hi := p.pairs[0].lo, p.pairs[0].hi
+		c := criterion{name: "gap", dimension: "gap", threshold: widthOnScale(cfg.GapTolerance, lo, hi),
+			precision: widthOnScale(cfg.Precision, lo, hi)}
+		if f.Gap != nil && f.Gap.Overall.GapStats != nil && f.Gap.Overall.CILow != nil {
+			s := f.Gap.Overall.GapStats
+			c.estimate, c.lo, c.hi, c.spread, c.available = s.Mean, *s.CILow, *s.CIHigh, s.SD, true
+		}
+		cs = append(cs, c)
+	}
+	if p.advoc >= 0 {
+		c := criterion{name: "willing_share", dimension: p.scored[p.advoc].dim.ID, threshold: cfg.WillingShare,
+			higherOK: true, precision: cfg.SharePrecision}
+		if am := f.Ambassadors; am != nil && am.Willing.N > 0 {
+			w := am.Willing
+			c.estimate, c.lo, c.hi, c.available = w.Share, w.CILow, w.CIHigh, true
+			c.spread = math.Sqrt(math.Max(w.Share*(1-w.Share), 0.05*0.95))
+		}
+		cs = append(cs, c)
+	}
+	if cfg.ENPSRequiredForGo && p.enps >= 0 && f.ENPS != nil && f.ENPS.N >= cfg.ENPSMinN {
+		e := f.ENPS
+		cs = append(cs, criterion{name: "enps", dimension: "enps", estimate: e.Value, lo: e.CILow, hi: e.CIHigh,
+			threshold: cfg.ENPSThreshold, higherOK: true, precision: 200 * cfg.SharePrecision, available: true,
+			spread: 100 * math.Sqrt(math.Max(float64(e.Promoters+e.Detractors)/float64(e.N)-math.Pow(e.Value/100, 2), 0.05))})
+	}
+	return cs
+}
+
+// decide applies the verdict rule to one department.
+func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
+	if d.Suppressed {
+		kind := "below_min_group"
+		if d.SuppressedBecause == "protects_other_group" {
+			kind = "protects_other_group"
+		}
+		return &Verdict{Decision: NotMeasurable, Reasons: []Reason{{Code: kind, Kind: kind}}}
+	}
+	f := d.Figures
+	v := &Verdict{}
+	if d.Headcount == 0 {
+		v.Notes = append(v.Notes, Reason{Code: "response_rate_unknown", Kind: "response_rate_unknown"})
+	} else if f.ResponseRate == nil {
+		v.Notes = append(v.Notes, Reason{Code: "headcount_below_responses", Kind: "headcount_below_responses"})
+	}
+
+	cs := criteria(f, p, cfg)
+
+	// 2. Demonstrated problems.
+	for _, c := range cs {
+		if !c.available || !c.failed() || c.name == "enps" {
+			continue
+		}
+		v.Reasons = append(v.Reasons, failedReason(c))
+		v.Bounds = append(v.Bounds, c.bound())
+	}
+	if f.Gap != nil {
+		for j, cell := range f.Gap.Pairs {
+			if cell.GapStats == nil || cell.Status != GapOverPromised {
+				continue
+			}
+			pp := p.pairs[j]
+			margin := widthOnScale(cfg.OverPromisedMargin, pp.lo, pp.hi)
+			v.Reasons = append(v.Reasons, Reason{Code: pp.topic + "_over_promised", Kind: "pair_over_promised", Topic: pp.topic})
+			v.Bounds = append(v.Bounds, Bound{Criterion: "gap:" + pp.topic, Estimate: cell.Mean, Low: *cell.CILow, High: *cell.CIHigh, Threshold: margin, Outcome: "failed"})
+		}
+	}
+	if e := f.ENPS; e != nil && e.N >= cfg.ENPSMinN && e.CIHigh < cfg.ENPSThreshold {
+		v.Reasons = append(v.Reasons, Reason{Code: "enps_below_threshold", Kind: "enps_below_threshold"})
+		v.Bounds = append(v.Bounds, Bound{Criterion: "enps", Estimate: e.Value, Low: e.CILow, High: e.CIHigh, Threshold: cfg.ENPSThreshold, Outcome: "failed"})
+	}
+	if len(v.Reasons) > 0 {
+		v.Decision = FixFirst
+		return finishVerdict(v)
+	}
+
+	// 3-4. Too few or unrepresentative.
+	if f.N < cfg.MinDecisionN {
+		v.Decision = NotMeasurable
+		v.Reasons = []Reason{{Code: "too_few_responses", Kind: "too_few_responses"}}
+		v.Bounds = []Bound{{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(cfg.MinDecisionN), Outcome: "failed"}}
+		return finishVerdict(v)
+	}
+	if r := f.ResponseRate; r != nil && r.Share < cfg.MinResponseRate {
+		v.Decision = NotMeasurable
+		v.Reasons = []Reason{{Code: "low_response_rate", Kind: "low_response_rate"}}
+		v.Bounds = []Bound{{Criterion: "response_rate", Estimate: r.Share, Low: r.CILow, High: r.CIHigh, Threshold: cfg.MinResponseRate, Outcome: "failed"}}
+		return finishVerdict(v)
+	}
+
+	// 5. Criteria that cannot be judged.
+	for _, c := range cs {
+		if !c.available {
+			v.Reasons = append(v.Reasons, Reason{Code: c.name + "_unavailable", Kind: "criterion_unavailable", Dimension: c.dimension})
+		}
+	}
+	if len(v.Reasons) > 0 {
+		v.Decision = NotMeasurable
+		return finishVerdict(v)
+	}
+
+	// 6. GO.
+	allMet, allPrecise := true, true
+	for _, c := range cs {
+		allMet = allMet && c.met()
+		allPrecise = allPrecise && (c.hi-c.lo)/2 <= c.precision
+	}
+	if allMet {
+		v.Decision = Go
+		v.Reasons = []Reason{{Code: "ready", Kind: "ready"}}
+		for _, c := range cs {
+			v.Bounds = append(v.Bounds, c.bound())
+		}
+		if !d.ExternallyVisible {
+			v.Notes = append(v.Notes, Reason{Code: "internal_ambassadors_only", Kind: "internal_ambassadors_only"})
+		}
+		return finishVerdict(v)
+	}
+
+	// 7. Precise but not demonstrated: a likely problem.
+	if allPrecise {
+		v.Decision = FixFirst
+		for _, c := range cs {
+			if c.met() {
+				continue
+			}
+			v.Reasons = append(v.Reasons, notDemonstratedReason(c))
+			v.Bounds = append(v.Bounds, c.bound())
+		}
+		return finishVerdict(v)
+	}
+
+	// 8. Inconclusive.
+	v.Decision = NotMeasurable
+	v.Reasons = []Reason{{Code: "inconclusive", Kind: "inconclusive"}}
+	need := f.N
+	z := distuv.UnitNormal.Quantile(1 - (1-cfg.Level)/2)
+	for _, c := range cs {
+		if c.met() {
+			continue
+		}
+		v.Bounds = append(v.Bounds, c.bound())
+		if (c.hi-c.lo)/2 <= c.precision {
+			continue
+		}
+		// The n at which this criterion stops being undecided: its interval
+		// either clears the threshold or becomes precise (normal approx.,
+		// current mean and spread).
+		n := math.Pow(z*c.spread/c.precision, 2)
+		if dist := math.Abs(c.estimate - c.threshold); dist > 0 {
+			n = math.Min(n, math.Pow(z*c.spread/dist, 2))
+		}
+		if nn := int(math.Ceil(n)); nn > need {
+			need = nn
+		}
+	}
+	if need > f.N {
+		v.NeededN = need
+	}
+	return finishVerdict(v)
+}
+
+func finishVerdict(v *Verdict) *Verdict {
+	if v.Reasons == nil {
+		v.Reasons = []Reason{}
+	}
+	return v
+}
+
+func failedReason(c criterion) Reason {
+	switch c.name {
+	case "gap":
+		return Reason{Code: "gap_over_promised", Kind: "gap_over_promised"}
+	case "willing_share":
+		return Reason{Code: "willing_share_too_low", Kind: "willing_share_too_low", Dimension: c.dimension}
+	case "enps":
+		return Reason{Code: "enps_below_threshold", Kind: "enps_below_threshold"}
+	}
+	return Reason{Code: c.name + "_below_threshold", Kind: "below_threshold", Dimension: c.dimension}
+}
+
+func notDemonstratedReason(c criterion) Reason {
+	switch c.name {
+	case "gap":
+		return Reason{Code: "gap_not_within_tolerance", Kind: "gap_not_within_tolerance"}
+	case "willing_share":
+		return Reason{Code: "willing_share_not_demonstrated", Kind: "willing_share_not_demonstrated", Dimension: c.dimension}
+	case "enps":
+		return Reason{Code: "enps_not_demonstrated", Kind: "enps_not_demonstrated"}
+	}
+	return Reason{Code: c.name + "_not_demonstrated", Kind: "not_demonstrated", Dimension: c.dimension}
+}
