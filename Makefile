@@ -5,6 +5,8 @@ DB       ?= data/trots.db
 ADDR     ?= 127.0.0.1:8080
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
+# axe-core, installed by .ci/deps, for the accessibility checks of the browser tests.
+AXE_JS   := $(CURDIR)/.cache/axe/node_modules/axe-core/axe.min.js
 export CGO_ENABLED := 1
 
 .PHONY: all build run test test-go lint bench deps clean
@@ -17,6 +19,7 @@ build:
 
 ## run: serve trots on SQLite with a demo organisation at http://$(ADDR)
 run: build
+	./$(BIN) demo --db $(DB) --if-empty --base-url http://$(ADDR)
 	./$(BIN) serve --db $(DB) --addr $(ADDR)
 
 ## test: install what the tests need, start PostgreSQL on loopback, run everything
@@ -25,7 +28,7 @@ test: deps lint
 	dsn=$$(.ci/postgres start $$pgdir); \
 	trap '.ci/postgres stop '"$$pgdir" EXIT; \
 	echo "PostgreSQL for the tests: $$dsn"; \
-	TROTS_TEST_POSTGRES=$$dsn $(GO) test -count=1 -timeout 20m ./...
+	TROTS_TEST_POSTGRES=$$dsn TROTS_AXE_JS=$(AXE_JS) $(GO) test -count=1 -timeout 20m ./...
 
 ## lint: gofmt and go vet
 lint:

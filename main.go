@@ -5,6 +5,7 @@
 // One binary, subcommands:
 //
 //	trots serve      run the web service
+//	trots demo       create a demo organisation with answers
 //	trots analyze    analyse a CSV of answers without a server
 //	trots version    print the version
 package main
@@ -34,6 +35,8 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"analyze": {"analyse a CSV of answers without a server", runAnalyze},
+		"demo":    {"create a demo organisation with answers", runDemo},
 		"serve":   {"run the web service", runServe},
 		"version": {"print the version", runVersion},
 	}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"trots/questionnaires"
+	"trots/survey"
+	"trots/survey/demo"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("demo", "demo [flags]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB); must be empty")
+	qref := fs.String("questionnaire", "advocacy-readiness", "shipped questionnaire id ("+strings.Join(questionnaires.Shipped(), ", ")+") or a YAML file")
+	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same organisation and answers")
+	ifEmpty := fs.Bool("if-empty", false, "do nothing (and exit 0) when the database already holds data")
+	baseURL := fs.String("base-url", "http://"+env("TROTS_ADDR", "127.0.0.1:8080"), "address the service is reached at, for the printed survey links")
+	csvFile := fs.String("export-csv", "", "also write the generated answers to this CSV file, for trots analyze")
+	headFile := fs.String("export-headcounts", "", "also write department,headcount,external to this CSV file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	base, err := url.Parse(*baseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return fmt.Errorf("--base-url %q: want an http:// or https:// address such as http://127.0.0.1:8080", *baseURL)
+	}
+	q, err := questionnaires.Load(*qref)
+	if err != nil {
+		return err
+	}
+	store, err := survey.Open(ctx, *dsn, survey.Options{})
+	if err != nil {
+		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
+	}
+	defer store.Close()
+
+	held, err := existingData(ctx, store)
+	if err != nil {
+		return err
+	}
+	if held != "" {
+		if *ifEmpty {
+			fmt.Fprintf(stdout, "The database already holds %s; the demo left it unchanged.\n", held)
+			return nil
+		}
+		return fmt.Errorf("the database already holds %s; trots demo never changes or deletes existing data: "+
+			"point --db at a new file (e.g. --db data/demo.db), or use --if-empty to skip quietly", held)
+	}
+
+	org := demo.Generate(q, *seed)
+	if *csvFile != "" {
+		if err := writeExport(*csvFile, func(w io.Writer) error { return demo.WriteCSV(w, q, org) }); err != nil {
+			return err
+		}
+	}
+	if *headFile != "" {
+		if err := writeExport(*headFile, func(w io.Writer) error { return demo.WriteHeadcounts(w, org) }); err != nil {
+			return err
+		}
+	}
+	res, err := demo.Seed(ctx, store, q, org)
+	if err != nil {
+		return err
+	}
+	printDemo(stdout, store.Dialect(), strings.TrimRight(base.String(), "/"), q, org, res, *qref, *csvFile, *headFile)
+	return nil
+}
+
+// existingData describes what the database already holds ("" when empty):
+// departments, pulses or saved organisation settings.
+func existingData(ctx context.Context, store *survey.Store) (string, error) {
+	depts, err := store.Departments(ctx)
+	if err != nil {
+		return "", err
+	}
+	pulses, err := store.Pulses(ctx)
+	if err != nil {
+		return "", err
+	}
+	st, err := store.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	var held []string
+	if n := len(depts); n > 0 {
+		held = append(held, plural(n, "department", "departments"))
+	}
+	if n := len(pulses); n > 0 {
+		held = append(held, plural(n, "pulse", "pulses"))
+	}
+	if len(held) == 0 && st != survey.DefaultSettings() {
+		held = append(held, fmt.Sprintf("the settings of %q", st.Name))
+	}
+	return strings.Join(held, " and "), nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// writeExport writes a new file through fn, reporting a failed close too.
+func writeExport(name string, fn func(io.Writer) error) (err error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, f.Close()) }()
+	return fn(f)
+}
+
+func printDemo(w io.Writer, dialect survey.Dialect, base string, q *questionnaires.Questionnaire, org demo.Organisation,
+	res demo.Result, qref, csvFile, headFile string) {
+	fmt.Fprintf(w, "Demo organisation %q created (%s database, seed %d): %d departments, %d synthetic responses.\n",
+		org.Name, dialect, org.Seed, len(res.Departments), org.Responses())
+	fmt.Fprintf(w, "Pulse %q on %s is open; figures are shown for groups of at least %d.\n\n",
+		res.Pulse.Name, q.Ref(), res.Pulse.MinGroup)
+	width := len("Department")
+	for _, d := range res.Departments {
+		width = max(width, utf8.RuneCountInString(d.Department.Name)+2)
+	}
+	fmt.Fprintf(w, "%-*s  %9s  %9s  %s\n", width, "Department", "Headcount", "Responses", "Survey link")
+	internal := false
+	for _, d := range res.Departments {
+		name := d.Department.Name
+		if !d.Department.ExternallyVisible {
+			name += " *"
+			internal = true
+		}
+		pad := width - utf8.RuneCountInString(name)
+		fmt.Fprintf(w, "%s%*s  %9d  %9d  %s/s/%s\n", name, pad, "", d.Department.Headcount, d.Responses, base, d.Link.Code)
+	}
+	if internal {
+		fmt.Fprintln(w, "* not externally visible: internal ambassadorship only.")
+	}
+	fmt.Fprintln(w, "\nWhat each department is designed to show (with the default thresholds):")
+	for _, d := range res.Departments {
+		pad := width - utf8.RuneCountInString(d.Department.Name)
+		fmt.Fprintf(w, "  %s%*s %-15s %s\n", d.Department.Name, pad, "", d.Expect, d.Why)
+	}
+	fmt.Fprintln(w, "\nThe links accept answers now; open one to add your own.")
+	fmt.Fprintln(w, "Results: the HR console that shows the verdicts is not built yet.")
+	_, analyze := commands()["analyze"]
+	switch {
+	case analyze && csvFile != "":
+		cmd := "trots analyze --questionnaire " + shellWord(qref) + " --responses " + shellWord(csvFile)
+		if headFile != "" {
+			cmd += " --headcounts " + shellWord(headFile)
+		}
+		fmt.Fprintf(w, "See them now from the exported answers:\n  %s --format text\n", cmd)
+	case analyze:
+		fmt.Fprintln(w, "To see them now, run the demo on an empty database with --export-csv answers.csv")
+		fmt.Fprintln(w, "--export-headcounts headcounts.csv, then: trots analyze --questionnaire "+shellWord(qref)+
+			" --responses answers.csv --headcounts headcounts.csv --format text")
+	case csvFile != "":
+		fmt.Fprintf(w, "The answers are also in %s, in the CSV format of trots analyze (not part of this build yet).\n", csvFile)
+	}
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but safe
+// characters, so that a printed command can be pasted as it is.
+func shellWord(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=+,", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

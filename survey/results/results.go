@@ -1,0 +1,167 @@
+// Package results turns a stored pulse into the analysis' input and runs
+// the analysis on it: the one place where storage (survey) meets the pure
+// statistics (analysis), shared by `trots report`, the console and the API.
+package results
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"trots/analysis"
+	"trots/questionnaires"
+	"trots/survey"
+)
+
+// Store is what results needs of the survey store.
+type Store interface {
+	Pulse(ctx context.Context, id string) (survey.Pulse, error)
+	Pulses(ctx context.Context) ([]survey.Pulse, error)
+	Departments(ctx context.Context) ([]survey.Department, error)
+	EachResponse(ctx context.Context, pulseID string, fn func(survey.Response) error) error
+	Comments(ctx context.Context, pulseID string) ([]survey.Comment, error)
+}
+
+// Outcome is a pulse with its analysis.
+type Outcome struct {
+	Pulse         survey.Pulse
+	Questionnaire *questionnaires.Questionnaire
+	Result        *analysis.Result
+	// Previous is the pulse the trend compares with, if any.
+	Previous *survey.Pulse
+}
+
+// Questionnaire returns the shipped questionnaire a pulse was opened with,
+// refusing when this binary ships another version of it.
+func Questionnaire(p survey.Pulse) (*questionnaires.Questionnaire, error) {
+	q, err := questionnaires.Load(p.QuestionnaireID)
+	if err != nil {
+		return nil, fmt.Errorf("results: pulse %s: %w", p.ID, err)
+	}
+	if q.Version != p.QuestionnaireVersion {
+		return nil, fmt.Errorf("results: pulse %s uses %s@%d, this trots ships version %d", p.ID, p.QuestionnaireID, p.QuestionnaireVersion, q.Version)
+	}
+	return q, nil
+}
+
+// Input loads a pulse's responses and comments grouped by department, in
+// one streaming query for the responses. The anonymity thresholds are the
+// ones fixed when the pulse opened, whatever cfg says.
+func Input(ctx context.Context, st Store, p survey.Pulse, q *questionnaires.Questionnaire, cfg analysis.Config) (analysis.Input, error) {
+	deps, err := st.Departments(ctx)
+	if err != nil {
+		return analysis.Input{}, err
+	}
+	if p.MinGroup > 0 {
+		cfg.MinGroup = p.MinGroup
+	}
+	if p.MinComments > 0 {
+		cfg.MinComments = p.MinComments
+	}
+	in := analysis.Input{Questionnaire: q, Config: cfg, Groups: make([]analysis.Group, len(deps))}
+	index := make(map[string]int, len(deps))
+	for i, d := range deps {
+		index[d.ID] = i
+		in.Groups[i] = analysis.Group{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
+	}
+	col := make(map[string]int, len(q.Items))
+	for i, it := range q.Items {
+		col[it.ID] = i
+	}
+	err = st.EachResponse(ctx, p.ID, func(r survey.Response) error {
+		g, ok := index[r.DepartmentID]
+		if !ok {
+			return fmt.Errorf("results: response in unknown department %s", r.DepartmentID)
+		}
+		values := make([]float64, len(q.Items))
+		for i := range values {
+			values[i] = math.NaN()
+		}
+		for id, v := range r.Answers.Numbers {
+			if c, ok := col[id]; ok {
+				values[c] = float64(v)
+			}
+		}
+		in.Groups[g].Responses = append(in.Groups[g].Responses, analysis.Response{Values: values, Choices: r.Answers.Choices})
+		return nil
+	})
+	if err != nil {
+		return analysis.Input{}, err
+	}
+	comments, err := st.Comments(ctx, p.ID)
+	if err != nil {
+		return analysis.Input{}, err
+	}
+	for _, c := range comments {
+		if g, ok := index[c.DepartmentID]; ok {
+			in.Groups[g].Comments = append(in.Groups[g].Comments, c.Body)
+		}
+	}
+	return in, nil
+}
+
+// Analyze runs the analysis of a pulse, with the trend against the most
+// recent earlier pulse on the same questionnaire when there is one.
+func Analyze(ctx context.Context, st Store, pulseID string, cfg analysis.Config) (*Outcome, error) {
+	p, err := st.Pulse(ctx, pulseID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := analyzeOne(ctx, st, p, cfg)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := previousPulse(ctx, st, p)
+	if err != nil || prev == nil {
+		return out, err
+	}
+	before, err := analyzeOne(ctx, st, *prev, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("results: previous pulse %s: %w", prev.ID, err)
+	}
+	if out.Result.Trend, err = analysis.Trend(out.Result, before.Result); err != nil {
+		return nil, fmt.Errorf("results: trend: %w", err)
+	}
+	out.Previous = prev
+	return out, nil
+}
+
+func analyzeOne(ctx context.Context, st Store, p survey.Pulse, cfg analysis.Config) (*Outcome, error) {
+	if p.Status == survey.PulseDraft {
+		return nil, fmt.Errorf("results: pulse %q has not been opened yet", p.Name)
+	}
+	q, err := Questionnaire(p)
+	if err != nil {
+		return nil, err
+	}
+	in, err := Input(ctx, st, p, q, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res, err := analysis.Analyze(in)
+	if err != nil {
+		return nil, fmt.Errorf("results: analyse pulse %s: %w", p.ID, err)
+	}
+	return &Outcome{Pulse: p, Questionnaire: q, Result: res}, nil
+}
+
+// previousPulse is the newest pulse opened before p on the same
+// questionnaire id (Pulses lists newest first).
+func previousPulse(ctx context.Context, st Store, p survey.Pulse) (*survey.Pulse, error) {
+	all, err := st.Pulses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := false
+	for _, o := range all {
+		if o.ID == p.ID {
+			seen = true
+			continue
+		}
+		if seen && o.Status != survey.PulseDraft && o.QuestionnaireID == p.QuestionnaireID {
+			o := o
+			return &o, nil
+		}
+	}
+	return nil, nil
+}
