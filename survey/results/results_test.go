@@ -1,0 +1,108 @@
+package results_test
+
+import (
+	"context"
+	"testing"
+
+	"trots/analysis"
+	"trots/questionnaires"
+	"trots/survey"
+	"trots/survey/demo"
+	"trots/survey/results"
+	"trots/survey/storetest"
+)
+
+var ctx = context.Background()
+
+// A stored demo organisation analysed through results gives every
+// department the verdict it was designed for, on both engines, and a second
+// pulse gets a trend against the first.
+func TestAnalyzeStoredPulse(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		s := storetest.Open(t, dsn)
+		q, err := questionnaires.Load("advocacy-readiness")
+		if err != nil {
+			t.Fatal(err)
+		}
+		org := demo.Generate(q, 7)
+		seeded, err := demo.Seed(ctx, s, q, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := results.Analyze(ctx, s, seeded.Pulse.ID, analysis.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Previous != nil || out.Result.Trend != nil {
+			t.Fatalf("first pulse has a trend: %+v", out.Previous)
+		}
+		byName := map[string]analysis.GroupResult{}
+		for _, g := range out.Result.Departments {
+			byName[g.Name] = g
+		}
+		for _, d := range seeded.Departments {
+			g, ok := byName[d.Department.Name]
+			if !ok {
+				t.Fatalf("department %s missing from the result", d.Department.Name)
+			}
+			if g.Verdict == nil || string(g.Decision) != string(d.Expect) {
+				t.Errorf("%s: verdict %+v, designed %s", d.Department.Name, g.Verdict, d.Expect)
+			}
+			if d.Responses < seeded.Pulse.MinGroup && !g.Suppressed {
+				t.Errorf("%s: %d responses but not suppressed", d.Department.Name, d.Responses)
+			}
+		}
+
+		// Close it and measure again: the new pulse compares with the old.
+		if err := s.ClosePulse(ctx, seeded.Pulse.ID); err != nil {
+			t.Fatal(err)
+		}
+		second := storetest.MustOpenPulse(t, s, q.ID, q.Version)
+		links, err := s.Links(ctx, second.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range links {
+			for _, r := range org.Departments[0].Responses {
+				dec := survey.DecodeAnswers(q, r.Values())
+				if len(dec.Errors) > 0 {
+					t.Fatalf("demo answers invalid: %v", dec.Errors)
+				}
+				if _, err := s.Submit(ctx, survey.Submission{Link: l, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		out2, err := results.Analyze(ctx, s, second.ID, analysis.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out2.Previous == nil || out2.Previous.ID != seeded.Pulse.ID || out2.Result.Trend == nil {
+			t.Fatalf("second pulse: previous %+v, trend %v", out2.Previous, out2.Result.Trend != nil)
+		}
+	})
+}
+
+func TestAnalyzeRefusesDraftAndUnknown(t *testing.T) {
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	p, err := s.CreatePulse(ctx, survey.Pulse{Name: "Concept", QuestionnaireID: "pulse", QuestionnaireVersion: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := results.Analyze(ctx, s, p.ID, analysis.DefaultConfig()); err == nil {
+		t.Fatal("draft pulse analysed")
+	}
+	if _, err := results.Analyze(ctx, s, survey.NewID(), analysis.DefaultConfig()); survey.ErrorCode(err) != survey.ENotFound {
+		t.Fatalf("unknown pulse: %v", err)
+	}
+	old, err := s.CreatePulse(ctx, survey.Pulse{Name: "Oud", QuestionnaireID: "pulse", QuestionnaireVersion: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.OpenPulse(ctx, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := results.Analyze(ctx, s, old.ID, analysis.DefaultConfig()); err == nil {
+		t.Fatal("pulse on an unshipped questionnaire version analysed")
+	}
+}
