@@ -38,11 +38,7 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	if ct != "application/json" {
 		return apiError(c, http.StatusUnsupportedMediaType, requestLang(c), "unsupported_media_type", nil)
 	}
-	link, err := s.store.LinkByCode(c.Request().Context(), c.Param("code"))
-	if err != nil {
-		return s.apiRefuse(c, requestLang(c), err)
-	}
-	v, err := s.surveyFor(c, link)
+	link, v, err := s.submissionSurvey(c, c.Param("code"))
 	if err != nil {
 		return s.apiRefuse(c, requestLang(c), err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/questionnaires"
 	"trots/server/i18n"
 	"trots/survey"
 )
@@ -38,11 +40,7 @@ func (s *Server) surveyForm(c echo.Context) error {
 // surveySubmit stores the answers sent from a department link: POST
 // /s/:code, then redirects to the thank-you page.
 func (s *Server) surveySubmit(c echo.Context) error {
-	link, err := s.store.LinkByCode(c.Request().Context(), c.Param("code"))
-	if err != nil {
-		return s.refuse(c, s.langOf(c), err)
-	}
-	v, err := s.surveyFor(c, link)
+	link, v, err := s.submissionSurvey(c, c.Param("code"))
 	if err != nil {
 		return s.refuse(c, s.langOf(c), err)
 	}
@@ -149,36 +147,56 @@ func readPostForm(c echo.Context) (url.Values, error) {
 // surveyFor loads what a survey page needs for a link and picks the
 // respondent's language.
 func (s *Server) surveyFor(c echo.Context, link survey.Link) (surveyView, error) {
-	ctx := c.Request().Context()
-	p, err := s.store.Pulse(ctx, link.PulseID)
+	d, err := s.loadSurvey(c.Request().Context(), link)
 	if err != nil {
 		return surveyView{}, err
+	}
+	return s.viewOf(c, link, d), nil
+}
+
+// surveyData is what the store says about a link's survey.
+type surveyData struct {
+	pulse    survey.Pulse
+	dept     survey.Department
+	q        *questionnaires.Questionnaire
+	settings survey.Settings
+}
+
+func (s *Server) loadSurvey(ctx context.Context, link survey.Link) (surveyData, error) {
+	p, err := s.store.Pulse(ctx, link.PulseID)
+	if err != nil {
+		return surveyData{}, err
 	}
 	d, err := s.store.Department(ctx, link.DepartmentID)
 	if err != nil {
-		return surveyView{}, err
+		return surveyData{}, err
 	}
 	q, err := s.cfg.Questionnaire(p.QuestionnaireID, p.QuestionnaireVersion)
 	if err != nil {
-		return surveyView{}, err
+		return surveyData{}, err
 	}
 	set, err := s.store.Settings(ctx)
 	if err != nil {
-		return surveyView{}, err
+		return surveyData{}, err
 	}
+	return surveyData{pulse: p, dept: d, q: q, settings: set}, nil
+}
+
+// viewOf builds the view of a link's survey for this request.
+func (s *Server) viewOf(c echo.Context, link survey.Link, d surveyData) surveyView {
 	v := surveyView{
-		lang:  i18n.Negotiate(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"), set.DefaultLanguage, q.Languages),
-		q:     q,
-		pulse: p,
-		dept:  d,
+		lang:  i18n.Negotiate(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"), d.settings.DefaultLanguage, d.q.Languages),
+		q:     d.q,
+		pulse: d.pulse,
+		dept:  d.dept,
 		// The link itself is the form's address and the key of the
 		// answers the browser keeps while filling in.
 		action: "/s/" + link.Code, here: "/s/" + link.Code, thanks: "/s/" + link.Code + "/thanks", storeKey: link.Code,
 	}
-	if set.Name != survey.DefaultSettings().Name {
-		v.org = set.Name
+	if d.settings.Name != survey.DefaultSettings().Name {
+		v.org = d.settings.Name
 	}
-	return v, nil
+	return v
 }
 
 // langOf picks the language of a page shown before a survey is known.

@@ -88,6 +88,10 @@ func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse
 	// ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL
 	// a failed statement would abort the transaction.
 	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "submission_key"}}, DoNothing: true}).Create(&row)
+	if isForeignKeyViolation(res.Error) {
+		// The department was deleted while its link was still in use.
+		return Receipt{}, errorf(ENotFound, "link_unknown", "unknown survey link")
+	}
 	if res.Error != nil {
 		return Receipt{}, internal("store response", res.Error)
 	}

@@ -125,27 +125,25 @@ func (g *groupWriter) drain() {
 	}
 }
 
+// maxAttempts bounds how often a group runs again after PostgreSQL chose
+// its transaction to resolve a deadlock.
+const maxAttempts = 3
+
 func (g *groupWriter) commit(group []*pending) {
-	results := make([]outcome, len(group))
-	err := g.s.w.Transaction(func(tx *gorm.DB) error {
-		pulses := map[string]Pulse{}
-		for i, p := range group {
-			if err := tx.SavePoint("sub").Error; err != nil {
-				return err
-			}
-			rc, err := g.s.storeSubmission(tx, p, pulses)
-			if err != nil {
-				// Undo this submission only; the others in the group go on.
-				if rbErr := tx.RollbackTo("sub").Error; rbErr != nil {
-					return rbErr
-				}
-			} else if relErr := tx.Exec("RELEASE SAVEPOINT sub").Error; relErr != nil {
-				return relErr
-			}
-			results[i] = outcome{rc: rc, err: err}
+	var (
+		results []outcome
+		err     error
+	)
+	for attempt := 1; ; attempt++ {
+		results = make([]outcome, len(group))
+		err = g.s.w.Transaction(func(tx *gorm.DB) error {
+			return g.s.storeGroup(tx, group, results)
+		})
+		if err == nil || !retryable(err) || attempt == maxAttempts {
+			break
 		}
-		return nil
-	})
+		g.s.log.Warn("group of submissions runs again", "attempt", attempt, "size", len(group), "error", err.Error())
+	}
 	for i, p := range group {
 		if err != nil {
 			// Nothing of the group is committed: nobody gets an acknowledgement.

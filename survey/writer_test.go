@@ -59,3 +59,46 @@ func TestSubmitAfterCloseFails(t *testing.T) {
 		t.Fatal("submit on a closed store succeeded")
 	}
 }
+
+// A group of plain submissions is stored by one multi-row INSERT: a key
+// stored before is a replay, a key twice in the group is stored once, and
+// a submission that cannot be stored (its department is gone) fails alone -
+// the batch falls back to one savepoint per submission.
+func TestGroupCommitBatch(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		s := storetest.Open(t, dsn)
+		d := storetest.MustDepartment(t, s, "Zorg", 30)
+		p := storetest.MustOpenPulse(t, s, "pulse", 1)
+		link := survey.Link{PulseID: p.ID, DepartmentID: d.ID}
+		earlier := survey.Submission{Link: link, Key: survey.NewID()}
+		if errs := survey.CommitGroup(s, []survey.Submission{earlier}); errs[0] != nil {
+			t.Fatal(errs[0])
+		}
+		fresh := survey.Submission{Link: link, Key: survey.NewID(), Comments: map[string]string{"comment": "goed"}}
+		other := survey.Submission{Link: link, Key: survey.NewID()}
+		gone := survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: survey.NewID()}, Key: survey.NewID()}
+		for _, tc := range []struct {
+			name  string
+			group []survey.Submission
+			want  []string
+			rows  int
+		}{
+			{"batch", []survey.Submission{fresh, earlier, fresh, other}, []string{"", "replay", "replay", ""}, 3},
+			{"fallback", []survey.Submission{{Link: link, Key: survey.NewID()}, gone, {Link: link, Key: survey.NewID()}}, []string{"", "link_unknown", ""}, 5},
+		} {
+			errs := survey.CommitGroup(s, tc.group)
+			for i, want := range tc.want {
+				if got := survey.ErrorKey(errs[i]); got != want || (want == "" && errs[i] != nil) {
+					t.Errorf("%s: submission %d: %v (key %q), want key %q", tc.name, i, errs[i], got, want)
+				}
+			}
+			if n := countResponses(t, s, p.ID); n != tc.rows {
+				t.Fatalf("%s: %d responses, want %d", tc.name, n, tc.rows)
+			}
+		}
+		comments, _ := s.Comments(ctx, p.ID)
+		if len(comments) != 1 || comments[0].Body != "goed" {
+			t.Fatalf("comments = %+v, want the one of the fresh submission, once", comments)
+		}
+	})
+}

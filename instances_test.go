@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"trots/survey"
+	"trots/survey/storetest"
+)
+
+// Two `trots serve` processes on one PostgreSQL database behave as one
+// service: started at the same moment on an empty database they migrate it
+// once; an invitation sprayed at both at once is used exactly once (every
+// other attempt gets 409); submissions to either are all stored, once; the
+// same submission sent to both is stored once and answered as a replay by
+// the other.
+func TestTwoInstancesOnOnePostgres(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	a, b := launchTrots(t, dsn), launchTrots(t, dsn)
+	a.waitListening()
+	b.waitListening()
+	db := openAudit(t, dsn)
+	checkMigratedOnce(t, db)
+
+	ctx := context.Background()
+	st, err := survey.Open(ctx, dsn, survey.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dept := storetest.MustDepartment(t, st, "Klantcontact", 400)
+	pulse := storetest.MustOpenPulse(t, st, "advocacy-readiness", 1)
+	links, err := st.Links(ctx, pulse.ID)
+	if err != nil || len(links) != 1 {
+		t.Fatalf("links %v, %v", links, err)
+	}
+	link := links[0]
+	tokens, err := st.CreateInvitations(ctx, pulse.ID, dept.ID, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	r := newRespondent(t, 64)
+	both := []*trotsProcess{a, b}
+	stored := func() int {
+		return db.count(t, "SELECT COUNT(*) FROM responses WHERE pulse_id = $1", pulse.ID)
+	}
+
+	t.Run("invitations are single-use across instances", func(t *testing.T) {
+		const tries = 4 // per token: two at each instance, each its own form
+		status := make([][]int, len(tokens))
+		var wg sync.WaitGroup
+		for i, tok := range tokens {
+			status[i] = make([]int, tries)
+			for k := range tries {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, code, err := r.submitForm(both[k%2].url, link, tok, i*tries+k)
+					if err != nil {
+						t.Error(err)
+					}
+					status[i][k] = code
+				}()
+			}
+		}
+		wg.Wait()
+		for i, codes := range status {
+			used, refused := 0, 0
+			for _, c := range codes {
+				switch c {
+				case http.StatusSeeOther:
+					used++
+				case http.StatusConflict:
+					refused++
+				}
+			}
+			if used != 1 || refused != tries-1 {
+				t.Errorf("token %d: statuses %v; want one 303 and %d times 409", i, codes, tries-1)
+			}
+		}
+		if n := db.count(t, "SELECT COUNT(*) FROM invitations WHERE pulse_id = $1 AND used", pulse.ID); n != len(tokens) {
+			t.Errorf("%d invitations used, want %d", n, len(tokens))
+		}
+		if n := stored(); n != len(tokens) {
+			t.Errorf("%d responses stored for %d invitations", n, len(tokens))
+		}
+	})
+
+	t.Run("submissions to either instance are stored once", func(t *testing.T) {
+		before := stored()
+		const workers, each = 16, 25
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					if _, code, err := r.submitAPI(both[(w+i)%2].url, link, w*each+i, ""); err != nil || code != http.StatusCreated {
+						t.Errorf("status %d, %v", code, err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if n := stored() - before; n != workers*each {
+			t.Errorf("%d responses stored for %d acknowledged", n, workers*each)
+		}
+	})
+
+	t.Run("a replay at the other instance stores nothing", func(t *testing.T) {
+		before := stored()
+		const keys, tries = 40, 4
+		status := make([][]int, keys)
+		var wg sync.WaitGroup
+		for i := range keys {
+			key := survey.NewID()
+			status[i] = make([]int, tries)
+			for k := range tries {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// The same form (same answers, same key) twice at each instance.
+					_, code, err := r.submitAPI(both[k%2].url, link, i, key)
+					if err != nil {
+						t.Error(err)
+					}
+					status[i][k] = code
+				}()
+			}
+		}
+		wg.Wait()
+		for i, codes := range status {
+			created, replays := 0, 0
+			for _, c := range codes {
+				switch c {
+				case http.StatusCreated:
+					created++
+				case http.StatusOK:
+					replays++
+				}
+			}
+			if created != 1 || replays != tries-1 {
+				t.Errorf("key %d: statuses %v; want one 201 and %d times 200 (replay)", i, codes, tries-1)
+			}
+		}
+		if n := stored() - before; n != keys {
+			t.Errorf("%d responses stored for %d keys", n, keys)
+		}
+	})
+
+	for _, p := range both {
+		if t.Failed() {
+			t.Logf("stderr of one instance:\n%s", p.stderr.String())
+		}
+		if code := p.stop(); code != 0 {
+			t.Errorf("exit %d after SIGTERM; stderr:\n%s", code, p.stderr.String())
+		}
+	}
+}
+
+// Eight stores opening one empty PostgreSQL database at once migrate it
+// once: the migration lock makes the others wait and find it done.
+func TestSimultaneousStartMigratesOnce(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := survey.Open(context.Background(), dsn, survey.Options{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			st.Close()
+		}()
+	}
+	wg.Wait()
+	checkMigratedOnce(t, openAudit(t, dsn))
+}
+
+// checkMigratedOnce asserts one schema_migrations row per version, with no
+// gap, up to the version this binary ships.
+func checkMigratedOnce(t *testing.T, db auditDB) {
+	t.Helper()
+	var rows, versions, highest int
+	if err := db.QueryRow("SELECT COUNT(*), COUNT(DISTINCT version), COALESCE(MAX(version), 0) FROM schema_migrations").
+		Scan(&rows, &versions, &highest); err != nil {
+		t.Fatal(err)
+	}
+	// What this binary ships: the version of a database it creates.
+	st, err := survey.Open(context.Background(), filepath.Join(t.TempDir(), "shipped.db"), survey.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	shipped, err := st.SchemaVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != versions || versions != highest || highest != shipped || shipped == 0 {
+		t.Fatalf("schema_migrations: %d rows, %d versions, highest %d; want one row for each of 1..%d", rows, versions, highest, shipped)
+	}
+}

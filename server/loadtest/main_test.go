@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"trots/survey/storetest"
+)
+
+// A short run on both engines, through the form and the API, ends with the
+// table, and every acknowledged response found in the database.
+func TestShortRun(t *testing.T) {
+	for _, api := range []string{"-api=false", "-api=true"} {
+		var out, progress bytes.Buffer
+		args := []string{"-duration", "300ms", "-warmup", "100ms", "-rounds", "1", "-clients", "8", "-departments", "3", api,
+			"-postgres", os.Getenv(storetest.EnvPostgres)}
+		if err := run(context.Background(), args, &out, &progress); err != nil {
+			t.Fatalf("%s: %v\n%s%s", api, err, progress.String(), out.String())
+		}
+		for _, want := range []string{"| SQLite (WAL, synchronous=FULL) | durable", "| PostgreSQL", "durable / ceiling",
+			"sqlite durable:", "postgres raw:", "every acknowledged response is stored, once"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s: the report lacks %q:\n%s", api, want, out.String())
+			}
+		}
+	}
+}
+
+func TestRefusesOtherMachines(t *testing.T) {
+	for _, args := range [][]string{
+		{"-url", "http://example.org", "-db", "x.db"},
+		{"-postgres", "postgres://u@10.0.0.1/db"},
+		{"-url", "http://127.0.0.1:8080"}, // no -db
+		{"-paths", "everything"},
+	} {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), args, &out, &errb); err != errUsage {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}

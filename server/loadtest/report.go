@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var pathLabels = map[string]string{
+	pathCeiling: "ceiling: HTTP, parse + validate, no storage",
+	pathDurable: "durable: HTTP, stored and committed",
+	pathRaw:     "raw: Store.Submit without HTTP",
+}
+
+// printReport writes the table of medians as Markdown, ready for the
+// README, then the checks.
+func printReport(w io.Writer, cfg config, b *bench, reports []engineReport) {
+	target := "POST /s/:code (form, 303)"
+	if cfg.api {
+		target = "POST /api/v1/surveys/:code/responses (JSON, 201)"
+	}
+	fmt.Fprintf(w, "\n%d clients, %s, %d rounds of %s (median), %d departments, %s on %d CPUs (%s/%s)\n\n",
+		cfg.clients, target, cfg.rounds, cfg.duration, cfg.departments, runtime.Version(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintln(w, "| database | path | responses/s | p50 | p99 | errors |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|")
+	for _, r := range reports {
+		for _, p := range cfg.paths {
+			rs := r.results[p]
+			if len(rs) == 0 {
+				continue
+			}
+			var errs int64
+			for _, x := range rs {
+				errs += x.errors
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d |\n", r.engine.label, pathLabels[p],
+				thousands(median(rs, func(x result) float64 { return x.rate })),
+				ms(time.Duration(median(rs, func(x result) float64 { return float64(x.p50) }))),
+				ms(time.Duration(median(rs, func(x result) float64 { return float64(x.p99) }))),
+				errs)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, r := range reports {
+		durable, ceiling := r.results[pathDurable], r.results[pathCeiling]
+		if len(durable) > 0 && len(ceiling) > 0 {
+			d := median(durable, func(x result) float64 { return x.rate })
+			c := median(ceiling, func(x result) float64 { return x.rate })
+			p99 := time.Duration(median(durable, func(x result) float64 { return float64(x.p99) }))
+			verdict := "met"
+			if d < c/2 || p99 >= 20*time.Millisecond {
+				verdict = "NOT met"
+			}
+			fmt.Fprintf(w, "%s: durable / ceiling = %.2f, durable p99 %s (goal: >= 0.50 and p99 < 20 ms: %s)\n",
+				r.engine.name, d/c, ms(p99), verdict)
+		}
+	}
+	for _, r := range reports {
+		for _, p := range []string{pathDurable, pathRaw} {
+			var acked, rows, errs int64
+			for _, x := range r.results[p] {
+				acked, rows, errs = acked+x.acked, rows+x.rows, errs+x.errors
+			}
+			if len(r.results[p]) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "%s %s: %d acknowledged, %d rows in the database", r.engine.name, p, acked, rows)
+			switch {
+			case rows == acked:
+				fmt.Fprintln(w, " - every acknowledged response is stored, once")
+			case rows > acked:
+				fmt.Fprintf(w, " - %d committed but not acknowledged (a client error after the commit)\n", rows-acked)
+			default:
+				fmt.Fprintf(w, " - %d ACKNOWLEDGED RESPONSES MISSING\n", acked-rows)
+			}
+		}
+	}
+	for _, r := range reports {
+		for _, p := range cfg.paths {
+			for i, x := range r.results[p] {
+				if x.firstErr != "" {
+					fmt.Fprintf(w, "%s %s round %d: %d errors, the first: %s\n", r.engine.name, p, i+1, x.errors, x.firstErr)
+				}
+			}
+		}
+	}
+}
+
+// problem fails the run when a response was lost, a request failed, or a
+// row appeared that no request could explain.
+func (r engineReport) problem() error {
+	for p, rs := range r.results {
+		for i, x := range rs {
+			switch {
+			case x.rows >= 0 && x.rows < x.acked:
+				return fmt.Errorf("%s %s round %d: %d acknowledged but %d rows stored", r.engine.name, p, i+1, x.acked, x.rows)
+			case x.rows >= 0 && x.rows > x.acked+x.errors:
+				return fmt.Errorf("%s %s round %d: %d rows stored for %d acknowledged and %d failed requests", r.engine.name, p, i+1, x.rows, x.acked, x.errors)
+			case x.errors > 0:
+				return fmt.Errorf("%s %s round %d: %d requests failed: %s", r.engine.name, p, i+1, x.errors, x.firstErr)
+			}
+		}
+	}
+	return nil
+}
+
+func median(rs []result, f func(result) float64) float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+}
+
+func rowsText(n int64) string {
+	if n < 0 {
+		return "-"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// thousands formats a rate as 12,345.
+func thousands(f float64) string {
+	s := strconv.FormatInt(int64(f+0.5), 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
