@@ -70,6 +70,25 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	printDemo(stdout, store.Dialect(), strings.TrimRight(base.String(), "/"), q, org, res, *qref, *csvFile, *headFile)
+	return demoAdmin(ctx, store, stdout, strings.TrimRight(base.String(), "/"))
+}
+
+// demoAdminEmail is the console account trots demo creates.
+const demoAdminEmail = "admin@demo.example"
+
+// demoAdmin creates the demo's administrator with a generated password and
+// prints it once: trots never ships a default password.
+func demoAdmin(ctx context.Context, store *survey.Store, w io.Writer, base string) error {
+	password := survey.GeneratePassword()
+	if _, err := store.CreateUser(ctx, survey.User{Email: demoAdminEmail, Role: survey.RoleAdmin}, password); err != nil {
+		if survey.ErrorCode(err) == survey.EConflict {
+			fmt.Fprintf(w, "\nThe console account %s already exists; its password is unchanged.\n", demoAdminEmail)
+			return nil
+		}
+		return err
+	}
+	fmt.Fprintf(w, "\nConsole (board and decisions): %s/login\n", base)
+	fmt.Fprintf(w, "  e-mail:   %s\n  password: %s   (shown only now; more accounts: trots user add)\n", demoAdminEmail, password)
 	return nil
 }
 
@@ -122,13 +141,14 @@ func printDemo(w io.Writer, dialect survey.Dialect, base string, q *questionnair
 	res demo.Result, qref, csvFile, headFile string) {
 	fmt.Fprintf(w, "Demo organisation %q created (%s database, seed %d): %d departments, %d synthetic responses.\n",
 		org.Name, dialect, org.Seed, len(res.Departments), org.Responses())
-	fmt.Fprintf(w, "Pulse %q on %s is open; figures are shown for groups of at least %d.\n\n",
-		res.Pulse.Name, q.Ref(), res.Pulse.MinGroup)
+	fmt.Fprintf(w, "Pulse %q on %s holds the synthetic answers and is closed, with its results;\n"+
+		"figures are shown for groups of at least %d.\n", res.Baseline.Name, q.Ref(), res.Baseline.MinGroup)
+	fmt.Fprintf(w, "Pulse %q is open for new answers: the links below are its links.\n\n", res.Open.Name)
 	width := len("Department")
 	for _, d := range res.Departments {
 		width = max(width, utf8.RuneCountInString(d.Department.Name)+2)
 	}
-	fmt.Fprintf(w, "%-*s  %9s  %9s  %s\n", width, "Department", "Headcount", "Responses", "Survey link")
+	fmt.Fprintf(w, "%-*s  %9s  %9s  %s\n", width, "Department", "Headcount", "Baseline", "Survey link (open pulse)")
 	internal := false
 	for _, d := range res.Departments {
 		name := d.Department.Name
@@ -147,8 +167,9 @@ func printDemo(w io.Writer, dialect survey.Dialect, base string, q *questionnair
 		pad := width - utf8.RuneCountInString(d.Department.Name)
 		fmt.Fprintf(w, "  %s%*s %-15s %s\n", d.Department.Name, pad, "", d.Expect, d.Why)
 	}
-	fmt.Fprintln(w, "\nThe links accept answers now; open one to add your own.")
-	fmt.Fprintln(w, "Results: the HR console that shows the verdicts is not built yet.")
+	fmt.Fprintf(w, "\nThe links accept answers now for %q; open one to add your own.\n", res.Open.Name)
+	fmt.Fprintf(w, "Results: the verdicts of %q are on the console's board; log in with the account below.\n", res.Baseline.Name)
+	fmt.Fprintln(w, "Results of an open pulse appear only once it closes, so that nobody can work out one person's answers by comparing figures over time.")
 	_, analyze := commands()["analyze"]
 	switch {
 	case analyze && csvFile != "":

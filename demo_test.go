@@ -22,7 +22,7 @@ func runDemoCmd(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// storedCounts returns the responses per department name of the one pulse.
+// storedCounts returns the responses per department name over all pulses.
 func storedCounts(t *testing.T, s *survey.Store) (map[string]int, []survey.Pulse) {
 	t.Helper()
 	ctx := context.Background()
@@ -64,8 +64,18 @@ func TestDemoFillsAnEmptyDatabaseOnce(t *testing.T) {
 
 		s := storetest.Open(t, dsn)
 		counts, pulses := storedCounts(t, s)
-		if len(pulses) != 1 || pulses[0].Status != survey.PulseOpen || pulses[0].QuestionnaireID != q.ID {
-			t.Fatalf("pulses %+v, want one open pulse on %s", pulses, q.ID)
+		// Newest first: the open pulse for new answers, then the closed
+		// baseline holding the synthetic answers and its final results.
+		if len(pulses) != 2 || pulses[0].Status != survey.PulseOpen || pulses[0].QuestionnaireID != q.ID ||
+			pulses[1].Status != survey.PulseClosed || pulses[1].QuestionnaireID != q.ID {
+			t.Fatalf("pulses %+v, want an open pulse and a closed baseline on %s", pulses, q.ID)
+		}
+		open, baseline := pulses[0], pulses[1]
+		if _, err := s.PulseResult(context.Background(), baseline.ID); err != nil {
+			t.Fatalf("the baseline has no stored results: %v", err)
+		}
+		if n, err := s.ResponseCounts(context.Background(), open.ID); err != nil || len(n) != 0 {
+			t.Fatalf("the open pulse holds answers: %v %v", n, err)
 		}
 		for _, d := range org.Departments {
 			if counts[d.Name] != len(d.Responses) {
@@ -75,7 +85,7 @@ func TestDemoFillsAnEmptyDatabaseOnce(t *testing.T) {
 		if len(counts) != len(org.Departments) {
 			t.Errorf("%d departments stored, want %d", len(counts), len(org.Departments))
 		}
-		links, err := s.Links(context.Background(), pulses[0].ID)
+		links, err := s.Links(context.Background(), open.ID)
 		if err != nil || len(links) != len(org.Departments) {
 			t.Fatalf("%d links, %v", len(links), err)
 		}
@@ -84,6 +94,21 @@ func TestDemoFillsAnEmptyDatabaseOnce(t *testing.T) {
 				t.Errorf("the summary does not print the link %s:\n%s", l.Code, out)
 			}
 		}
+		old, err := s.Links(context.Background(), baseline.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range old {
+			if strings.Contains(out, l.Code) {
+				t.Errorf("the summary prints the link %s of the closed baseline", l.Code)
+			}
+		}
+		// The printed links accept answers.
+		dec := survey.DecodeAnswers(q, org.Departments[0].Responses[0].Values())
+		if _, err := s.Submit(context.Background(), survey.Submission{Link: links[0], Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
+			t.Fatalf("a printed link refuses an answer: %v", err)
+		}
+		counts, _ = storedCounts(t, s)
 		for _, want := range []string{org.Name, "Douane-inspectie *", "trots analyze"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("the summary does not mention %q:\n%s", want, out)
@@ -103,11 +128,11 @@ func TestDemoFillsAnEmptyDatabaseOnce(t *testing.T) {
 			t.Errorf("--if-empty on a filled database: exit %d, %q %q", code, out, errOut)
 		}
 		code, _, errOut = runDemoCmd(t, "--db", dsn, "--seed", "4")
-		if code != 1 || !strings.Contains(errOut, "already holds 10 departments and 1 pulse") {
+		if code != 1 || !strings.Contains(errOut, "already holds 10 departments and 2 pulses") {
 			t.Errorf("demo on a filled database: exit %d, %q; want 1 and a clear refusal", code, errOut)
 		}
 		after, pulsesAfter := storedCounts(t, s)
-		if len(pulsesAfter) != 1 || len(after) != len(counts) {
+		if len(pulsesAfter) != 2 || len(after) != len(counts) {
 			t.Fatalf("after the second run: %d pulses, %d departments", len(pulsesAfter), len(after))
 		}
 		for name, n := range counts {

@@ -7,6 +7,9 @@
 //	trots serve      run the web service
 //	trots demo       create a demo organisation with answers
 //	trots analyze    analyse a CSV of answers without a server
+//	trots backup     copy the SQLite database consistently while it is in use
+//	trots retention  delete raw answers of old closed pulses, keeping results
+//	trots user       manage console accounts and API tokens
 //	trots version    print the version
 package main
 
@@ -35,10 +38,14 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"analyze": {"analyse a CSV of answers without a server", runAnalyze},
-		"demo":    {"create a demo organisation with answers", runDemo},
-		"serve":   {"run the web service", runServe},
-		"version": {"print the version", runVersion},
+		"analyze":   {"analyse a CSV of answers without a server", runAnalyze},
+		"backup":    {"copy the SQLite database consistently while it is in use", runBackup},
+		"demo":      {"create a demo organisation with answers", runDemo},
+		"report":    {"write a PDF readiness report", runReport},
+		"retention": {"delete raw answers of pulses closed months ago, keeping results", runRetention},
+		"serve":     {"run the web service", runServe},
+		"user":      {"manage console accounts and API tokens", runUser},
+		"version":   {"print the version", runVersion},
 	}
 }
 
@@ -94,7 +101,7 @@ func usage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'trots <command> --help' for the flags of a command.")
-	fmt.Fprintln(w, "Configuration also comes from the environment: TROTS_DB, TROTS_ADDR, TROTS_LOG_LEVEL, TROTS_LOG_FORMAT.")
+	fmt.Fprintln(w, "Configuration also comes from the environment: TROTS_DB, TROTS_ADDR, TROTS_LOG_LEVEL, TROTS_LOG_FORMAT,\nTROTS_METRICS (off), TROTS_RETENTION_MONTHS.")
 }
 
 // newFlagSet makes a flag set that reports to stderr and returns errors.

@@ -70,6 +70,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if survey.ErrorCode(err) == survey.ENotFound {
 			return unknownPulse(ctx, store, *pulseID)
 		}
+		if survey.ErrorKey(err) == results.KeyAfterClose {
+			// No interim reports: figures compared over time expose the
+			// answers of whoever answered in between.
+			p, _ := store.Pulse(ctx, *pulseID)
+			return fmt.Errorf("pulse %q is still open: a report is made once it has closed (close it in the console), "+
+				"so that nobody can work out one person's answers by comparing figures over time", p.Name)
+		}
 		return err
 	}
 	in := reports.FromOutcome(settings.Name, outcome)

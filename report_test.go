@@ -16,8 +16,14 @@ import (
 )
 
 // seededDemo stores the demo organisation (seed 1) in a fresh SQLite file
-// and returns its DSN, the store and the open pulse.
+// and returns its DSN, the store and the closed baseline pulse.
 func seededDemo(t *testing.T) (string, *survey.Store, survey.Pulse) {
+	dsn, s, res := seededDemoResult(t)
+	return dsn, s, res.Baseline
+}
+
+// seededDemoResult is seededDemo with everything demo.Seed stored.
+func seededDemoResult(t *testing.T) (string, *survey.Store, demo.Result) {
 	t.Helper()
 	q, err := questionnaires.Load("advocacy-readiness")
 	if err != nil {
@@ -29,7 +35,7 @@ func seededDemo(t *testing.T) (string, *survey.Store, survey.Pulse) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dsn, s, res.Pulse
+	return dsn, s, res
 }
 
 // runReportCmd runs `trots report` with args.
@@ -105,7 +111,8 @@ func TestReportWritesThePDFs(t *testing.T) {
 }
 
 func TestReportRefusesClearly(t *testing.T) {
-	dsn, s, pulse := seededDemo(t)
+	dsn, s, res := seededDemoResult(t)
+	pulse, open := res.Baseline, res.Open
 	draft, err := s.CreatePulse(context.Background(), survey.Pulse{Name: "Volgende meting", QuestionnaireID: "advocacy-readiness", QuestionnaireVersion: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +124,9 @@ func TestReportRefusesClearly(t *testing.T) {
 		code int
 		want []string
 	}{
-		{"unknown pulse", []string{"--db", dsn, "--pulse", "nosuchpulse", "--out", out}, 1, []string{`no pulse with id "nosuchpulse"; the pulses are: `, pulse.ID + ` ("Nulmeting trots en delen (demo)", open)`}},
+		{"unknown pulse", []string{"--db", dsn, "--pulse", "nosuchpulse", "--out", out}, 1, []string{`no pulse with id "nosuchpulse"; the pulses are: `, pulse.ID + ` ("Nulmeting trots en delen (demo)", closed)`}},
+		{"open pulse", []string{"--db", dsn, "--pulse", open.ID, "--out", out}, 1, []string{`pulse "Vervolgmeting (demo)" is still open`,
+			"a report is made once it has closed", "comparing figures over time"}},
 		{"draft pulse", []string{"--db", dsn, "--pulse", draft.ID, "--out", out}, 1, []string{"has not been opened yet"}},
 		{"unknown department", []string{"--db", dsn, "--pulse", pulse.ID, "--department", "Nergens", "--out", out}, 1, []string{`unknown department "Nergens"; the departments are "Communicatie"`}},
 		{"no pulse", []string{"--db", dsn, "--out", out}, 2, []string{"--pulse is required"}},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"trots/server"
+	"trots/server/metrics"
 	"trots/survey"
 )
 
@@ -21,23 +22,38 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit for one request's work")
 	grace := fs.Duration("shutdown-grace", 15*time.Second, "how long requests in flight may finish at shutdown")
 	tls := fs.Bool("behind-tls", env("TROTS_BEHIND_TLS", "") == "true", "the service is reached over https (HSTS, Secure cookies) (TROTS_BEHIND_TLS=true)")
+	metricsOn := fs.Bool("metrics", env("TROTS_METRICS", "on") != "off", "serve Prometheus metrics at /metrics (TROTS_METRICS=off to switch off)")
+	retention := retentionFlag(fs, "retention-months")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if retention.err != nil {
+		return usageError(fs, retention.err.Error())
 	}
 	log, err := newLogger(stderr, *logLevel, *logFormat)
 	if err != nil {
 		return err
+	}
+	var reg *metrics.Registry
+	if *metricsOn {
+		reg = metrics.New(buildVersion(), time.Now())
 	}
 	store, err := survey.Open(ctx, *dsn, survey.Options{Logger: log})
 	if err != nil {
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}
 	defer store.Close()
+	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
+		log.Warn("no console accounts yet; create the first administrator with: trots user add --email you@example.org --role admin")
+	}
+	stopRetention := startRetention(metrics.NewContext(ctx, reg), store, retention.n, log)
+	defer stopRetention()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (set TROTS_ADDR or --addr): %w", *addr, err)
 	}
-	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls}, log, store)
+	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, Metrics: reg}, log, store)
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
+	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	return srv.Serve(ctx, ln, *grace)
 }

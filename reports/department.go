@@ -143,7 +143,6 @@ var (
 	tPeriod     = text{nl: "%s tot %s", en: "%s to %s"}
 	tFrom       = text{nl: "vanaf %s", en: "from %s"}
 	tUntil      = text{nl: "tot %s", en: "until %s"}
-	tStillOpen  = text{nl: "nog open", en: "still open"}
 )
 
 // period describes the pulse's dates.
@@ -157,9 +156,6 @@ func (v *view) period() string {
 		s = tFrom.f(v.lang, v.num.date(p.Opens))
 	case !p.Closes.IsZero():
 		s = tUntil.f(v.lang, v.num.date(p.Closes))
-	}
-	if p.Open {
-		s = joinNonEmpty(", ", s, tStillOpen.in(v.lang))
 	}
 	return s
 }

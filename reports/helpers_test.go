@@ -120,7 +120,7 @@ func bigOrganisation(t testing.TB) reports.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return reports.Input{Organisation: "Provincie Groot", Questionnaire: q, Result: res, Pulse: reports.Pulse{Name: "Meting 2026", Open: true}}
+	return reports.Input{Organisation: "Provincie Groot", Questionnaire: q, Result: res, Pulse: reports.Pulse{Name: "Meting 2026"}}
 }
 
 // organisationPDF renders the organisation report.

@@ -24,7 +24,6 @@ var (
 	tCoverDate      = text{nl: "Rapportdatum", en: "Report date"}
 	tCoverPrevious  = text{nl: "Vergeleken met", en: "Compared with"}
 	tNoDates        = text{nl: "geen vaste data", en: "no fixed dates"}
-	tInterim        = text{nl: "Tussenstand: deze meting staat nog open en de cijfers kunnen nog veranderen. Publiceer één analyse per meting, na het sluiten; twee versies naast elkaar kunnen de antwoorden van enkele mensen blootleggen.", en: "Interim: this pulse is still open and the figures may still change. Publish one analysis per pulse, after it closes; two versions side by side can expose the answers of a few people."}
 	tCoverRead      = text{nl: "Zo lees je het oordeel", en: "How to read the verdict"}
 	tCoverGo        = text{nl: "elke drempel is gehaald, ook met de onzekerheidsmarge: begin een kleine pilot met wie wil.", en: "every bar is cleared, margin of uncertainty included: start a small pilot with those who are willing."}
 	tCoverFix       = text{nl: "een probleem is aangetoond: verbeter eerst de werkervaring, vraag nog niemand om ambassadeur te zijn.", en: "a problem is demonstrated: improve the employee experience first, ask nobody to be an ambassador yet."}
@@ -154,16 +153,6 @@ func (v *view) cover() {
 		pdf.SetLineWidth(0.15)
 		pdf.Line(d.left, pdf.GetY()+0.5, d.left+d.width, pdf.GetY()+0.5)
 		pdf.SetY(pdf.GetY() + 1.5)
-	}
-	if v.in.Pulse.Open {
-		d.space(4)
-		d.font("", 9)
-		h := float64(d.lines(tInterim.in(v.lang), d.width-10))*4.4 + 5
-		x, y := d.box(unsureColor, unsureFill, h)
-		pdf.SetXY(x+5, y+2.5)
-		d.textColor(inkColor)
-		pdf.MultiCell(d.width-10, 4.4, tInterim.in(v.lang), "", "L", false)
-		pdf.SetXY(d.left, y+h)
 	}
 	// The three verdicts, at the foot of the cover.
 	pdf.SetXY(d.left, 206)

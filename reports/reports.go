@@ -10,7 +10,6 @@ import (
 
 	"trots/analysis"
 	"trots/questionnaires"
-	"trots/survey"
 	"trots/survey/results"
 )
 
@@ -29,9 +28,6 @@ type Pulse struct {
 	Name string
 	// Opens and Closes are the pulse's dates; zero when not set.
 	Opens, Closes time.Time
-	// Open is true while the pulse still accepts answers: the figures may
-	// still change, and the report says so on its cover.
-	Open bool
 	// Previous names the pulse the trend compares with ("" for none).
 	Previous string
 }
@@ -51,16 +47,16 @@ type Options struct {
 var ErrUnknownDepartment = errors.New("reports: unknown department")
 
 // FromOutcome builds the input of a report from a pulse analysed by
-// survey/results: what `trots report` and the console both use.
+// survey/results: what `trots report` and the console both use. There is
+// no interim report: results.Analyze gives results of closed pulses only,
+// since figures of an open pulse, compared over time, expose the answers
+// of the people who answered in between.
 func FromOutcome(organisation string, o *results.Outcome) Input {
 	in := Input{
 		Organisation:  organisation,
 		Questionnaire: o.Questionnaire,
 		Result:        o.Result,
-		Pulse: Pulse{
-			Name: o.Pulse.Name, Opens: o.Pulse.Opens, Closes: o.Pulse.Closes,
-			Open: o.Pulse.Status == survey.PulseOpen,
-		},
+		Pulse:         Pulse{Name: o.Pulse.Name, Opens: o.Pulse.Opens, Closes: o.Pulse.Closes},
 	}
 	if in.Pulse.Closes.IsZero() {
 		in.Pulse.Closes = o.Pulse.Closed

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"trots/questionnaires"
+	"trots/server/metrics"
 	"trots/survey"
 )
 
@@ -34,11 +35,19 @@ type Config struct {
 	// shares one IP address, so the limit is per link, and generous.
 	SurveyRate  float64
 	SurveyBurst int
+	// LoginRate and LoginBurst bound login attempts per client address
+	// (default 1 a second, bursts of 30), besides the per-account back-off.
+	LoginRate  float64
+	LoginBurst int
 	// Questionnaire returns the questionnaire a pulse was opened with; nil
 	// uses the questionnaires shipped in the binary.
 	Questionnaire func(id string, version int) (*questionnaires.Questionnaire, error)
 	// Now is the clock that tells whether a pulse is open; nil is time.Now.
 	Now func() time.Time
+	// Metrics receives request counts and latencies, stored responses and
+	// the durations of analyses; it is served at /metrics. nil switches
+	// both off (TROTS_METRICS=off).
+	Metrics *metrics.Registry
 }
 
 // DefaultConfig is used for fields left zero.
@@ -66,8 +75,14 @@ type Server struct {
 	store store
 	e     *echo.Echo
 	pages *pages
+	// accounts is the store seen by the console (console.go): nil when the
+	// store given to New has no accounts, which leaves the console out.
+	accounts consoleStore
+	console  *consolePages
 	// limits holds the per-link submission buckets.
 	limits middleware.RateLimiterStore
+	// submits remembers what submissions to a link need (survey_cache.go).
+	submits *submitCache
 }
 
 // New wires the service. log receives structured request logs that never
@@ -92,7 +107,7 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, log: log, store: st, e: echo.New(), pages: mustParsePages()}
+	s := &Server{cfg: cfg, log: log, store: st, e: echo.New(), pages: mustParsePages(), submits: newSubmitCache()}
 	s.limits = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Limit(cfg.SurveyRate), Burst: cfg.SurveyBurst, ExpiresIn: 5 * time.Minute,
 	})
@@ -102,11 +117,24 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	// address would otherwise be trivial to bypass.
 	s.e.IPExtractor = echo.ExtractIPDirect()
 	s.e.HTTPErrorHandler = s.handleError
-	s.e.Use(middleware.Recover())
+	if cfg.Metrics != nil {
+		s.store = countingStore{store: st, m: cfg.Metrics}
+		s.e.Use(withMetrics(cfg.Metrics))
+	}
+	// The request log is outside Recover so that a panic is logged and
+	// counted as the 500 it becomes.
 	s.e.Use(s.requestLog())
+	s.e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "route", c.Path(), "error", err.Error(), "stack", string(stack))
+			return err
+		},
+	}))
 	s.e.Use(secureHeaders(cfg.TLS))
 	s.e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	s.e.Use(middleware.ContextTimeout(cfg.RequestTimeout))
+	s.accounts, _ = st.(consoleStore)
+	s.console = mustParseConsolePages(s.pages)
 	s.routes()
 	return s
 }
@@ -147,13 +175,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 
 // requestLog logs the route pattern ("/s/:code"), never the URI: survey
 // codes, tokens and query strings stay out of logs, and so do the client's
-// address and user agent.
+// address and user agent. It also feeds the request metrics. Errors are
+// handed to the error handler here (HandleError) so that the status logged
+// is the one sent.
 func (s *Server) requestLog() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus:  true,
-		LogLatency: true,
-		LogMethod:  true,
-		LogError:   true,
+		HandleError: true,
+		LogStatus:   true,
+		LogLatency:  true,
+		LogMethod:   true,
+		LogError:    true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			route := c.Path()
 			if route == "" {
@@ -173,6 +204,7 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 				}
 			}
 			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			s.cfg.Metrics.ObserveRequest(route, v.Method, v.Status, v.Latency)
 			return nil
 		},
 	})
@@ -232,6 +264,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
+		return
+	}
+	if isConsolePage(c) {
+		if status == http.StatusTooManyRequests {
+			c.Response().Header().Set("Retry-After", "60")
+		}
+		s.renderConsoleStatus(c, status)
 		return
 	}
 	if isSurveyPage(c) {

@@ -65,3 +65,9 @@ func errorf(code Code, key, format string, args ...any) *Error {
 func internal(what string, err error) error {
 	return &Error{Code: EInternal, Message: what, Err: err}
 }
+
+// Codes of the console's accounts.
+const (
+	EUnauthorized Code = "unauthorized" // wrong e-mail or password, disabled account, expired session
+	ELocked       Code = "locked"       // too many failed logins: wait before trying again
+)

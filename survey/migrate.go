@@ -87,6 +87,71 @@ CREATE TABLE comments (
 ){{no_rowid}};
 CREATE INDEX comments_pulse_department ON comments (pulse_id, department_id);
 `},
+	{2, "retention: closing time, purge time and result snapshots", `
+-- When a pulse was closed, and when the retention deleted its raw answers
+-- (responses and comments); the aggregated results stay in pulse_results.
+ALTER TABLE pulses ADD COLUMN closed_at TIMESTAMP NULL;
+ALTER TABLE pulses ADD COLUMN purged_at TIMESTAMP NULL;
+-- The analysis of a closed pulse as JSON (analysis.Result), written when
+-- it is closed: its final results, which outlive the raw answers.
+CREATE TABLE pulse_results (
+	pulse_id    TEXT      NOT NULL PRIMARY KEY REFERENCES pulses(id) ON DELETE CASCADE,
+	result      TEXT      NOT NULL,
+	computed_at TIMESTAMP NOT NULL
+);
+`},
+	{3, "console accounts, sessions and decisions", `
+-- Console accounts. Only an argon2id hash of the password is kept; a lead
+-- belongs to exactly one department, the other roles to none.
+CREATE TABLE users (
+	id            TEXT      PRIMARY KEY,
+	email         TEXT      NOT NULL UNIQUE,
+	password_hash TEXT      NOT NULL,
+	role          TEXT      NOT NULL CHECK (role IN ('admin', 'viewer', 'lead')),
+	department_id TEXT      NULL REFERENCES departments(id),
+	disabled      BOOLEAN   NOT NULL DEFAULT FALSE,
+	created_at    TIMESTAMP NOT NULL,
+	CHECK ((role = 'lead') = (department_id IS NOT NULL))
+);
+-- Server-side sessions, keyed by a hash of the token the browser holds.
+CREATE TABLE sessions (
+	id_hash      TEXT      PRIMARY KEY,
+	user_id      TEXT      NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at   TIMESTAMP NOT NULL,
+	last_seen_at TIMESTAMP NOT NULL,
+	expires_at   TIMESTAMP NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+-- Failed logins per hash of account and address, for the back-off; in the
+-- database so that it holds across instances.
+CREATE TABLE login_failures (
+	key_hash     TEXT      PRIMARY KEY,
+	failures     INTEGER   NOT NULL,
+	last_failure TIMESTAMP NOT NULL
+);
+-- The go/no-go decisions: an append-only audit log (the store only ever
+-- inserts; nothing cascades into it).
+CREATE TABLE decisions (
+	id            TEXT      PRIMARY KEY,
+	pulse_id      TEXT      NOT NULL REFERENCES pulses(id),
+	department_id TEXT      NOT NULL REFERENCES departments(id),
+	decision      TEXT      NOT NULL CHECK (decision IN ('go', 'no_go')),
+	verdict       TEXT      NOT NULL,
+	note          TEXT      NOT NULL,
+	user_id       TEXT      NOT NULL REFERENCES users(id),
+	user_email    TEXT      NOT NULL,
+	decided_at    TIMESTAMP NOT NULL
+);
+CREATE INDEX decisions_pulse_department ON decisions (pulse_id, department_id, decided_at);
+-- API tokens of console users, kept as hashes like sessions.
+CREATE TABLE api_tokens (
+	token_hash TEXT      PRIMARY KEY,
+	user_id    TEXT      NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	name       TEXT      NOT NULL,
+	created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {

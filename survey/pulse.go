@@ -22,6 +22,8 @@ type pulseRow struct {
 	MinGroup             int
 	MinComments          int
 	CreatedAt            time.Time
+	ClosedAt             sql.NullTime
+	PurgedAt             sql.NullTime
 }
 
 func (pulseRow) TableName() string { return "pulses" }
@@ -41,6 +43,12 @@ func (r pulseRow) domain() Pulse {
 	}
 	if r.ClosesAt.Valid {
 		p.Closes = r.ClosesAt.Time.UTC()
+	}
+	if r.ClosedAt.Valid {
+		p.Closed = r.ClosedAt.Time.UTC()
+	}
+	if r.PurgedAt.Valid {
+		p.Purged = r.PurgedAt.Time.UTC()
 	}
 	return p
 }
@@ -143,10 +151,12 @@ func (s *Store) OpenPulse(ctx context.Context, id string) (Pulse, error) {
 	return out, err
 }
 
-// ClosePulse stops accepting answers. Closing is final.
+// ClosePulse stops accepting answers and records when. Closing is final;
+// results.Close also stores the pulse's final results, which the retention
+// needs before it may delete raw answers.
 func (s *Store) ClosePulse(ctx context.Context, id string) error {
 	res := s.w.WithContext(ctx).Model(&pulseRow{}).Where("id = ? AND status = ?", id, string(PulseOpen)).
-		Update("status", string(PulseClosed))
+		Updates(map[string]any{"status": string(PulseClosed), "closed_at": s.now().UTC()})
 	if res.Error != nil {
 		return internal("close pulse", res.Error)
 	}

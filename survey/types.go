@@ -56,6 +56,11 @@ type Pulse struct {
 	// Thresholds fixed when the pulse opened (zero while draft).
 	MinGroup    int
 	MinComments int
+	// Closed is when the pulse was closed (zero while not closed, and for
+	// pulses closed before trots recorded it); Purged is when the retention
+	// deleted its raw answers, keeping its stored results (zero: not).
+	Closed time.Time
+	Purged time.Time
 }
 
 // AcceptsAt reports whether the pulse takes answers at time t.

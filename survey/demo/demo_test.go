@@ -255,16 +255,26 @@ func TestSeedStoresEveryResponse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Pulse.Status != survey.PulseOpen || res.Pulse.QuestionnaireID != q.ID {
-			t.Fatalf("pulse %+v, want open on %s", res.Pulse, q.ID)
+		if res.Baseline.Status != survey.PulseClosed || res.Baseline.QuestionnaireID != q.ID {
+			t.Fatalf("baseline %+v, want closed on %s", res.Baseline, q.ID)
 		}
-		counts, err := s.ResponseCounts(ctx, res.Pulse.ID)
+		if _, err := s.PulseResult(ctx, res.Baseline.ID); err != nil {
+			t.Fatalf("the closed baseline has no stored results: %v", err)
+		}
+		if res.Open.Status != survey.PulseOpen || res.Open.QuestionnaireID != q.ID || res.Open.Name != demo.OpenPulseName {
+			t.Fatalf("open pulse %+v, want open on %s", res.Open, q.ID)
+		}
+		if n, err := s.ResponseCounts(ctx, res.Open.ID); err != nil || sum(n) != 0 {
+			t.Fatalf("the open pulse holds answers: %v, %v", n, err)
+		}
+		counts, err := s.ResponseCounts(ctx, res.Baseline.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, d := range org.Departments {
 			sd := res.Departments[i]
-			if sd.Department.Name != d.Name || !survey.ValidID(sd.Link.Code) || sd.Link.DepartmentID != sd.Department.ID {
+			if sd.Department.Name != d.Name || !survey.ValidID(sd.Link.Code) || sd.Link.DepartmentID != sd.Department.ID ||
+				sd.Link.PulseID != res.Open.ID || sd.BaselineLink.PulseID != res.Baseline.ID {
 				t.Errorf("%s: stored as %+v", d.Name, sd)
 			}
 			if counts[sd.Department.ID] != len(d.Responses) || sd.Responses != len(d.Responses) {
@@ -275,7 +285,7 @@ func TestSeedStoresEveryResponse(t *testing.T) {
 		if err != nil || st.Name != org.Name || st.MinGroup != 5 {
 			t.Errorf("settings %+v, %v", st, err)
 		}
-		comments, err := s.Comments(ctx, res.Pulse.ID)
+		comments, err := s.Comments(ctx, res.Baseline.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -292,6 +302,35 @@ func TestSeedStoresEveryResponse(t *testing.T) {
 			t.Errorf("a stored comment still holds an address or number:\n%s", all.String())
 		}
 	})
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// The links of the open pulse accept a new answer; those of the closed
+// baseline do not.
+func TestSeedOpenPulseAcceptsAnswers(t *testing.T) {
+	ctx := context.Background()
+	q := mustLoad(t, "advocacy-readiness")
+	org := demo.Generate(q, 1)
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	res, err := demo.Seed(ctx, s, q, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := survey.DecodeAnswers(q, org.Departments[0].Responses[0].Values())
+	sd := res.Departments[0]
+	if _, err := s.Submit(ctx, survey.Submission{Link: sd.Link, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
+		t.Fatalf("the open pulse refused an answer: %v", err)
+	}
+	if _, err := s.Submit(ctx, survey.Submission{Link: sd.BaselineLink, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err == nil {
+		t.Fatal("the closed baseline accepted an answer")
+	}
 }
 
 func TestSeedRefusesAnotherQuestionnaire(t *testing.T) {

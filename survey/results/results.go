@@ -7,9 +7,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"trots/analysis"
 	"trots/questionnaires"
+	"trots/server/metrics"
 	"trots/survey"
 )
 
@@ -20,6 +22,8 @@ type Store interface {
 	Departments(ctx context.Context) ([]survey.Department, error)
 	EachResponse(ctx context.Context, pulseID string, fn func(survey.Response) error) error
 	Comments(ctx context.Context, pulseID string) ([]survey.Comment, error)
+	// PulseResult returns the final results stored when a pulse closed.
+	PulseResult(ctx context.Context, pulseID string) (survey.PulseResult, error)
 }
 
 // Outcome is a pulse with its analysis.
@@ -100,22 +104,69 @@ func Input(ctx context.Context, st Store, p survey.Pulse, q *questionnaires.Ques
 	return in, nil
 }
 
-// Analyze runs the analysis of a pulse, with the trend against the most
-// recent earlier pulse on the same questionnaire when there is one.
+// KeyAfterClose is the translation key of the error Analyze returns for
+// an open pulse.
+const KeyAfterClose = "results_after_close"
+
+// ErrOpen is the error for asking the results of the open pulse p: results
+// exist only once a pulse has closed. Figures of a pulse that still takes
+// answers would change with every answer, and two looks at them (at n = 10
+// and n = 11, say) give away the newest answer by subtraction.
+func ErrOpen(p survey.Pulse) error {
+	return &survey.Error{Code: survey.EConflict, Key: KeyAfterClose,
+		Message: fmt.Sprintf("pulse %q is still open: results are shown once the pulse has closed, "+
+			"so that nobody can work out one person's answers by comparing figures over time", p.Name)}
+}
+
+// Analyze returns the results of a closed pulse, with the trend against
+// the most recent earlier closed pulse on the same questionnaire when
+// there is one. An open pulse has no results: Analyze refuses it with
+// ErrOpen (EConflict, KeyAfterClose); tests that need figures of raw data
+// call analysis.Analyze on Input.
+//
+// A closed pulse whose results were stored when it closed (see Close) is
+// answered from them, cfg notwithstanding: they are its final results, and
+// the only ones left once the retention has deleted its raw answers. The
+// time taken is recorded in the metrics found in ctx, if any.
 func Analyze(ctx context.Context, st Store, pulseID string, cfg analysis.Config) (*Outcome, error) {
+	start := time.Now()
+	defer func() { metrics.FromContext(ctx).ObserveAnalysis(time.Since(start)) }()
 	p, err := st.Pulse(ctx, pulseID)
 	if err != nil {
 		return nil, err
 	}
-	out, err := analyzeOne(ctx, st, p, cfg)
+	if p.Status == survey.PulseOpen {
+		return nil, ErrOpen(p)
+	}
+	out, err := finalResult(ctx, st, p)
 	if err != nil {
 		return nil, err
+	}
+	final := out != nil
+	if !final {
+		if out, err = analyzeOne(ctx, st, p, cfg); err != nil {
+			return nil, err
+		}
 	}
 	prev, err := previousPulse(ctx, st, p)
 	if err != nil || prev == nil {
 		return out, err
 	}
-	before, err := analyzeOne(ctx, st, *prev, cfg)
+	if final {
+		// The stored result holds its trend already.
+		out.Previous = prev
+		return out, nil
+	}
+	return withTrend(ctx, st, out, prev, cfg)
+}
+
+// withTrend adds to out the trend against prev, compared with prev's final
+// results when it has them.
+func withTrend(ctx context.Context, st Store, out *Outcome, prev *survey.Pulse, cfg analysis.Config) (*Outcome, error) {
+	before, err := finalResult(ctx, st, *prev)
+	if err == nil && before == nil {
+		before, err = analyzeOne(ctx, st, *prev, cfg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("results: previous pulse %s: %w", prev.ID, err)
 	}
@@ -145,8 +196,10 @@ func analyzeOne(ctx context.Context, st Store, p survey.Pulse, cfg analysis.Conf
 	return &Outcome{Pulse: p, Questionnaire: q, Result: res}, nil
 }
 
-// previousPulse is the newest pulse opened before p on the same
-// questionnaire id (Pulses lists newest first).
+// previousPulse is the newest closed pulse opened before p on the same
+// questionnaire id (Pulses lists newest first). Open pulses are skipped:
+// they have no results, and a trend against one would move with every
+// answer it takes.
 func previousPulse(ctx context.Context, st Store, p survey.Pulse) (*survey.Pulse, error) {
 	all, err := st.Pulses(ctx)
 	if err != nil {
@@ -158,7 +211,7 @@ func previousPulse(ctx context.Context, st Store, p survey.Pulse) (*survey.Pulse
 			seen = true
 			continue
 		}
-		if seen && o.Status != survey.PulseDraft && o.QuestionnaireID == p.QuestionnaireID {
+		if seen && o.Status == survey.PulseClosed && o.QuestionnaireID == p.QuestionnaireID {
 			o := o
 			return &o, nil
 		}

@@ -2,6 +2,7 @@ package results_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"trots/analysis"
@@ -29,7 +30,7 @@ func TestAnalyzeStoredPulse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := results.Analyze(ctx, s, seeded.Pulse.ID, analysis.DefaultConfig())
+		out, err := results.Analyze(ctx, s, seeded.Baseline.ID, analysis.DefaultConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,36 +49,55 @@ func TestAnalyzeStoredPulse(t *testing.T) {
 			if g.Verdict == nil || string(g.Decision) != string(d.Expect) {
 				t.Errorf("%s: verdict %+v, designed %s", d.Department.Name, g.Verdict, d.Expect)
 			}
-			if d.Responses < seeded.Pulse.MinGroup && !g.Suppressed {
+			if d.Responses < seeded.Baseline.MinGroup && !g.Suppressed {
 				t.Errorf("%s: %d responses but not suppressed", d.Department.Name, d.Responses)
 			}
 		}
 
-		// Close it and measure again: the new pulse compares with the old.
-		if err := s.ClosePulse(ctx, seeded.Pulse.ID); err != nil {
-			t.Fatal(err)
+		// Measure again in the open pulse: it has no results until it
+		// closes, and then compares with the baseline.
+		second := seeded.Open
+		answer := func(p survey.Pulse) {
+			t.Helper()
+			links, err := s.Links(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range links {
+				for _, r := range org.Departments[0].Responses {
+					dec := survey.DecodeAnswers(q, r.Values())
+					if len(dec.Errors) > 0 {
+						t.Fatalf("demo answers invalid: %v", dec.Errors)
+					}
+					if _, err := s.Submit(ctx, survey.Submission{Link: l, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 		}
-		second := storetest.MustOpenPulse(t, s, q.ID, q.Version)
-		links, err := s.Links(ctx, second.ID)
+		answer(second)
+		if _, err := results.Analyze(ctx, s, second.ID, analysis.DefaultConfig()); survey.ErrorCode(err) != survey.EConflict || survey.ErrorKey(err) != results.KeyAfterClose {
+			t.Fatalf("open pulse analysed: %v", err)
+		}
+		// A newer pulse closed while the second is still open compares
+		// with the closed baseline, never with the open pulse in between.
+		third := storetest.MustOpenPulse(t, s, q.ID, q.Version)
+		answer(third)
+		out3, err := results.Close(ctx, s, third.ID, analysis.DefaultConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, l := range links {
-			for _, r := range org.Departments[0].Responses {
-				dec := survey.DecodeAnswers(q, r.Values())
-				if len(dec.Errors) > 0 {
-					t.Fatalf("demo answers invalid: %v", dec.Errors)
-				}
-				if _, err := s.Submit(ctx, survey.Submission{Link: l, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
-					t.Fatal(err)
-				}
-			}
+		if out3.Previous == nil || out3.Previous.ID != seeded.Baseline.ID || out3.Result.Trend == nil {
+			t.Fatalf("third pulse compares with %+v, want the closed baseline", out3.Previous)
+		}
+		if _, err := results.Close(ctx, s, second.ID, analysis.DefaultConfig()); err != nil {
+			t.Fatal(err)
 		}
 		out2, err := results.Analyze(ctx, s, second.ID, analysis.DefaultConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out2.Previous == nil || out2.Previous.ID != seeded.Pulse.ID || out2.Result.Trend == nil {
+		if out2.Previous == nil || out2.Previous.ID != seeded.Baseline.ID || out2.Result.Trend == nil {
 			t.Fatalf("second pulse: previous %+v, trend %v", out2.Previous, out2.Result.Trend != nil)
 		}
 	})
@@ -102,7 +122,48 @@ func TestAnalyzeRefusesDraftAndUnknown(t *testing.T) {
 	if _, err := s.OpenPulse(ctx, old.ID); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.ClosePulse(ctx, old.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := results.Analyze(ctx, s, old.ID, analysis.DefaultConfig()); err == nil {
 		t.Fatal("pulse on an unshipped questionnaire version analysed")
+	}
+}
+
+// An open pulse has no results: figures that change with every answer give
+// away the newest answer to whoever looks twice (11*m2 - 10*m1). Analyze
+// refuses it with a conflict whatever it holds; its raw answers can still
+// be analysed by analysis.Analyze on Input, as the tests do.
+func TestAnalyzeRefusesOpenPulse(t *testing.T) {
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	q, err := questionnaires.Load("advocacy-readiness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := demo.Generate(q, 7)
+	seeded, err := demo.Seed(ctx, s, q, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := seeded.Open
+	for i, d := range seeded.Departments {
+		for _, r := range org.Departments[i].Responses {
+			dec := survey.DecodeAnswers(q, r.Values())
+			if _, err := s.Submit(ctx, survey.Submission{Link: d.Link, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, err = results.Analyze(ctx, s, p.ID, analysis.DefaultConfig())
+	if survey.ErrorCode(err) != survey.EConflict || survey.ErrorKey(err) != results.KeyAfterClose ||
+		!strings.Contains(err.Error(), "closed") || !strings.Contains(err.Error(), "comparing figures over time") {
+		t.Fatalf("open pulse: %v, want a conflict %s", err, results.KeyAfterClose)
+	}
+	in, err := results.Input(ctx, s, p, q, analysis.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := analysis.Analyze(in); err != nil || len(res.Departments) != len(seeded.Departments) {
+		t.Fatalf("raw analysis of the open pulse for tests: %v", err)
 	}
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"trots/analysis"
+	"trots/survey"
+	"trots/survey/results"
+)
+
+// retentionEvery is how often `trots serve` applies the retention.
+const retentionEvery = 24 * time.Hour
+
+// runRetention is `trots retention`: delete the raw answers of pulses closed
+// more than --months months ago, keeping their final results.
+func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("retention", "retention --months <n> [--db <file or URL>] [--dry-run]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	months := retentionFlag(fs, "months")
+	dry := fs.Bool("dry-run", false, "show what would be deleted and change nothing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := months.err; err != nil {
+		return usageError(fs, err.Error())
+	}
+	if months.n < 1 {
+		return usageError(fs, "--months (or TROTS_RETENTION_MONTHS) must be at least 1; 0 keeps raw answers forever and deletes nothing")
+	}
+	store, err := survey.Open(ctx, *dsn, survey.Options{})
+	if err != nil {
+		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
+	}
+	defer store.Close()
+	pol := results.Retention{Months: months.n, Config: analysis.DefaultConfig(), DryRun: *dry}
+	rep, err := pol.Run(ctx, store, time.Now())
+	printRetention(stdout, rep, *dry)
+	if err != nil {
+		return err
+	}
+	if len(rep.Skipped) > 0 {
+		return fmt.Errorf("%d closed pulses could not be analysed; their raw answers are kept", len(rep.Skipped))
+	}
+	return nil
+}
+
+func printRetention(w io.Writer, rep results.RetentionReport, dry bool) {
+	verb, stored := "Deleted", "Stored"
+	if dry {
+		verb, stored = "Would delete", "Would store"
+	}
+	fmt.Fprintf(w, "Raw answers of pulses closed before %s are deleted; their results are kept.\n", rep.Cutoff.Format("2006-01-02"))
+	for _, p := range rep.Finalized {
+		fmt.Fprintf(w, "%s the final results of closed pulse %q (%s).\n", stored, p.Name, p.ID)
+	}
+	for id, err := range rep.Skipped {
+		fmt.Fprintf(w, "Kept the raw answers of pulse %s: its results cannot be computed: %v\n", id, err)
+	}
+	if len(rep.Purged) == 0 {
+		fmt.Fprintln(w, "No raw answers are due for deletion.")
+	}
+	for _, pg := range rep.Purged {
+		fmt.Fprintf(w, "%s %d responses and %d comments of pulse %q (%s), closed %s.\n",
+			verb, pg.Responses, pg.Comments, pg.PulseName, pg.PulseID, pg.Closed.Format("2006-01-02"))
+	}
+}
+
+// monthsFlag is `trots retention --months` and `trots serve
+// --retention-months`, defaulting to TROTS_RETENTION_MONTHS; err holds a bad
+// environment value, reported after parsing.
+type monthsFlag struct {
+	n   int
+	err error
+}
+
+func retentionFlag(fs *flag.FlagSet, name string) *monthsFlag {
+	m := &monthsFlag{}
+	if v := env("TROTS_RETENTION_MONTHS", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			m.err = fmt.Errorf("TROTS_RETENTION_MONTHS=%q: want a whole number of months, 0 for keep forever", v)
+		}
+		m.n = n
+	}
+	fs.Func(name, fmt.Sprintf("delete raw answers this many months after their pulse closed; 0 keeps them forever (TROTS_RETENTION_MONTHS, now %d)", m.n),
+		func(s string) error {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				return fmt.Errorf("want a whole number of months, 0 for keep forever")
+			}
+			m.n, m.err = n, nil
+			return nil
+		})
+	return m
+}
+
+// startRetention applies the retention now and then every day, in the
+// background, until ctx ends; stop cancels it and waits for a run in
+// progress, so that the store may be closed after it.
+func startRetention(ctx context.Context, store *survey.Store, months int, log *slog.Logger) (stop func()) {
+	if months <= 0 {
+		log.Info("retention off: raw answers are kept (set TROTS_RETENTION_MONTHS)")
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		pol := results.Retention{Months: months, Config: analysis.DefaultConfig()}
+		tick := time.NewTicker(retentionEvery)
+		defer tick.Stop()
+		for {
+			rep, err := pol.Run(ctx, store, time.Now())
+			n := 0
+			for _, pg := range rep.Purged {
+				n += pg.Responses
+			}
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				log.Error("retention failed", "error", err.Error())
+			default:
+				log.Info("retention applied", "months", months, "cutoff", rep.Cutoff.Format(time.DateOnly),
+					"pulses_purged", len(rep.Purged), "responses_deleted", n, "results_stored", len(rep.Finalized))
+			}
+			for id, err := range rep.Skipped {
+				log.Warn("retention: raw answers kept, results cannot be computed", "pulse", id, "error", err.Error())
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		wg.Wait()
+	}
+}

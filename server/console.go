@@ -1,0 +1,333 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"trots/server/i18n"
+	"trots/survey"
+	"trots/survey/results"
+)
+
+// The console: HR and management log in here. Sessions live on the server
+// (survey.Store); the browser holds only the session token, in a cookie
+// that scripts cannot read. Every form carries a token derived from the
+// session (a synchroniser token that needs no storage of its own).
+
+// consoleStore is what the console needs of the survey store.
+type consoleStore interface {
+	results.Store
+	Settings(ctx context.Context) (survey.Settings, error)
+	Department(ctx context.Context, id string) (survey.Department, error)
+	CountUsers(ctx context.Context) (int, error)
+	Users(ctx context.Context) ([]survey.User, error)
+	Authenticate(ctx context.Context, email, password, ip string) (survey.User, error)
+	NewSession(ctx context.Context, userID, replaced string) (string, error)
+	SessionByToken(ctx context.Context, token string) (survey.Session, error)
+	EndSession(ctx context.Context, token string) error
+	UserByAPIToken(ctx context.Context, token string) (survey.User, error)
+	RecordDecision(ctx context.Context, d survey.Decision) (survey.Decision, error)
+	Decisions(ctx context.Context, pulseID, departmentID string) ([]survey.Decision, error)
+	ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error)
+}
+
+//go:embed templates/console/*.html
+var consoleTemplateFiles embed.FS
+
+// consolePageNames are the console's pages; each is parsed with
+// templates/console/layout.html.
+var consolePageNames = []string{"login", "board", "department", "users", "participation", "message"}
+
+type consolePages struct {
+	templates map[string]*template.Template
+}
+
+func mustParseConsolePages(p *pages) *consolePages {
+	cp := &consolePages{templates: map[string]*template.Template{}}
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			if u, ok := p.assets[name]; ok {
+				return u, nil
+			}
+			return "", fmt.Errorf("no static file %q", name)
+		},
+	}
+	for _, name := range consolePageNames {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(consoleTemplateFiles,
+			"templates/console/layout.html", "templates/console/"+name+".html")
+		if err != nil {
+			panic(fmt.Errorf("server: console template %s: %w", name, err))
+		}
+		cp.templates[name] = t
+	}
+	return cp
+}
+
+const (
+	sessionContextKey = "trots.session"
+	csrfField         = "_csrf"
+	langCookie        = "trots_lang"
+)
+
+// sessionCookieName is __Host- prefixed over TLS: the browser then insists
+// on Secure, Path=/ and no Domain, so no sibling host can plant one.
+func (s *Server) sessionCookieName() string {
+	if s.cfg.TLS {
+		return "__Host-trots_session"
+	}
+	return "trots_session"
+}
+
+func (s *Server) setSessionCookie(c echo.Context, token string, expires time.Time) {
+	ck := &http.Cookie{Name: s.sessionCookieName(), Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.TLS}
+	if token == "" {
+		ck.MaxAge = -1
+	} else {
+		ck.Expires = expires
+	}
+	c.SetCookie(ck)
+}
+
+func (s *Server) sessionToken(c echo.Context) string {
+	ck, err := c.Cookie(s.sessionCookieName())
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+// consoleSession is the logged-in user of a request.
+type consoleSession struct {
+	survey.Session
+	token string
+}
+
+// csrfToken is derived from the session token, which only the browser and
+// the server know: another site can neither read nor compute it.
+func (cs consoleSession) csrfToken() string {
+	sum := sha256.Sum256([]byte("trots csrf\x00" + cs.token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func sessionOf(c echo.Context) consoleSession {
+	cs, _ := c.Get(sessionContextKey).(consoleSession)
+	return cs
+}
+
+// Who may do what. Every console and API route names its roles in the
+// route table through requireRole; routes without it are public.
+var (
+	anyRole     = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleLead}
+	deciders    = []survey.Role{survey.RoleAdmin, survey.RoleViewer}
+	adminsOnly  = []survey.Role{survey.RoleAdmin}
+	unsafeVerbs = []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+)
+
+// requireRole admits a request with a live session of one of roles. It
+// answers an anonymous request with a redirect to the login page, a wrong
+// role with 403, and a page form without the session's CSRF token with
+// 403. API routes (/api/) take an API token instead (requireAPIRole).
+func (s *Server) requireRole(roles ...survey.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if isSurveyAPI(c) {
+				return s.requireAPIRole(c, next, roles)
+			}
+			token := s.sessionToken(c)
+			sess, err := s.accounts.SessionByToken(c.Request().Context(), token)
+			if err != nil {
+				if survey.ErrorCode(err) != survey.EUnauthorized {
+					return err
+				}
+				if token != "" {
+					s.setSessionCookie(c, "", time.Time{})
+				}
+				// Back to where the user was after logging in; a form post
+				// cannot be replayed, so it only says the session ended.
+				target := "/login?expired=1"
+				if c.Request().Method == http.MethodGet {
+					target = "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+				}
+				return c.Redirect(http.StatusSeeOther, target)
+			}
+			cs := consoleSession{Session: sess, token: token}
+			if !slices.Contains(roles, sess.User.Role) {
+				return echo.NewHTTPError(http.StatusForbidden, "Your role does not allow this.")
+			}
+			if slices.Contains(unsafeVerbs, c.Request().Method) {
+				got := c.Request().PostFormValue(csrfField)
+				if subtle.ConstantTimeCompare([]byte(got), []byte(cs.csrfToken())) != 1 {
+					return echo.NewHTTPError(http.StatusForbidden, "The form has expired. Please try again.")
+				}
+			}
+			c.Set(sessionContextKey, cs)
+			return next(c)
+		}
+	}
+}
+
+// consoleLang picks the console's language: ?lang= (remembered in a
+// cookie), else the remembered choice, else the browser's.
+func (s *Server) consoleLang(c echo.Context) string {
+	if l := strings.ToLower(c.QueryParam("lang")); i18n.Supported(l) {
+		c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: s.cfg.TLS})
+		return l
+	}
+	remembered := ""
+	if ck, err := c.Cookie(langCookie); err == nil {
+		remembered = ck.Value
+	}
+	return i18n.Negotiate(remembered, c.Request().Header.Get("Accept-Language"), "", nil)
+}
+
+// consolePage is what every console page shares.
+type consolePage struct {
+	page
+	User    *survey.User
+	CSRF    string
+	Section string // "board", "users": the current item of the navigation
+	Admin   bool
+}
+
+// newConsolePage builds the shared part; here is the path (with its query)
+// the language switch links to.
+func (s *Server) newConsolePage(c echo.Context, titleKey, section string) consolePage {
+	lang := s.consoleLang(c)
+	org := ""
+	if st, err := s.store.Settings(c.Request().Context()); err == nil {
+		org = st.Name
+	}
+	p := consolePage{page: newPage(lang, org, c.Request().URL.Path, nil), Section: section}
+	p.Title = i18n.T(lang, titleKey)
+	if cs := sessionOf(c); cs.token != "" {
+		u := cs.User
+		p.User = &u
+		p.CSRF = cs.csrfToken()
+		p.Admin = u.Role == survey.RoleAdmin
+	}
+	return p
+}
+
+func (s *Server) renderConsole(c echo.Context, status int, name string, data any) error {
+	t, ok := s.console.templates[name]
+	if !ok {
+		return fmt.Errorf("server: no console page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return fmt.Errorf("server: render console %s: %w", name, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// isConsolePage tells whether a request is for a console page.
+func isConsolePage(c echo.Context) bool {
+	p := c.Request().URL.Path
+	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation"} {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") || strings.HasPrefix(p, prefix+".") {
+			return true
+		}
+	}
+	return false
+}
+
+type consoleMessage struct {
+	consolePage
+	Heading, Body string
+}
+
+// consoleStatusKeys are the texts of the console's error pages.
+var consoleStatusKeys = map[int]string{
+	http.StatusBadRequest:   "console_bad_request",
+	http.StatusForbidden:    "console_forbidden",
+	http.StatusNotFound:     "console_not_found",
+	http.StatusConflict:     "console_conflict",
+	http.StatusUnauthorized: "console_forbidden",
+}
+
+// renderConsoleStatus is the error handler's page for console routes.
+func (s *Server) renderConsoleStatus(c echo.Context, status int) {
+	key, ok := consoleStatusKeys[status]
+	if !ok {
+		key = "console_internal"
+	}
+	p := s.newConsolePage(c, key+"_title", "")
+	if err := s.renderConsole(c, status, "message", consoleMessage{consolePage: p, Heading: p.Title, Body: p.T(key)}); err != nil {
+		s.log.Error("render console error page", "route", c.Path(), "error", err.Error())
+	}
+}
+
+// surveyStatus maps a domain error code to an HTTP status.
+func surveyStatus(err error) int {
+	switch survey.ErrorCode(err) {
+	case survey.EInvalid:
+		return http.StatusBadRequest
+	case survey.ENotFound:
+		return http.StatusNotFound
+	case survey.EConflict:
+		return http.StatusConflict
+	case survey.EUnauthorized:
+		return http.StatusUnauthorized
+	case survey.ELocked:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// safeNext keeps a post-login redirect on this site: a path, never
+// "//host" or "/\host", and no control characters (browsers drop tabs and
+// newlines, which would turn "/\t/host" into "//host").
+func safeNext(next string) string {
+	ok := strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.ContainsRune(next, '\\') &&
+		strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0
+	if !ok {
+		return "/board"
+	}
+	return next
+}
+
+func (s *Server) denyCrossOriginConsole(c echo.Context) error {
+	return echo.NewHTTPError(http.StatusForbidden, "Cross-origin form refused.")
+}
+
+// requireAPIRole admits an API request whose bearer token belongs to an
+// enabled account of one of roles: 401 without a valid token, 403 for a
+// wrong role. Cookies are not looked at, so the API needs no CSRF token: a
+// browser never adds the Authorization header on its own.
+func (s *Server) requireAPIRole(c echo.Context, next echo.HandlerFunc, roles []survey.Role) error {
+	lang := requestLang(c)
+	token, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots"`)
+		return apiError(c, http.StatusUnauthorized, lang, "api_unauthorized", nil)
+	}
+	u, err := s.accounts.UserByAPIToken(c.Request().Context(), strings.TrimSpace(token))
+	if survey.ErrorCode(err) == survey.EUnauthorized {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots", error="invalid_token"`)
+		return apiError(c, http.StatusUnauthorized, lang, "api_unauthorized", nil)
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(roles, u.Role) {
+		return apiError(c, http.StatusForbidden, lang, "api_forbidden", nil)
+	}
+	c.Set(sessionContextKey, consoleSession{Session: survey.Session{User: u}})
+	return next(c)
+}

@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"trots/server"
+	"trots/survey/storetest"
+)
+
+// A manager on a phone logs in, reads the board, opens a department and
+// records a decision; the pages fit 320 px and pass axe-core. Screenshots
+// of the board at phone and desktop width go to TROTS_SCREENSHOTS.
+func TestBrowserViewerRecordsADecisionOnAPhone(t *testing.T) {
+	axe := mustAxe(t)
+	shots := screenshotDir(t)
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	browser := newBrowser(t)
+	tab, cancel := chromedp.NewContext(browser)
+	defer cancel()
+	ctx, stop := context.WithTimeout(tab, browserTimeout)
+	defer stop()
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(shots, "console-"+name+".png"), png, 0o644))
+	}
+	const width = 320
+	must(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(width, 640, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(e.srv.URL+"/board?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("password")),
+	))
+	assertPage(t, ctx, "en", width, axe, "login page")
+	shot("login-320")
+	must(t, chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("email"), "viewer@example.org"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Tap(chromedp.CSS("form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("board")),
+	))
+	assertPage(t, ctx, "en", width, axe, "board")
+	shot("board-320")
+
+	dept := e.demo.Departments[0].Department
+	must(t, chromedp.Do(ctx,
+		scrollTo(fmt.Sprintf(`tr[data-department=%q] a`, dept.ID)),
+		chromedp.Tap(chromedp.CSS(fmt.Sprintf(`tr[data-department=%q] a`, dept.ID))),
+		chromedp.WaitVisible(chromedp.ID("decision-form")),
+	))
+	assertPage(t, ctx, "en", width, axe, "department page")
+	shot("department-320")
+	must(t, chromedp.Do(ctx,
+		scrollTo("#decision-form"),
+		chromedp.Tap(chromedp.CSS(`input[name=choice][value=go]`)),
+		chromedp.SendKeys(chromedp.ID("note"), "Start a pilot with five volunteers."),
+		chromedp.Tap(chromedp.CSS("#decision-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("saved")),
+	))
+	got, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("decision-log")))
+	must(t, err)
+	if !strings.Contains(got, "viewer@example.org") || !strings.Contains(got, "Start a pilot with five volunteers.") {
+		t.Fatalf("decision log: %q", got)
+	}
+	log, err := e.store.Decisions(ctx, e.demo.Baseline.ID, dept.ID)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("stored decisions: %v, %v", log, err)
+	}
+	assertPage(t, ctx, "en", width, axe, "department page after the decision")
+
+	must(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(e.srv.URL+"/board?lang=nl"),
+		chromedp.WaitVisible(chromedp.ID("board")),
+	))
+	assertPage(t, ctx, "nl", 1280, axe, "board (desktop)")
+	shot("board-1280")
+}

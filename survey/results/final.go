@@ -1,0 +1,103 @@
+package results
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"trots/analysis"
+	"trots/survey"
+)
+
+// The final results of a pulse are its analysis, stored when it closes.
+// They are what HR sees of a closed pulse, and what remains once the
+// retention has deleted its raw answers.
+
+// CloseStore is what Close needs of the survey store.
+type CloseStore interface {
+	Store
+	ClosePulse(ctx context.Context, id string) error
+	SavePulseResult(ctx context.Context, pulseID string, result json.RawMessage) (bool, error)
+}
+
+var _ CloseStore = (*survey.Store)(nil)
+
+// finalResult returns the stored results of p as an outcome (without
+// Previous), or nil when p has none.
+func finalResult(ctx context.Context, st Store, p survey.Pulse) (*Outcome, error) {
+	if p.Status != survey.PulseClosed {
+		return nil, nil
+	}
+	pr, err := st.PulseResult(ctx, p.ID)
+	if survey.ErrorCode(err) == survey.ENotFound {
+		if !p.Purged.IsZero() {
+			return nil, fmt.Errorf("results: the raw answers of pulse %s were deleted but it has no stored results", p.ID)
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	q, err := Questionnaire(p)
+	if err != nil {
+		return nil, err
+	}
+	var res analysis.Result
+	if err := json.Unmarshal(pr.Result, &res); err != nil {
+		return nil, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
+	}
+	return &Outcome{Pulse: p, Questionnaire: q, Result: &res}, nil
+}
+
+// Close closes a pulse, analyses it, and stores the analysis as its final
+// results, in that order: the analysis sees every answer accepted before
+// the close and none after. It is what every close of a pulse should call
+// (the console, a CLI): without final results the retention never deletes
+// the pulse's raw answers.
+//
+// Close may be repeated: a pulse already closed gets its final results if
+// it has none yet, and keeps them if it has.
+func Close(ctx context.Context, st CloseStore, pulseID string, cfg analysis.Config) (*Outcome, error) {
+	if err := st.ClosePulse(ctx, pulseID); err != nil {
+		p, perr := st.Pulse(ctx, pulseID)
+		if perr != nil || p.Status != survey.PulseClosed {
+			return nil, err
+		}
+	}
+	if _, err := SaveFinal(ctx, st, pulseID, cfg); err != nil {
+		return nil, err
+	}
+	return Analyze(ctx, st, pulseID, cfg)
+}
+
+// SaveFinal stores the analysis of a closed pulse as its final results
+// unless it has them already, and reports whether it stored them. The
+// retention calls it for pulses closed without Close.
+func SaveFinal(ctx context.Context, st CloseStore, pulseID string, cfg analysis.Config) (bool, error) {
+	p, err := st.Pulse(ctx, pulseID)
+	if err != nil {
+		return false, err
+	}
+	if p.Status != survey.PulseClosed {
+		return false, fmt.Errorf("results: pulse %q is %s; only a closed pulse has final results", p.Name, p.Status)
+	}
+	if final, err := finalResult(ctx, st, p); err != nil || final != nil {
+		return false, err
+	}
+	out, err := analyzeOne(ctx, st, p, cfg)
+	if err != nil {
+		return false, err
+	}
+	if prev, err := previousPulse(ctx, st, p); err != nil {
+		return false, err
+	} else if prev != nil {
+		if out, err = withTrend(ctx, st, out, prev, cfg); err != nil {
+			return false, err
+		}
+	}
+	b, err := json.Marshal(out.Result)
+	if err != nil {
+		return false, fmt.Errorf("results: encode results of pulse %s: %w", p.ID, err)
+	}
+	return st.SavePulseResult(ctx, p.ID, b)
+}

@@ -1,0 +1,137 @@
+package results
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"trots/analysis"
+	"trots/server/metrics"
+	"trots/survey"
+)
+
+// RetentionStore is what the retention needs of the survey store.
+type RetentionStore interface {
+	CloseStore
+	Purgeable(ctx context.Context, before time.Time) ([]survey.Purge, error)
+	PurgeRawAnswers(ctx context.Context, before time.Time, redact func(json.RawMessage) (json.RawMessage, error)) ([]survey.Purge, error)
+}
+
+var _ RetentionStore = (*survey.Store)(nil)
+
+// Retention is the policy on raw answers: they are deleted Months calendar
+// months after their pulse closed, while its final results are kept.
+type Retention struct {
+	// Months is the retention period; 0 keeps raw answers forever.
+	Months int
+	// Config is the analysis configuration for pulses that were closed
+	// without their final results being stored.
+	Config analysis.Config
+	// DryRun reports what would be deleted and changes nothing.
+	DryRun bool
+}
+
+// RetentionReport tells what one run of the retention did.
+type RetentionReport struct {
+	// Cutoff: raw answers of pulses closed before it are deleted.
+	Cutoff time.Time
+	// Finalized lists the closed pulses that got their final results
+	// stored in this run (a dry run lists those that would).
+	Finalized []survey.Pulse
+	// Purged lists what was deleted (a dry run: what would be).
+	Purged []survey.Purge
+	// Skipped holds the closed pulses whose final results could not be
+	// computed, with why; their raw answers are kept.
+	Skipped map[string]error
+}
+
+// Cutoff is the moment before which a pulse must have closed for its raw
+// answers to go: Months calendar months before now.
+func (r Retention) Cutoff(now time.Time) time.Time {
+	return now.AddDate(0, -r.Months, 0)
+}
+
+// Run applies the retention at time now. First every closed pulse without
+// final results gets them (a pulse closed before trots recorded closing
+// times starts its period now); then the raw answers of the pulses closed
+// before the cut-off are deleted. With Months 0 it does nothing.
+func (r Retention) Run(ctx context.Context, st RetentionStore, now time.Time) (RetentionReport, error) {
+	rep := RetentionReport{Skipped: map[string]error{}}
+	if r.Months < 0 {
+		return rep, fmt.Errorf("results: retention of %d months", r.Months)
+	}
+	if r.Months == 0 {
+		return rep, nil
+	}
+	rep.Cutoff = r.Cutoff(now)
+	pulses, err := st.Pulses(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, p := range pulses {
+		if p.Status != survey.PulseClosed {
+			continue
+		}
+		_, err := st.PulseResult(ctx, p.ID)
+		if err == nil {
+			continue // it has its final results
+		}
+		if survey.ErrorCode(err) == survey.ENotFound {
+			if r.DryRun {
+				rep.Finalized = append(rep.Finalized, p)
+				continue
+			}
+			var stored bool
+			if stored, err = SaveFinal(ctx, st, p.ID, r.Config); stored {
+				rep.Finalized = append(rep.Finalized, p)
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return rep, ctx.Err()
+			}
+			rep.Skipped[p.ID] = err
+		}
+	}
+	if r.DryRun {
+		rep.Purged, err = st.Purgeable(ctx, rep.Cutoff)
+		return rep, err
+	}
+	rep.Purged, err = Purge(ctx, st, rep.Cutoff)
+	n := 0
+	for _, pg := range rep.Purged {
+		n += pg.Responses
+	}
+	metrics.FromContext(ctx).Purged(len(rep.Purged), n)
+	return rep, err
+}
+
+// Purge deletes the raw answers of the pulses closed before the cut-off
+// that have final results. The open comments their final results quote are
+// raw answers too: they go in the same transaction, and the figures stay.
+func Purge(ctx context.Context, st RetentionStore, before time.Time) ([]survey.Purge, error) {
+	return st.PurgeRawAnswers(ctx, before, withoutComments)
+}
+
+// withoutComments removes the open comments from stored results.
+func withoutComments(raw json.RawMessage) (json.RawMessage, error) {
+	var res analysis.Result
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, fmt.Errorf("results: stored results: %w", err)
+	}
+	for _, g := range append([]*analysis.GroupResult{&res.Organisation}, pointers(res.Departments)...) {
+		if g.Figures != nil {
+			g.Comments = nil
+		}
+	}
+	return json.Marshal(&res)
+}
+
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"trots/survey"
+)
+
+// runUser manages console accounts: trots user add | list | disable.
+func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "add":
+		return runUserAdd(ctx, args, os.Stdin, stdout, stderr)
+	case "list":
+		return runUserList(ctx, args, stdout, stderr)
+	case "disable":
+		return runUserDisable(ctx, args, stdout, stderr)
+	case "token":
+		return runUserToken(ctx, args, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stderr, userUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, userUsage)
+	return errUsage
+}
+
+const userUsage = `Usage: trots user <add|list|disable|token> [flags]
+
+  add      --email ADDRESS --role admin|viewer|lead [--department ID-OR-NAME] [--password-stdin]
+           The password comes from stdin (--password-stdin), else TROTS_PASSWORD,
+           else one is generated and printed once.
+  list     print every account
+  disable  --email ADDRESS: switch an account off and end its sessions
+  token    --email ADDRESS --name NAME: a token for the JSON API (/api/v1), printed once
+`
+
+func openUserStore(ctx context.Context, dsn string) (*survey.Store, error) {
+	st, err := survey.Open(ctx, dsn, survey.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
+	}
+	return st, nil
+}
+
+func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user add", "user add --email ADDRESS --role admin|viewer|lead [--department ID-OR-NAME] [flags]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	email := fs.String("email", "", "e-mail address of the account (required)")
+	role := fs.String("role", "", "admin (HR), viewer (management) or lead (one department)")
+	dept := fs.String("department", "", "department id or name, for a lead")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *email == "" || *role == "" {
+		fmt.Fprintln(stderr, "--email and --role are required")
+		fs.Usage()
+		return errUsage
+	}
+	password, generated := os.Getenv("TROTS_PASSWORD"), false
+	if *fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("read the password from stdin: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	if password == "" {
+		password, generated = survey.GeneratePassword(), true
+	}
+	st, err := openUserStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	deptID := ""
+	if *dept != "" {
+		if deptID, err = findDepartment(ctx, st, *dept); err != nil {
+			return err
+		}
+	}
+	u, err := st.CreateUser(ctx, survey.User{Email: *email, Role: survey.Role(*role), DepartmentID: deptID}, password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Account %s created (role %s).\n", u.Email, u.Role)
+	if generated {
+		fmt.Fprintf(stdout, "Password (shown only now; keep it somewhere safe): %s\n", password)
+	}
+	return nil
+}
+
+// findDepartment accepts a department id or its exact name.
+func findDepartment(ctx context.Context, st *survey.Store, ref string) (string, error) {
+	deps, err := st.Departments(ctx)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, d := range deps {
+		if d.ID == ref || strings.EqualFold(d.Name, strings.TrimSpace(ref)) {
+			return d.ID, nil
+		}
+		names = append(names, d.Name)
+	}
+	return "", fmt.Errorf("no department %q (departments: %s)", ref, strings.Join(names, ", "))
+}
+
+func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user list", "user list [flags]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := openUserStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 {
+		fmt.Fprintln(stdout, "No accounts yet. Create the first administrator with: trots user add --email you@example.org --role admin")
+		return nil
+	}
+	deps, err := st.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, d := range deps {
+		names[d.ID] = d.Name
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tROLE\tDEPARTMENT\tSTATUS\tCREATED")
+	for _, u := range users {
+		status := "active"
+		if u.Disabled {
+			status = "disabled"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, names[u.DepartmentID], status, u.CreatedAt.Format("2006-01-02"))
+	}
+	return tw.Flush()
+}
+
+func runUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user disable", "user disable --email ADDRESS [flags]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	email := fs.String("email", "", "e-mail address of the account (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *email == "" {
+		fmt.Fprintln(stderr, "--email is required")
+		fs.Usage()
+		return errUsage
+	}
+	st, err := openUserStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.DisableUser(ctx, *email); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Account %s disabled; its sessions have ended.\n", survey.NormalizeEmail(*email))
+	return nil
+}
+
+func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user token", "user token --email ADDRESS --name NAME [flags]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	email := fs.String("email", "", "e-mail address of the account (required)")
+	name := fs.String("name", "", "what the token is for, e.g. power-bi (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" {
+		fmt.Fprintln(stderr, "--email and --name are required")
+		fs.Usage()
+		return errUsage
+	}
+	st, err := openUserStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	token, err := st.NewAPIToken(ctx, *email, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "API token for %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n", survey.NormalizeEmail(*email), token)
+	return nil
+}
