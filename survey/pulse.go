@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 type pulseRow struct {
@@ -88,6 +89,18 @@ func (s *Store) CreatePulse(ctx context.Context, p Pulse) (Pulse, error) {
 // Pulse returns one pulse.
 func (s *Store) Pulse(ctx context.Context, id string) (Pulse, error) {
 	return s.pulse(s.r.WithContext(ctx), id)
+}
+
+// pulseForWrite reads a pulse inside a submission transaction. On
+// PostgreSQL it takes a share lock on the row, so that ClosePulse (an
+// UPDATE of that row) waits for submissions in flight and no response can
+// commit after the close that snapshots the results; SQLite's single
+// writer orders them already.
+func (s *Store) pulseForWrite(tx *gorm.DB, id string) (Pulse, error) {
+	if s.dialect == Postgres {
+		tx = tx.Clauses(clause.Locking{Strength: "SHARE"})
+	}
+	return s.pulse(tx, id)
 }
 
 func (s *Store) pulse(db *gorm.DB, id string) (Pulse, error) {

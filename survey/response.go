@@ -74,7 +74,7 @@ func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse
 	pl, ok := pulses[sub.Link.PulseID]
 	if !ok {
 		var err error
-		if pl, err = s.pulse(tx, sub.Link.PulseID); err != nil {
+		if pl, err = s.pulseForWrite(tx, sub.Link.PulseID); err != nil {
 			return Receipt{}, err
 		}
 		pulses[sub.Link.PulseID] = pl

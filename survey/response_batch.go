@@ -50,7 +50,7 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome) err
 		pl, ok := pulses[p.sub.Link.PulseID]
 		if !ok {
 			var err error
-			if pl, err = s.pulse(tx, p.sub.Link.PulseID); err != nil {
+			if pl, err = s.pulseForWrite(tx, p.sub.Link.PulseID); err != nil {
 				results[i] = outcome{err: err}
 				continue
 			}
