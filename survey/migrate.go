@@ -152,14 +152,36 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 `},
+	{4, "report jobs and each user's language", `
+-- The console's language each user chose ('' until they choose).
+ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+-- Report downloads run as jobs, so that a report for a large organisation
+-- shows its progress instead of holding a request open; in the database so
+-- that any instance can show the progress and serve the finished PDF.
+CREATE TABLE report_jobs (
+	id            TEXT      PRIMARY KEY,
+	user_id       TEXT      NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	pulse_id      TEXT      NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id TEXT      NULL REFERENCES departments(id) ON DELETE CASCADE,
+	lang          TEXT      NOT NULL,
+	status        TEXT      NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+	done          INTEGER   NOT NULL DEFAULT 0,
+	total         INTEGER   NOT NULL DEFAULT 0,
+	error         TEXT      NOT NULL DEFAULT '',
+	pdf           {{blob}}  NULL,
+	created_at    TIMESTAMP NOT NULL,
+	finished_at   TIMESTAMP NULL
+);
+CREATE INDEX report_jobs_user ON report_jobs (user_id, created_at);
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {
-	noRowid := ""
+	noRowid, blob := "", "BYTEA"
 	if s.dialect == SQLite {
-		noRowid = " WITHOUT ROWID"
+		noRowid, blob = " WITHOUT ROWID", "BLOB"
 	}
-	return strings.ReplaceAll(sql, "{{no_rowid}}", noRowid)
+	return strings.NewReplacer("{{no_rowid}}", noRowid, "{{blob}}", blob).Replace(sql)
 }
 
 func checksum(m migration) string {

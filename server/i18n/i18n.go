@@ -7,9 +7,10 @@
 package i18n
 
 import (
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,17 +24,48 @@ var Languages = []string{"nl", "en"}
 // Names are the languages' names in themselves, for the language switch.
 var Names = map[string]string{"nl": "Nederlands", "en": "English"}
 
-//go:embed catalog.json
-var catalogJSON []byte
+// The catalogue is split by part of the product (catalog.json for the
+// survey, catalog_<part>.json for the console's rooms), so that a key is
+// found next to its neighbours; a key may live in one file only.
+//
+//go:embed catalog*.json
+var catalogFiles embed.FS
 
 // catalog maps a key to its text per language.
 var catalog = func() map[string]map[string]string {
-	var c map[string]map[string]string
-	if err := json.Unmarshal(catalogJSON, &c); err != nil {
-		panic("i18n: catalog.json: " + err.Error())
+	c, err := loadCatalog(catalogFiles)
+	if err != nil {
+		panic("i18n: " + err.Error())
 	}
 	return c
 }()
+
+func loadCatalog(fsys fs.FS) (map[string]map[string]string, error) {
+	names, err := fs.Glob(fsys, "catalog*.json")
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]map[string]string{}
+	from := map[string]string{}
+	for _, name := range names {
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var c map[string]map[string]string
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for k, v := range c {
+			if prev, dup := from[k]; dup {
+				return nil, fmt.Errorf("key %q is in both %s and %s", k, prev, name)
+			}
+			from[k] = name
+			all[k] = v
+		}
+	}
+	return all, nil
+}
 
 // Keys returns every key of the catalogue, sorted.
 func Keys() []string {

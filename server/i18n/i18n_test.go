@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"trots/server/i18n"
 )
@@ -67,5 +68,26 @@ func TestNegotiate(t *testing.T) {
 		if got := i18n.Negotiate(tc.choice, tc.accept, tc.def, tc.offered); got != tc.want {
 			t.Errorf("Negotiate(%q, %q, %q, %v) = %q, want %q", tc.choice, tc.accept, tc.def, tc.offered, got, tc.want)
 		}
+	}
+}
+
+// Two catalogue files may not hold the same key: which text wins would
+// depend on the order the files are read in.
+func TestCatalogFilesDoNotShareKeys(t *testing.T) {
+	fsys := fstest.MapFS{
+		"catalog.json":      {Data: []byte(`{"a": {"nl": "A", "en": "A"}}`)},
+		"catalog_more.json": {Data: []byte(`{"a": {"nl": "B", "en": "B"}}`)},
+	}
+	if _, err := i18n.LoadCatalog(fsys); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Fatalf("duplicate key: err = %v", err)
+	}
+	fsys["catalog_more.json"] = &fstest.MapFile{Data: []byte(`{"b": {"nl": "B", "en": "B"}}`)}
+	c, err := i18n.LoadCatalog(fsys)
+	if err != nil || len(c) != 2 {
+		t.Fatalf("two files: %v, %v", c, err)
+	}
+	fsys["catalog_more.json"] = &fstest.MapFile{Data: []byte(`{"b": `)}
+	if _, err := i18n.LoadCatalog(fsys); err == nil || !strings.Contains(err.Error(), "catalog_more.json") {
+		t.Fatalf("broken file: err = %v", err)
 	}
 }

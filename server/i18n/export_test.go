@@ -1,0 +1,4 @@
+package i18n
+
+// LoadCatalog is loadCatalog for the tests of package i18n_test.
+var LoadCatalog = loadCatalog
