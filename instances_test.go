@@ -2,7 +2,13 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -39,6 +45,10 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	link := links[0]
 	tokens, err := st.CreateInvitations(ctx, pulse.ID, dept.ID, 40)
 	if err != nil {
+		t.Fatal(err)
+	}
+	const email, password = "hr@example.org", "a long enough test password"
+	if _, err := st.CreateUser(ctx, survey.User{Email: email, Role: survey.RoleAdmin}, password); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -151,6 +161,78 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		}
 	})
 
+	t.Run("a session works at either instance and ends at both", func(t *testing.T) {
+		jar, _ := cookiejar.New(nil) // cookies ignore the port: both instances see it
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		get := func(base, path string) (int, string) {
+			t.Helper()
+			resp, err := c.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(body)
+		}
+		post := func(base, path string, form url.Values) int {
+			t.Helper()
+			resp, err := c.PostForm(base+path, form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if code := post(a.url, "/login", url.Values{"email": {email}, "password": {password}}); code != http.StatusSeeOther {
+			t.Fatalf("login at the first instance: %d", code)
+		}
+		code, body := get(b.url, "/board")
+		if code != http.StatusOK || !strings.Contains(body, email) {
+			t.Fatalf("board at the second instance with the first one's session: %d", code)
+		}
+		csrf := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(body)
+		if csrf == nil {
+			t.Fatal("no CSRF token on the board")
+		}
+		old := sessionToken(jar, a.url)
+		if old == "" {
+			t.Fatal("no session cookie after login")
+		}
+		// The CSRF token of one instance is good at the other: it is
+		// derived from the session, not kept in a process.
+		if code := post(b.url, "/logout", url.Values{"_csrf": {csrf[1]}}); code != http.StatusSeeOther {
+			t.Fatalf("logout at the second instance: %d", code)
+		}
+		// Even a browser that kept the old cookie is logged out at the
+		// first instance: the session ended in the database.
+		jar.SetCookies(mustURL(t, a.url), []*http.Cookie{{Name: "trots_session", Value: old, Path: "/"}})
+		if code, _ := get(a.url, "/board"); code != http.StatusSeeOther {
+			t.Errorf("board at the first instance after logging out at the second: %d, want 303 to the login", code)
+		}
+	})
+
+	t.Run("the login back-off counts failures at both instances", func(t *testing.T) {
+		// Failures at alternating instances add up: the second instance
+		// does not start counting from zero.
+		locked := -1
+		for i := range 4 * survey.LoginFreeFailures {
+			resp, err := http.PostForm(both[i%2].url+"/login", url.Values{"email": {email}, "password": {"wrong password " + strconv.Itoa(i)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusTooManyRequests {
+				locked = i
+				break
+			}
+		}
+		// Counted per instance, neither would lock before it saw
+		// LoginFreeFailures failures itself, i.e. twice as many in all.
+		if locked < 0 || locked > survey.LoginFreeFailures {
+			t.Errorf("back-off after %d failed logins spread over two instances; want it after %d", locked, survey.LoginFreeFailures)
+		}
+	})
+
 	for _, p := range both {
 		if t.Failed() {
 			t.Logf("stderr of one instance:\n%s", p.stderr.String())
@@ -204,4 +286,24 @@ func checkMigratedOnce(t *testing.T, db auditDB) {
 	if rows != versions || versions != highest || highest != shipped || shipped == 0 {
 		t.Fatalf("schema_migrations: %d rows, %d versions, highest %d; want one row for each of 1..%d", rows, versions, highest, shipped)
 	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// sessionToken is the value of the session cookie jar holds for base.
+func sessionToken(jar http.CookieJar, base string) string {
+	u, _ := url.Parse(base)
+	for _, c := range jar.Cookies(u) {
+		if c.Name == "trots_session" {
+			return c.Value
+		}
+	}
+	return ""
 }

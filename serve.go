@@ -23,6 +23,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	grace := fs.Duration("shutdown-grace", 15*time.Second, "how long requests in flight may finish at shutdown")
 	tls := fs.Bool("behind-tls", env("TROTS_BEHIND_TLS", "") == "true", "the service is reached over https (HSTS, Secure cookies) (TROTS_BEHIND_TLS=true)")
 	metricsOn := fs.Bool("metrics", env("TROTS_METRICS", "on") != "off", "serve Prometheus metrics at /metrics (TROTS_METRICS=off to switch off)")
+	metricsToken := fs.String("metrics-token", env("TROTS_METRICS_TOKEN", ""), "when set, /metrics asks for this bearer token (TROTS_METRICS_TOKEN)")
 	retention := retentionFlag(fs, "retention-months")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -52,7 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (set TROTS_ADDR or --addr): %w", *addr, err)
 	}
-	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, Metrics: reg}, log, store)
+	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, Metrics: reg, MetricsToken: *metricsToken}, log, store)
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	return srv.Serve(ctx, ln, *grace)

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,6 +16,13 @@ import (
 // /metrics. They are operational counts with no personal data (see package
 // metrics); the route exists only when Config.Metrics is set.
 func (s *Server) serveMetrics(c echo.Context) error {
+	if want := s.cfg.MetricsToken; want != "" {
+		got, bearer := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+		if !bearer || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots metrics"`)
+			return echo.NewHTTPError(http.StatusUnauthorized, "The metrics need the bearer token the operator configured.")
+		}
+	}
 	c.Response().Header().Set(echo.HeaderContentType, metrics.ContentType)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)

@@ -119,3 +119,20 @@ func TestMetricsOff(t *testing.T) {
 		t.Fatalf("form without metrics: %d", r.status)
 	}
 }
+
+// With a metrics token the figures need it; a wrong or missing token gets
+// 401 and no figures.
+func TestMetricsTokenClosesTheFigures(t *testing.T) {
+	e := newSurveyEnv(t, filepath.Join(t.TempDir(), "token.db"), "pulse",
+		server.Config{Metrics: metrics.New("test", time.Now()), MetricsToken: "scrape-secret"})
+	for _, h := range []map[string]string{nil, {"Authorization": "Bearer wrong"}, {"Authorization": "scrape-secret"}} {
+		r := e.get("/metrics", h)
+		if r.status != http.StatusUnauthorized || strings.Contains(r.body, "trots_") {
+			t.Errorf("/metrics with %v: %d %q", h, r.status, r.body)
+		}
+	}
+	if r := e.get("/metrics", map[string]string{"Authorization": "Bearer scrape-secret"}); r.status != http.StatusOK ||
+		!strings.Contains(r.body, "trots_http_requests_total") {
+		t.Errorf("/metrics with the token: %d", r.status)
+	}
+}

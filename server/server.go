@@ -48,6 +48,10 @@ type Config struct {
 	// the durations of analyses; it is served at /metrics. nil switches
 	// both off (TROTS_METRICS=off).
 	Metrics *metrics.Registry
+	// MetricsToken, when set, is the bearer token /metrics asks for; the
+	// figures are operational, but where the scraper is not on a private
+	// network the operator may still want them closed.
+	MetricsToken string
 }
 
 // DefaultConfig is used for fields left zero.
