@@ -57,7 +57,8 @@ bench: build
 # 1.27): that, without a failing input written, counts as a pass.
 FUZZTIME ?= 30s
 FUZZ_TARGETS := survey:FuzzDecodeAnswers survey:FuzzScrub analysis/csvdata:FuzzReadResponses \
-	questionnaires:FuzzParse server:FuzzSurveyFormPost server:FuzzSurveyAPISubmit
+	questionnaires:FuzzParse server:FuzzSurveyFormPost server:FuzzSurveyAPISubmit \
+	survey:FuzzParseDepartmentsCSV
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; \
 	for t in $(FUZZ_TARGETS); do \

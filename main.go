@@ -101,7 +101,7 @@ func usage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'trots <command> --help' for the flags of a command.")
-	fmt.Fprintln(w, "Configuration also comes from the environment: TROTS_DB, TROTS_ADDR, TROTS_LOG_LEVEL, TROTS_LOG_FORMAT,\nTROTS_METRICS (off), TROTS_RETENTION_MONTHS.")
+	fmt.Fprintln(w, "Configuration also comes from the environment: TROTS_DB, TROTS_ADDR, TROTS_LOG_LEVEL, TROTS_LOG_FORMAT,\nTROTS_METRICS (off), TROTS_RETENTION_MONTHS, TROTS_SCHEDULE_EVERY.")
 }
 
 // newFlagSet makes a flag set that reports to stderr and returns errors.

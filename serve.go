@@ -25,11 +25,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	metricsOn := fs.Bool("metrics", env("TROTS_METRICS", "on") != "off", "serve Prometheus metrics at /metrics (TROTS_METRICS=off to switch off)")
 	metricsToken := fs.String("metrics-token", env("TROTS_METRICS_TOKEN", ""), "when set, /metrics asks for this bearer token (TROTS_METRICS_TOKEN)")
 	retention := retentionFlag(fs, "retention-months")
+	publicURL := fs.String("public-url", env("TROTS_PUBLIC_URL", ""), "address employees reach trots at, which survey links, QR codes and posters start with, e.g. https://trots.example.org (TROTS_PUBLIC_URL; default: the address the console is opened at)")
+	schedule := scheduleFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if retention.err != nil {
 		return usageError(fs, retention.err.Error())
+	}
+	public, err := server.ParsePublicURL(*publicURL)
+	if err != nil {
+		return usageError(fs, err.Error())
+	}
+	if schedule.err != nil {
+		return usageError(fs, schedule.err.Error())
 	}
 	log, err := newLogger(stderr, *logLevel, *logFormat)
 	if err != nil {
@@ -49,11 +58,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	stopRetention := startRetention(metrics.NewContext(ctx, reg), store, retention.n, log)
 	defer stopRetention()
+	// Pulses open and close on their dates (scheduler.go).
+	stopScheduler := (&scheduler{store: store, every: schedule.d, log: log}).start(metrics.NewContext(ctx, reg))
+	defer stopScheduler()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (set TROTS_ADDR or --addr): %w", *addr, err)
 	}
-	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, Metrics: reg, MetricsToken: *metricsToken}, log, store)
+	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, Metrics: reg, MetricsToken: *metricsToken,
+		PublicURL: public}, log, store)
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	return srv.Serve(ctx, ln, *grace)

@@ -336,7 +336,7 @@ func (a *analyzer) result() *Result {
 	res.Departments = make([]GroupResult, len(groups))
 	for g, grp := range groups {
 		d := &res.Departments[g]
-		d.Name, d.Headcount, d.ExternallyVisible = grp.Name, grp.Headcount, grp.ExternallyVisible
+		d.ID, d.Name, d.Headcount, d.ExternallyVisible = grp.ID, grp.Name, grp.Headcount, grp.ExternallyVisible
 		if !groupShown[g] {
 			d.Suppressed = true
 			d.SuppressedBecause = "below_min_group"

@@ -15,6 +15,11 @@ type Input struct {
 
 // Group is one department and its anonymous responses.
 type Group struct {
+	// ID is the caller's stable key of the department (optional). It is
+	// carried into the result so that a department renamed after its
+	// pulse closed is still recognised, and a new department that takes
+	// an old name is not mistaken for it.
+	ID                string
 	Name              string
 	Headcount         int // employees; 0 = unknown
 	ExternallyVisible bool

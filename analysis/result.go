@@ -56,6 +56,7 @@ type PairInfo struct {
 
 // GroupResult is a department or the whole organisation.
 type GroupResult struct {
+	ID                string `json:"id,omitempty"` // Group.ID; empty for the organisation
 	Name              string `json:"name"`
 	Headcount         int    `json:"headcount,omitempty"`
 	ExternallyVisible bool   `json:"externally_visible"`
@@ -322,4 +323,22 @@ type Driver struct {
 	// Shapley is the LMG decomposition of R2, the cross-check.
 	Shapley      float64 `json:"shapley"`
 	ShapleyShare float64 `json:"shapley_share"`
+}
+
+// SameDepartment finds g among earlier results indexed by "id:<ID>" and
+// "name:<Name>". A department is the same when its key (Group.ID) is,
+// whatever it is called now; by name only where a side has no key (results
+// stored before departments carried keys), and never when both have keys
+// that differ: a new department that took an old name is another one.
+func SameDepartment(g *GroupResult, earlier map[string]*GroupResult) *GroupResult {
+	if g.ID != "" {
+		if p, ok := earlier["id:"+g.ID]; ok {
+			return p
+		}
+	}
+	p, ok := earlier["name:"+g.Name]
+	if !ok || (g.ID != "" && p.ID != "" && p.ID != g.ID) {
+		return nil
+	}
+	return p
 }

@@ -21,6 +21,7 @@ type TrendResult struct {
 
 // GroupTrend is the trend of one group.
 type GroupTrend struct {
+	ID           string           `json:"id,omitempty"`
 	Name         string           `json:"name"`
 	Organisation bool             `json:"organisation,omitempty"`
 	Dimensions   []DimensionTrend `json:"dimensions"`
@@ -75,13 +76,17 @@ func Trend(current, previous *Result) (*TrendResult, error) {
 		org.Organisation = true
 		tr.Groups = append(tr.Groups, *org)
 	}
-	prev := make(map[string]*GroupResult, len(previous.Departments))
+	prev := make(map[string]*GroupResult, 2*len(previous.Departments))
 	for i := range previous.Departments {
-		prev[previous.Departments[i].Name] = &previous.Departments[i]
+		p := &previous.Departments[i]
+		prev["name:"+p.Name] = p
+		if p.ID != "" {
+			prev["id:"+p.ID] = p
+		}
 	}
 	for i := range current.Departments {
 		cur := &current.Departments[i]
-		if p, ok := prev[cur.Name]; ok {
+		if p := SameDepartment(cur, prev); p != nil {
 			if gt := trendOf(cur, p, tr.Level, tr.Power); gt != nil {
 				tr.Groups = append(tr.Groups, *gt)
 			}
@@ -97,7 +102,7 @@ func trendOf(cur, prev *GroupResult, level, power float64) *GroupTrend {
 	if cur.Figures == nil || prev.Figures == nil {
 		return nil
 	}
-	gt := &GroupTrend{Name: cur.Name, Dimensions: []DimensionTrend{}}
+	gt := &GroupTrend{ID: cur.ID, Name: cur.Name, Dimensions: []DimensionTrend{}}
 	before := make(map[string]*DimensionStats, len(prev.Dimensions))
 	for _, d := range prev.Dimensions {
 		if d.DimensionStats != nil {

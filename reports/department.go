@@ -60,6 +60,8 @@ var (
 
 // department writes the report of one department.
 func (v *view) department(g *analysis.GroupResult) *document {
+	v.progress(0, 1)
+	defer v.progress(1, 1)
 	name := clean(g.Name)
 	org := clean(v.in.Organisation)
 	v.d = newDocument(v.lang, v.date, docInfo{

@@ -73,6 +73,7 @@ var (
 
 // organisation writes the organisation report.
 func (v *view) organisation() *document {
+	v.progress(0, len(v.res.Departments))
 	org := clean(v.in.Organisation)
 	v.d = newDocument(v.lang, v.date, docInfo{
 		title:   tOrgReport.in(v.lang) + ": " + org,
@@ -733,6 +734,7 @@ func (v *view) departmentPages() {
 	for i := range v.res.Departments {
 		g := &v.res.Departments[i]
 		if !shown(g) {
+			v.progress(i+1, len(v.res.Departments))
 			continue
 		}
 		d.page()
@@ -760,6 +762,7 @@ func (v *view) departmentPages() {
 		}
 		d.subheading(tNextStep.in(v.lang), 10)
 		d.para(v.nextStep(g))
+		v.progress(i+1, len(v.res.Departments))
 	}
 }
 

@@ -40,6 +40,14 @@ type Options struct {
 	// cover. With the same date and input the output is byte-for-byte the
 	// same. Zero means now.
 	CreationDate time.Time
+	// Progress, if set, is told how far the rendering is, in departments:
+	// (0, total) first, then done rising to (total, total), never
+	// backwards. The organisation report counts every department of the
+	// analysis (one without a page of its own counts as it is passed
+	// over, so the count says nothing about who is shown); a department
+	// report counts one. It is called on the rendering goroutine and
+	// should return quickly.
+	Progress func(done, total int)
 }
 
 // ErrUnknownDepartment is returned by Department for a name the analysis

@@ -25,6 +25,8 @@ type view struct {
 	num  numbers
 	date time.Time
 	d    *document
+	// progress is Options.Progress, or a no-op.
+	progress func(done, total int)
 }
 
 func newView(in Input, opts Options) (*view, error) {
@@ -50,7 +52,11 @@ func newView(in Input, opts Options) (*view, error) {
 	if date.IsZero() {
 		date = time.Now()
 	}
-	return &view{in: in, res: in.Result, q: in.Questionnaire, lang: lang, num: numbers{lang}, date: date.UTC()}, nil
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	return &view{in: in, res: in.Result, q: in.Questionnaire, lang: lang, num: numbers{lang}, date: date.UTC(), progress: progress}, nil
 }
 
 // k is the anonymity threshold the analysis applied.

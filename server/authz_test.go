@@ -51,13 +51,46 @@ var routeAccess = map[string]access{
 	"GET /board.csv":                        {roles: anyRole},
 	"GET /board/departments/:id":            {roles: anyRole},
 	"POST /board/departments/:id/decisions": {roles: deciders},
+	"GET /reports":                          {roles: anyRole},
+	"POST /reports":                         {roles: anyRole},
+	"GET /reports/:job":                     {roles: anyRole},
+	"GET /reports/:job/pdf":                 {roles: anyRole},
 	"GET /users":                            {roles: adminsOnly},
 	"GET /participation":                    {roles: adminsOnly},
+	"GET /departments":                      {roles: adminsOnly},
+	"POST /departments":                     {roles: adminsOnly},
+	"POST /departments/import":              {roles: adminsOnly},
+	"GET /departments/:id":                  {roles: adminsOnly},
+	"POST /departments/:id":                 {roles: adminsOnly},
+	"POST /departments/:id/delete":          {roles: adminsOnly},
+	"GET /pulses":                           {roles: adminsOnly},
+	"POST /pulses":                          {roles: adminsOnly},
+	"GET /pulses/:id":                       {roles: adminsOnly},
+	"GET /pulses/:id/next":                  {roles: adminsOnly},
+	"POST /pulses/:id/open":                 {roles: adminsOnly},
+	"POST /pulses/:id/close":                {roles: adminsOnly},
 	"GET /api/v1/departments":               {roles: anyRole},
+	"POST /api/v1/departments":              {roles: adminsOnly},
+	"POST /api/v1/departments/import":       {roles: adminsOnly},
+	"PUT /api/v1/departments/:id":           {roles: adminsOnly},
+	"DELETE /api/v1/departments/:id":        {roles: adminsOnly},
 	"GET /api/v1/pulses":                    {roles: anyRole},
+	"POST /api/v1/pulses":                   {roles: adminsOnly},
+	"POST /api/v1/pulses/:id/open":          {roles: adminsOnly},
+	"POST /api/v1/pulses/:id/close":         {roles: adminsOnly},
 	"GET /api/v1/pulses/:id/results":        {roles: anyRole},
 	"GET /api/v1/pulses/:id/decisions":      {roles: anyRole},
 	"POST /api/v1/pulses/:id/decisions":     {roles: deciders},
+	"POST /api/v1/pulses/:id/reports":       {roles: anyRole},
+	"GET /api/v1/reports/:job":              {roles: anyRole},
+	"GET /api/v1/reports/:job/pdf":          {roles: anyRole},
+
+	// A pulse's survey links, QR codes, posters and invitations (pulse_links.go).
+	"GET /pulses/:id/links":                          {roles: adminsOnly},
+	"GET /pulses/:id/links/:department/qr.svg":       {roles: adminsOnly},
+	"GET /pulses/:id/links/:department/qr.png":       {roles: adminsOnly},
+	"GET /pulses/:id/links/:department/poster.pdf":   {roles: adminsOnly},
+	"POST /pulses/:id/links/:department/invitations": {roles: adminsOnly},
 }
 
 type authzEnv struct {
@@ -99,11 +132,12 @@ func newAuthzEnv(t *testing.T, dsn string) *authzEnv {
 		}
 	}
 	t.Cleanup(e.http.Close)
+	t.Cleanup(srv.Close) // report jobs started by the requests end before the store closes
 	file := ""
 	for name := range srv.pages.files {
 		file = name
 	}
-	e.params = map[string]string{":id": own.Department.ID, ":code": own.Link.Code, ":token": survey.NewID(), ":file": file}
+	e.params = map[string]string{":id": own.Department.ID, ":code": own.Link.Code, ":token": survey.NewID(), ":file": file, ":department": own.Department.ID}
 	return e
 }
 

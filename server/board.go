@@ -127,9 +127,9 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]survey.Department{}
+	byID := map[string]survey.Department{}
 	for _, d := range deps {
-		byName[d.Name] = d
+		byID[d.ID] = d
 	}
 	log, err := s.accounts.Decisions(ctx, b.pulse.ID, "")
 	if err != nil {
@@ -145,7 +145,7 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 	var rows []boardRow
 	for i := range res.Departments {
 		g := &res.Departments[i]
-		d, ok := byName[g.Name]
+		d, ok := resultDepartment(g, deps, byID)
 		if !ok {
 			continue
 		}
@@ -191,7 +191,7 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 		}
 		if tr := res.Trend; tr != nil {
 			for _, gt := range tr.Groups {
-				if !gt.Organisation && gt.Name == g.Name {
+				if !gt.Organisation && gt.ID == g.ID && gt.Name == g.Name {
 					row.trends = gt.Dimensions
 				}
 			}
@@ -547,4 +547,20 @@ func fmtTrend(lang string, dt analysis.DimensionTrend) string {
 		s += " · " + i18n.T(lang, "trend_no_change")
 	}
 	return s
+}
+
+// resultDepartment is the department a result group is about: the one with
+// its ID, whatever the department is called now. Results stored before
+// groups carried IDs are matched by exact name.
+func resultDepartment(g *analysis.GroupResult, deps []survey.Department, byID map[string]survey.Department) (survey.Department, bool) {
+	if g.ID != "" {
+		d, ok := byID[g.ID]
+		return d, ok
+	}
+	for _, d := range deps {
+		if d.Name == g.Name {
+			return d, true
+		}
+	}
+	return survey.Department{}, false
 }

@@ -42,6 +42,7 @@ type consoleStore interface {
 	RecordDecision(ctx context.Context, d survey.Decision) (survey.Decision, error)
 	Decisions(ctx context.Context, pulseID, departmentID string) ([]survey.Decision, error)
 	ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error)
+	SetUserLanguage(ctx context.Context, userID, lang string) error
 }
 
 //go:embed templates/console/*.html
@@ -49,7 +50,7 @@ var consoleTemplateFiles embed.FS
 
 // consolePageNames are the console's pages; each is parsed with
 // templates/console/layout.html.
-var consolePageNames = []string{"login", "board", "department", "users", "participation", "message"}
+var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit"}
 
 type consolePages struct {
 	templates map[string]*template.Template
@@ -181,11 +182,15 @@ func (s *Server) requireRole(roles ...survey.Role) echo.MiddlewareFunc {
 }
 
 // consoleLang picks the console's language: ?lang= (remembered in a
-// cookie), else the remembered choice, else the browser's.
+// cookie, and for a logged-in user in the account: console_lang.go), else
+// the user's remembered choice, else the cookie's, else the browser's.
 func (s *Server) consoleLang(c echo.Context) string {
 	if l := strings.ToLower(c.QueryParam("lang")); i18n.Supported(l) {
-		c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
-			SameSite: http.SameSiteLaxMode, Secure: s.cfg.TLS})
+		s.setLangCookie(c, l)
+		s.rememberUserLang(c, l)
+		return l
+	}
+	if l, ok := s.userLang(c); ok {
 		return l
 	}
 	remembered := ""
@@ -239,7 +244,7 @@ func (s *Server) renderConsole(c echo.Context, status int, name string, data any
 // isConsolePage tells whether a request is for a console page.
 func isConsolePage(c echo.Context) bool {
 	p := c.Request().URL.Path
-	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation"} {
+	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation", "/reports", "/pulses", "/departments"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") || strings.HasPrefix(p, prefix+".") {
 			return true
 		}
@@ -259,6 +264,8 @@ var consoleStatusKeys = map[int]string{
 	http.StatusNotFound:     "console_not_found",
 	http.StatusConflict:     "console_conflict",
 	http.StatusUnauthorized: "console_forbidden",
+	// A post larger than the body limit (an oversized CSV import).
+	http.StatusRequestEntityTooLarge: "dept_too_large",
 }
 
 // renderConsoleStatus is the error handler's page for console routes.

@@ -38,13 +38,50 @@ func (s *Server) routes() {
 		s.e.GET("/board.csv", s.boardCSV, s.requireRole(anyRole...))
 		s.e.GET("/board/departments/:id", s.boardDepartment, s.requireRole(anyRole...))
 		s.e.POST("/board/departments/:id/decisions", s.recordDecision, s.requireRole(deciders...))
+		// PDF reports made in the background with their progress
+		// (reports_page.go); a lead gets the own department's only.
+		s.e.GET("/reports", s.reportsForm, s.requireRole(anyRole...))
+		s.e.POST("/reports", s.reportsStart, s.requireRole(anyRole...))
+		s.e.GET("/reports/:job", s.reportJob, s.requireRole(anyRole...))
+		s.e.GET("/reports/:job/pdf", s.reportJobPDF, s.requireRole(anyRole...))
 		s.e.GET("/users", s.users, s.requireRole(adminsOnly...))
 		s.e.GET("/participation", s.participation, s.requireRole(adminsOnly...))
+		// Departments: list, add, change, delete, CSV import (departments.go).
+		s.e.GET("/departments", s.departmentsList, s.requireRole(adminsOnly...))
+		s.e.POST("/departments", s.createDepartment, s.requireRole(adminsOnly...))
+		s.e.POST("/departments/import", s.importDepartments, s.requireRole(adminsOnly...))
+		s.e.GET("/departments/:id", s.departmentEdit, s.requireRole(adminsOnly...))
+		s.e.POST("/departments/:id", s.updateDepartment, s.requireRole(adminsOnly...))
+		s.e.POST("/departments/:id/delete", s.deleteDepartment, s.requireRole(adminsOnly...))
+		// The pulse lifecycle (pulses.go); /pulses/:id/links is the links room's.
+		s.e.GET("/pulses", s.pulses, s.requireRole(adminsOnly...))
+		s.e.POST("/pulses", s.createPulse, s.requireRole(adminsOnly...))
+		s.e.GET("/pulses/:id", s.pulse, s.requireRole(adminsOnly...))
+		s.e.GET("/pulses/:id/next", s.nextPulse, s.requireRole(adminsOnly...))
+		s.e.POST("/pulses/:id/open", s.transition("open"), s.requireRole(adminsOnly...))
+		s.e.POST("/pulses/:id/close", s.transition("close"), s.requireRole(adminsOnly...))
+		// A pulse's survey links with QR codes, posters and invitations
+		// (pulse_links.go): the links are secrets, so HR only.
+		s.e.GET("/pulses/:id/links", s.pulseLinks, s.requireRole(adminsOnly...))
+		s.e.GET("/pulses/:id/links/:department/qr.svg", s.pulseLinkQR("svg"), s.requireRole(adminsOnly...))
+		s.e.GET("/pulses/:id/links/:department/qr.png", s.pulseLinkQR("png"), s.requireRole(adminsOnly...))
+		s.e.GET("/pulses/:id/links/:department/poster.pdf", s.pulseLinkPoster, s.requireRole(adminsOnly...))
+		s.e.POST("/pulses/:id/links/:department/invitations", s.pulseLinkInvitations, s.requireRole(adminsOnly...))
 		// The same as JSON, with per-user API tokens (openapi.json).
 		s.e.GET("/api/v1/departments", s.apiDepartments, s.requireRole(anyRole...))
+		s.e.POST("/api/v1/departments", s.apiCreateDepartment, s.requireRole(adminsOnly...))
+		s.e.POST("/api/v1/departments/import", s.apiImportDepartments, s.requireRole(adminsOnly...))
+		s.e.PUT("/api/v1/departments/:id", s.apiUpdateDepartment, s.requireRole(adminsOnly...))
+		s.e.DELETE("/api/v1/departments/:id", s.apiDeleteDepartment, s.requireRole(adminsOnly...))
 		s.e.GET("/api/v1/pulses", s.apiPulses, s.requireRole(anyRole...))
+		s.e.POST("/api/v1/pulses", s.apiCreatePulse, s.requireRole(adminsOnly...))
+		s.e.POST("/api/v1/pulses/:id/open", s.apiTransition("open"), s.requireRole(adminsOnly...))
+		s.e.POST("/api/v1/pulses/:id/close", s.apiTransition("close"), s.requireRole(adminsOnly...))
 		s.e.GET("/api/v1/pulses/:id/results", s.apiResults, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/pulses/:id/decisions", s.apiDecisions, s.requireRole(anyRole...))
 		s.e.POST("/api/v1/pulses/:id/decisions", s.apiRecordDecision, s.requireRole(deciders...))
+		s.e.POST("/api/v1/pulses/:id/reports", s.apiStartReport, s.requireRole(anyRole...))
+		s.e.GET("/api/v1/reports/:job", s.apiReportJob, s.requireRole(anyRole...))
+		s.e.GET("/api/v1/reports/:job/pdf", s.apiReportJobPDF, s.requireRole(anyRole...))
 	}
 }

@@ -52,6 +52,11 @@ type Config struct {
 	// figures are operational, but where the scraper is not on a private
 	// network the operator may still want them closed.
 	MetricsToken string
+	// PublicURL is the address respondents reach trots at, which survey
+	// links, QR codes and posters start with ("https://trots.example.org",
+	// checked by ParsePublicURL); "" uses the address the console is
+	// reached at.
+	PublicURL string
 }
 
 // DefaultConfig is used for fields left zero.
@@ -87,6 +92,9 @@ type Server struct {
 	limits middleware.RateLimiterStore
 	// submits remembers what submissions to a link need (survey_cache.go).
 	submits *submitCache
+	// reports runs report jobs in the background (report_job.go); nil
+	// without a console.
+	reports *reportRunner
 }
 
 // New wires the service. log receives structured request logs that never
@@ -138,6 +146,9 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	s.e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	s.e.Use(middleware.ContextTimeout(cfg.RequestTimeout))
 	s.accounts, _ = st.(consoleStore)
+	if rs, ok := st.(reportStore); ok && s.accounts != nil {
+		s.reports = newReportRunner(rs, log, cfg.Metrics)
+	}
 	s.console = mustParseConsolePages(s.pages)
 	s.routes()
 	return s
@@ -168,6 +179,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 	s.log.Info("shutting down", "grace", grace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	// Report jobs get what is left of the grace after the requests.
+	defer func() {
+		if s.reports != nil {
+			s.reports.stop(sctx)
+		}
+	}()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}

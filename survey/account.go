@@ -38,6 +38,8 @@ type User struct {
 	DepartmentID string
 	Disabled     bool
 	CreatedAt    time.Time
+	// Lang is the console language the user chose ("" until they choose).
+	Lang string
 }
 
 type userRow struct {
@@ -48,12 +50,13 @@ type userRow struct {
 	DepartmentID *string
 	Disabled     bool
 	CreatedAt    time.Time
+	Lang         string
 }
 
 func (userRow) TableName() string { return "users" }
 
 func (r userRow) domain() User {
-	u := User{ID: r.ID, Email: r.Email, Role: Role(r.Role), Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC()}
+	u := User{ID: r.ID, Email: r.Email, Role: Role(r.Role), Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(), Lang: r.Lang}
 	if r.DepartmentID != nil {
 		u.DepartmentID = *r.DepartmentID
 	}

@@ -170,6 +170,9 @@ CREATE TABLE report_jobs (
 	error         TEXT      NOT NULL DEFAULT '',
 	pdf           {{blob}}  NULL,
 	created_at    TIMESTAMP NOT NULL,
+	-- The heartbeat of the instance working on the job: a queued or
+	-- running job not updated for a while was lost with its process.
+	updated_at    TIMESTAMP NOT NULL,
 	finished_at   TIMESTAMP NULL
 );
 CREATE INDEX report_jobs_user ON report_jobs (user_id, created_at);

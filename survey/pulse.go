@@ -133,6 +133,19 @@ func (s *Store) Pulses(ctx context.Context) ([]Pulse, error) {
 // it afterwards: respondents were told the threshold on the intro page.
 // It also creates a survey link for every department.
 func (s *Store) OpenPulse(ctx context.Context, id string) (Pulse, error) {
+	return s.OpenPulseAt(ctx, id, time.Time{})
+}
+
+// OpenPulseAt is OpenPulse at time at ("open now"): an opening time later
+// than at, or none, becomes at, so that answers are accepted from then on
+// and the pulse records when it opened. A zero at leaves the opening time
+// as it is.
+//
+// Only a draft opens: the UPDATE is conditional on the status, so that of
+// two instances opening the same pulse at once one opens it and the other
+// gets EConflict "pulse_not_draft" (on PostgreSQL the second UPDATE waits
+// for the first and then finds the row no longer a draft).
+func (s *Store) OpenPulseAt(ctx context.Context, id string, at time.Time) (Pulse, error) {
 	var out Pulse
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := s.pulse(tx, id)
@@ -149,10 +162,17 @@ func (s *Store) OpenPulse(ctx context.Context, id string) (Pulse, error) {
 		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return internal("read settings", err)
 		}
-		if err := tx.Model(&pulseRow{ID: id}).Updates(map[string]any{
-			"status": string(PulseOpen), "min_group": set.MinGroup, "min_comments": set.MinComments,
-		}).Error; err != nil {
-			return internal("open pulse", err)
+		upd := map[string]any{"status": string(PulseOpen), "min_group": set.MinGroup, "min_comments": set.MinComments}
+		if !at.IsZero() && (p.Opens.IsZero() || p.Opens.After(at)) {
+			p.Opens = at.UTC()
+			upd["opens_at"] = p.Opens
+		}
+		res := tx.Model(&pulseRow{}).Where("id = ? AND status = ?", id, string(PulseDraft)).Updates(upd)
+		if res.Error != nil {
+			return internal("open pulse", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return errorf(EConflict, "pulse_not_draft", "the pulse is no longer a draft; only a draft can be opened")
 		}
 		if err := ensureLinks(tx, id); err != nil {
 			return err

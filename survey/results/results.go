@@ -66,7 +66,7 @@ func Input(ctx context.Context, st Store, p survey.Pulse, q *questionnaires.Ques
 	index := make(map[string]int, len(deps))
 	for i, d := range deps {
 		index[d.ID] = i
-		in.Groups[i] = analysis.Group{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
+		in.Groups[i] = analysis.Group{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
 	}
 	col := make(map[string]int, len(q.Items))
 	for i, it := range q.Items {

@@ -1,0 +1,412 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"trots/server/i18n"
+	"trots/survey"
+)
+
+// The departments pages (HR admins): the list with a form to add one, a
+// CSV import for many at once, and a page per department to change or
+// delete it. Forms post back here; an error shows next to its field with
+// what was typed, and nothing is stored.
+
+// departmentStore is what the departments pages and API need of the store.
+type departmentStore interface {
+	Departments(ctx context.Context) ([]survey.Department, error)
+	Department(ctx context.Context, id string) (survey.Department, error)
+	CreateDepartment(ctx context.Context, d survey.Department) (survey.Department, error)
+	UpdateDepartment(ctx context.Context, d survey.Department) error
+	DeleteDepartment(ctx context.Context, id string) error
+	DepartmentUsage(ctx context.Context, id string) (survey.DepartmentUsage, error)
+	ImportDepartments(ctx context.Context, deps []survey.Department) (created, updated int, err error)
+}
+
+var _ departmentStore = (*survey.Store)(nil)
+
+// departmentStore returns the store as a departmentStore. The console only
+// exists with a store that has accounts, which is the survey store.
+func (s *Server) departmentStore() (departmentStore, error) {
+	ds, ok := s.accounts.(departmentStore)
+	if !ok {
+		return nil, errors.New("server: the store cannot manage departments")
+	}
+	return ds, nil
+}
+
+// departmentForm is the create and edit form as typed.
+type departmentForm struct {
+	Name      string
+	Headcount string
+	Visible   bool
+	// Errors maps a field (name, headcount) to its message.
+	Errors map[string]string
+}
+
+func bindDepartmentForm(r *http.Request) departmentForm {
+	return departmentForm{Name: r.PostFormValue("name"), Headcount: strings.TrimSpace(r.PostFormValue("headcount")),
+		Visible: r.PostFormValue("externally_visible") != ""}
+}
+
+func formOf(d survey.Department) departmentForm {
+	return departmentForm{Name: d.Name, Headcount: strconv.Itoa(d.Headcount), Visible: d.ExternallyVisible}
+}
+
+// department builds the domain value; false (with f.Errors filled in, in
+// lang) when a field is not valid.
+func (f *departmentForm) department(lang, id string) (survey.Department, bool) {
+	f.Errors = map[string]string{}
+	d := survey.Department{ID: id, Name: f.Name, ExternallyVisible: f.Visible}
+	switch {
+	case f.Headcount == "":
+		f.Errors["headcount"] = i18n.T(lang, "dept_headcount_missing")
+	case strings.Trim(strings.TrimPrefix(f.Headcount, "-"), "0123456789") != "" || f.Headcount == "-":
+		f.Errors["headcount"] = i18n.T(lang, "dept_headcount_number")
+	default:
+		n, err := strconv.Atoi(f.Headcount)
+		if err != nil || n < 0 || n > survey.MaxHeadcount {
+			// Said here rather than by Validate, which stops at the
+			// first problem: a missing name would hide this one.
+			f.Errors["headcount"] = i18n.T(lang, "dept_headcount_range", survey.MaxHeadcount)
+		}
+		d.Headcount = n
+	}
+	if err := d.Validate(); err != nil {
+		f.setError(lang, err)
+	}
+	return d, len(f.Errors) == 0
+}
+
+// setError puts a domain error next to its field; false when err is not
+// about a field.
+func (f *departmentForm) setError(lang string, err error) bool {
+	field, key, ok := departmentFieldError(err)
+	if !ok {
+		return false
+	}
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	if _, taken := f.Errors[field]; !taken {
+		f.Errors[field] = i18n.T(lang, key, survey.MaxHeadcount)
+	}
+	return true
+}
+
+// departmentFieldError maps the store's department errors to a field and
+// a text of this room.
+func departmentFieldError(err error) (field, key string, ok bool) {
+	switch survey.ErrorKey(err) {
+	case "department_name_missing":
+		return "name", "dept_name_missing", true
+	case "department_name_long":
+		return "name", "dept_name_long", true
+	case "department_exists":
+		return "name", "dept_exists", true
+	case "department_headcount":
+		return "headcount", "dept_headcount_range", true
+	}
+	return "", "", false
+}
+
+// inUseReasons are the texts saying why a department cannot be deleted.
+func inUseReasons(lang string, u survey.DepartmentUsage) []string {
+	var out []string
+	if u.Responses {
+		out = append(out, i18n.T(lang, "dept_has_responses"))
+	}
+	if u.Decisions {
+		out = append(out, i18n.T(lang, "dept_has_decisions"))
+	}
+	if u.Leads {
+		out = append(out, i18n.T(lang, "dept_has_leads"))
+	}
+	return out
+}
+
+// departmentsPage is /departments.
+type departmentsPage struct {
+	consolePage
+	Rows   []survey.Department
+	Notice string
+	Form   departmentForm
+	Import departmentImport
+	MaxRows,
+	MaxKB int
+}
+
+// departmentImport is the import form's outcome.
+type departmentImport struct {
+	Text    string   // pasted lines, kept when refused
+	Errors  []string // one per problem, with its line
+	Summary string
+}
+
+// newDepartmentsPage builds the list page; its language switch leads to
+// /departments even when it answers a post.
+func (s *Server) newDepartmentsPage(c echo.Context) (departmentsPage, error) {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return departmentsPage{}, err
+	}
+	p := departmentsPage{consolePage: s.newConsolePage(c, "dept_title", "departments"),
+		Form: departmentForm{Visible: true}, MaxRows: survey.MaxImportRows, MaxKB: survey.MaxImportBytes >> 10}
+	langLinksTo(&p.consolePage, "/departments")
+	if p.Rows, err = ds.Departments(c.Request().Context()); err != nil {
+		return departmentsPage{}, err
+	}
+	return p, nil
+}
+
+// langLinksTo points the language switch at path: a page that answers a
+// post cannot be fetched again in the other language.
+func langLinksTo(p *consolePage, path string) {
+	for i := range p.Langs {
+		p.Langs[i].Href = path + "?lang=" + p.Langs[i].Code
+	}
+}
+
+func (s *Server) departmentsList(c echo.Context) error {
+	p, err := s.newDepartmentsPage(c)
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	switch q.Get("done") {
+	case "created", "updated", "deleted":
+		p.Notice = p.T("dept_" + q.Get("done"))
+	case "imported":
+		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return max(v, 0) }
+		p.Import.Summary = p.T("dept_import_done", n("created"), n("updated"), n("unchanged"))
+	}
+	return s.renderConsole(c, http.StatusOK, "departments", p)
+}
+
+func (s *Server) createDepartment(c echo.Context) error {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return err
+	}
+	lang := s.consoleLang(c)
+	f := bindDepartmentForm(c.Request())
+	d, ok := f.department(lang, "")
+	status := http.StatusBadRequest
+	if ok {
+		d, err = ds.CreateDepartment(c.Request().Context(), d)
+		if err == nil {
+			s.log.Info("department created", "user", sessionOf(c).User.ID, "department", d.ID)
+			// With its own fragment: the form's (#dept-create-heading) would
+			// be inherited by the redirect and hide the notice.
+			return c.Redirect(http.StatusSeeOther, "/departments?done=created#dept-notice")
+		}
+		if !f.setError(lang, err) {
+			return err
+		}
+		status = surveyStatus(err)
+	}
+	p, err := s.newDepartmentsPage(c)
+	if err != nil {
+		return err
+	}
+	p.Form = f
+	return s.renderConsole(c, status, "departments", p)
+}
+
+// departmentEditPage is /departments/:id.
+type departmentEditPage struct {
+	consolePage
+	Department survey.Department
+	Form       departmentForm
+	// InUse says why the department cannot be deleted; DeleteRefused that
+	// a delete was just tried.
+	InUse         []string
+	DeleteRefused bool
+	ConfirmError  string
+}
+
+// loadDepartmentPage reads the department of the path; a wrong id is 404.
+func (s *Server) loadDepartmentPage(c echo.Context) (departmentEditPage, departmentStore, error) {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return departmentEditPage{}, nil, err
+	}
+	id := c.Param("id")
+	if !survey.ValidID(id) {
+		return departmentEditPage{}, nil, echo.NewHTTPError(http.StatusNotFound)
+	}
+	ctx := c.Request().Context()
+	d, err := ds.Department(ctx, id)
+	if survey.ErrorCode(err) == survey.ENotFound {
+		return departmentEditPage{}, nil, echo.NewHTTPError(http.StatusNotFound)
+	}
+	if err != nil {
+		return departmentEditPage{}, nil, err
+	}
+	usage, err := ds.DepartmentUsage(ctx, id)
+	if err != nil {
+		return departmentEditPage{}, nil, err
+	}
+	p := departmentEditPage{consolePage: s.newConsolePage(c, "dept_edit_title", "departments"), Department: d, Form: formOf(d)}
+	p.Title = d.Name
+	p.InUse = inUseReasons(p.Lang, usage)
+	langLinksTo(&p.consolePage, "/departments/"+id)
+	return p, ds, nil
+}
+
+func (s *Server) departmentEdit(c echo.Context) error {
+	p, _, err := s.loadDepartmentPage(c)
+	if err != nil {
+		return err
+	}
+	return s.renderConsole(c, http.StatusOK, "department_edit", p)
+}
+
+func (s *Server) updateDepartment(c echo.Context) error {
+	p, ds, err := s.loadDepartmentPage(c)
+	if err != nil {
+		return err
+	}
+	p.Form = bindDepartmentForm(c.Request())
+	d, ok := p.Form.department(p.Lang, p.Department.ID)
+	status := http.StatusBadRequest
+	if ok {
+		err = ds.UpdateDepartment(c.Request().Context(), d)
+		if err == nil {
+			s.log.Info("department updated", "user", sessionOf(c).User.ID, "department", d.ID)
+			return c.Redirect(http.StatusSeeOther, "/departments?done=updated")
+		}
+		if survey.ErrorCode(err) == survey.ENotFound {
+			return echo.NewHTTPError(http.StatusNotFound) // deleted meanwhile
+		}
+		if !p.Form.setError(p.Lang, err) {
+			return err
+		}
+		status = surveyStatus(err)
+	}
+	return s.renderConsole(c, status, "department_edit", p)
+}
+
+func (s *Server) deleteDepartment(c echo.Context) error {
+	p, ds, err := s.loadDepartmentPage(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if len(p.InUse) == 0 && c.Request().PostFormValue("confirm") == "" {
+		p.ConfirmError = p.T("dept_delete_unconfirmed")
+		return s.renderConsole(c, http.StatusBadRequest, "department_edit", p)
+	}
+	err = ds.DeleteDepartment(ctx, p.Department.ID)
+	switch survey.ErrorCode(err) {
+	case survey.EConflict:
+		// The store refuses; say why (answers may have arrived since the
+		// page was shown).
+		usage, uerr := ds.DepartmentUsage(ctx, p.Department.ID)
+		if uerr != nil {
+			return uerr
+		}
+		p.InUse = inUseReasons(p.Lang, usage)
+		if len(p.InUse) == 0 {
+			p.InUse = []string{p.T("dept_has_responses")}
+		}
+		p.DeleteRefused = true
+		return s.renderConsole(c, http.StatusConflict, "department_edit", p)
+	case survey.ENotFound:
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("department deleted", "user", sessionOf(c).User.ID, "department", p.Department.ID)
+	return c.Redirect(http.StatusSeeOther, "/departments?done=deleted")
+}
+
+// importDepartments takes a CSV file (or pasted lines) and stores all of
+// its departments, or none.
+func (s *Server) importDepartments(c echo.Context) error {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return err
+	}
+	p, err := s.newDepartmentsPage(c)
+	if err != nil {
+		return err
+	}
+	r := c.Request()
+	var in io.Reader
+	file, _, err := r.FormFile("file")
+	switch {
+	case err == nil:
+		defer file.Close()
+		in = file
+	case errors.Is(err, http.ErrMissingFile), errors.Is(err, http.ErrNotMultipart):
+		p.Import.Text = r.PostFormValue("csv")
+		if strings.TrimSpace(p.Import.Text) != "" {
+			in = strings.NewReader(p.Import.Text)
+		}
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	if in == nil {
+		p.Import.Errors = []string{p.T("dept_import_nothing")}
+		return s.renderConsole(c, http.StatusBadRequest, "departments", p)
+	}
+	deps, lineErrs := survey.ParseDepartmentsCSV(in)
+	if len(lineErrs) > 0 {
+		for _, e := range lineErrs {
+			p.Import.Errors = append(p.Import.Errors, lineErrorText(p.Lang, e))
+		}
+		return s.renderConsole(c, http.StatusBadRequest, "departments", p)
+	}
+	created, updated, err := ds.ImportDepartments(r.Context(), deps)
+	if key, ok := importErrorKey(err); ok {
+		p.Import.Errors = []string{p.T(key, survey.MaxHeadcount)}
+		return s.renderConsole(c, surveyStatus(err), "departments", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("departments imported", "user", sessionOf(c).User.ID, "created", created, "updated", updated)
+	q := url.Values{"done": {"imported"}, "created": {strconv.Itoa(created)}, "updated": {strconv.Itoa(updated)},
+		"unchanged": {strconv.Itoa(len(deps) - created - updated)}}
+	// The fragment brings a phone back to the summary, below the list.
+	return c.Redirect(http.StatusSeeOther, "/departments?"+q.Encode()+"#dept-import-heading")
+}
+
+// lineErrorText is a problem of an imported file in lang, with its line.
+func lineErrorText(lang string, e survey.LineError) string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = a
+	}
+	msg := i18n.T(lang, e.Key, args...)
+	if e.Line == 0 {
+		return msg
+	}
+	return i18n.T(lang, "dept_import_line", e.Line, msg)
+}
+
+// importErrorKey is the text for a refusal of ImportDepartments that the
+// user can act on; false for anything else (an internal error).
+func importErrorKey(err error) (string, bool) {
+	if err == nil {
+		return "", false
+	}
+	if _, key, ok := departmentFieldError(err); ok {
+		return key, true
+	}
+	switch k := survey.ErrorKey(err); k {
+	case "dept_import_ambiguous", "dept_import_duplicate":
+		return k, true
+	}
+	return "", false
+}

@@ -1,0 +1,204 @@
+package server
+
+import (
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"trots/server/i18n"
+	"trots/survey"
+)
+
+// The departments in the JSON API (HR admins, bearer API token; see
+// openapi.json): create, change, delete and import a CSV, with the same
+// rules and refusals as the console's pages.
+
+// apiDepartmentRequest is the body of POST /api/v1/departments and PUT
+// /api/v1/departments/{id}. Every field is required: a PUT replaces the
+// department, and a missing field is more likely a mistake than a wish
+// for a default.
+type apiDepartmentRequest struct {
+	Name              *string `json:"name"`
+	Headcount         *int    `json:"headcount"`
+	ExternallyVisible *bool   `json:"externally_visible"`
+}
+
+func newAPIDepartment(d survey.Department) apiDepartment {
+	return apiDepartment{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
+}
+
+// bindAPIDepartment reads the body; on a refusal it has answered already
+// and returns false.
+func bindAPIDepartment(c echo.Context, lang, id string) (survey.Department, bool, error) {
+	var req apiDepartmentRequest
+	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 16<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || dec.More() {
+		return survey.Department{}, false, apiError(c, http.StatusBadRequest, lang, "bad_request", nil)
+	}
+	fields := survey.FieldErrors{}
+	for name, missing := range map[string]bool{"name": req.Name == nil, "headcount": req.Headcount == nil,
+		"externally_visible": req.ExternallyVisible == nil} {
+		if missing {
+			fields[name] = "dept_field_missing"
+		}
+	}
+	if len(fields) > 0 {
+		return survey.Department{}, false, apiError(c, http.StatusBadRequest, lang, "dept_invalid", fields)
+	}
+	d := survey.Department{ID: id, Name: *req.Name, Headcount: *req.Headcount, ExternallyVisible: *req.ExternallyVisible}
+	if err := d.Validate(); err != nil {
+		return survey.Department{}, false, apiDepartmentError(c, lang, err)
+	}
+	return d, true, nil
+}
+
+// apiDepartmentError answers a refusal of the store, or returns err when
+// it is not one (an internal error).
+func apiDepartmentError(c echo.Context, lang string, err error) error {
+	if field, key, ok := departmentFieldError(err); ok {
+		code := "dept_invalid"
+		if survey.ErrorCode(err) == survey.EConflict {
+			code = key
+		}
+		return apiError(c, surveyStatus(err), lang, code, survey.FieldErrors{field: key})
+	}
+	if survey.ErrorCode(err) == survey.ENotFound {
+		return apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
+	}
+	return err
+}
+
+func (s *Server) apiCreateDepartment(c echo.Context) error {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return err
+	}
+	lang := requestLang(c)
+	d, ok, err := bindAPIDepartment(c, lang, "")
+	if !ok {
+		return err
+	}
+	d, err = ds.CreateDepartment(c.Request().Context(), d)
+	if err != nil {
+		return apiDepartmentError(c, lang, err)
+	}
+	s.log.Info("department created", "user", sessionOf(c).User.ID, "department", d.ID, "via", "api")
+	return apiJSON(c, http.StatusCreated, newAPIDepartment(d))
+}
+
+func (s *Server) apiUpdateDepartment(c echo.Context) error {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return err
+	}
+	lang := requestLang(c)
+	id := c.Param("id")
+	if !survey.ValidID(id) {
+		return apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
+	}
+	d, ok, err := bindAPIDepartment(c, lang, id)
+	if !ok {
+		return err
+	}
+	if err := ds.UpdateDepartment(c.Request().Context(), d); err != nil {
+		return apiDepartmentError(c, lang, err)
+	}
+	s.log.Info("department updated", "user", sessionOf(c).User.ID, "department", id, "via", "api")
+	return apiJSON(c, http.StatusOK, newAPIDepartment(d))
+}
+
+func (s *Server) apiDeleteDepartment(c echo.Context) error {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return err
+	}
+	lang := requestLang(c)
+	id := c.Param("id")
+	if !survey.ValidID(id) {
+		return apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
+	}
+	ctx := c.Request().Context()
+	err = ds.DeleteDepartment(ctx, id)
+	if survey.ErrorCode(err) == survey.EConflict {
+		usage, uerr := ds.DepartmentUsage(ctx, id)
+		if uerr != nil {
+			return uerr
+		}
+		fields := survey.FieldErrors{}
+		if usage.Responses || !usage.InUse() {
+			fields["responses"] = "dept_has_responses"
+		}
+		if usage.Decisions {
+			fields["decisions"] = "dept_has_decisions"
+		}
+		if usage.Leads {
+			fields["leads"] = "dept_has_leads"
+		}
+		return apiError(c, http.StatusConflict, lang, "dept_in_use", fields)
+	}
+	if err != nil {
+		return apiDepartmentError(c, lang, err)
+	}
+	s.log.Info("department deleted", "user", sessionOf(c).User.ID, "department", id, "via", "api")
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.NoContent(http.StatusNoContent)
+}
+
+// apiImportLine is one problem of a refused import.
+type apiImportLine struct {
+	Line    int    `json:"line"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type apiImportResult struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// apiImportDepartments takes a CSV body (text/csv, UTF-8) and stores all of
+// its departments, or none.
+func (s *Server) apiImportDepartments(c echo.Context) error {
+	ds, err := s.departmentStore()
+	if err != nil {
+		return err
+	}
+	lang := requestLang(c)
+	mt, params, err := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
+	cs := strings.ToLower(params["charset"])
+	if err != nil || (mt != "text/csv" && mt != "text/plain" && mt != "application/csv") || (cs != "" && cs != "utf-8" && cs != "us-ascii") {
+		return apiError(c, http.StatusUnsupportedMediaType, lang, "dept_import_media_type", nil)
+	}
+	deps, lineErrs := survey.ParseDepartmentsCSV(c.Request().Body)
+	if len(lineErrs) > 0 {
+		lines := make([]apiImportLine, len(lineErrs))
+		for i, e := range lineErrs {
+			lines[i] = apiImportLine{Line: e.Line, Code: e.Key, Message: lineErrorText(lang, e)}
+		}
+		type body struct {
+			Code    string          `json:"code"`
+			Message string          `json:"message"`
+			Lines   []apiImportLine `json:"lines"`
+		}
+		status := http.StatusBadRequest
+		if len(lineErrs) == 1 && lineErrs[0].Key == "dept_csv_too_large" {
+			status = http.StatusRequestEntityTooLarge
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.JSON(status, map[string]body{"error": {Code: "dept_import_invalid", Message: i18n.T(lang, "dept_import_invalid"), Lines: lines}})
+	}
+	created, updated, err := ds.ImportDepartments(c.Request().Context(), deps)
+	if key, ok := importErrorKey(err); ok {
+		return apiError(c, surveyStatus(err), lang, key, nil)
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("departments imported", "user", sessionOf(c).User.ID, "created", created, "updated", updated, "via", "api")
+	return apiJSON(c, http.StatusOK, apiImportResult{Created: created, Updated: updated, Unchanged: len(deps) - created - updated})
+}

@@ -1,0 +1,4 @@
+package server
+
+// ReportFileName is reportFileName, for the tests of package server_test.
+var ReportFileName = reportFileName

@@ -1,0 +1,324 @@
+package survey
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Report jobs: a PDF report made in the background, so that a report for a
+// large organisation shows its progress instead of holding a request open.
+// Jobs live in the database, so that any instance can show the progress
+// and serve the finished PDF; only the user who asked for a job may read
+// it.
+
+// ReportStatus is where a report job stands.
+type ReportStatus string
+
+const (
+	ReportQueued  ReportStatus = "queued"  // waiting for a free slot
+	ReportRunning ReportStatus = "running" // being analysed and rendered
+	ReportDone    ReportStatus = "done"    // the PDF is ready
+	ReportFailed  ReportStatus = "failed"  // ErrorKey says why
+)
+
+const (
+	// ReportJobTTL is how long a job and its PDF are kept after it was
+	// asked for; older jobs are deleted when a new one is created.
+	ReportJobTTL = 24 * time.Hour
+	// ReportJobStale is how long a queued or running job may go without a
+	// heartbeat (ReportJobHeartbeat) before it counts as lost with the
+	// process that held it: it is then shown as failed, so that nobody
+	// waits forever for a job no instance is working on. The limit is on
+	// the heartbeat, not on the job's age, so a long report on a live
+	// instance is never declared lost, and no instance has to guess at
+	// start-up which jobs were its own.
+	ReportJobStale = 2 * time.Minute
+	// ReportJobHeartbeat is how often the instance working on a job
+	// touches it, well within ReportJobStale.
+	ReportJobHeartbeat = 20 * time.Second
+)
+
+// Translation keys of report job errors.
+const (
+	KeyReportJobLost            = "reports_job_lost"         // the process working on it stopped
+	KeyReportTooMany            = "reports_too_many"         // the user has too many unfinished jobs
+	KeyReportNotReady           = "reports_not_ready"        // the PDF is not (yet) there
+	KeyReportPulseNotClosed     = "reports_pulse_not_closed" // reports exist for closed pulses only
+	KeyReportLangInvalid        = "reports_lang_invalid"     // not nl or en
+	KeyReportJobNotFound        = "reports_job_not_found"    // no such job of this user
+	KeyReportDepartmentNotFound = "reports_department_not_found"
+)
+
+// ReportJob is one report asked for by a console user.
+type ReportJob struct {
+	ID      string
+	UserID  string
+	PulseID string
+	// DepartmentID is the department of a department report, "" for the
+	// organisation report.
+	DepartmentID string
+	Lang         string
+	Status       ReportStatus
+	// Done and Total count the departments rendered; Total is 0 until the
+	// analysis has told how many there are.
+	Done, Total int
+	// ErrorKey is the translation key of why a failed job failed: the
+	// reason shown to the user, never an internal error text.
+	ErrorKey string
+	// Size is the PDF's size in bytes once the job is done.
+	Size       int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	FinishedAt time.Time
+}
+
+// Active reports whether the job is still queued or running.
+func (j ReportJob) Active() bool { return j.Status == ReportQueued || j.Status == ReportRunning }
+
+type reportJobRow struct {
+	ID           string `gorm:"primaryKey"`
+	UserID       string
+	PulseID      string
+	DepartmentID *string
+	Lang         string
+	Status       string
+	Done         int
+	Total        int
+	Error        string
+	PDF          []byte `gorm:"column:pdf"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	FinishedAt   sql.NullTime
+}
+
+func (reportJobRow) TableName() string { return "report_jobs" }
+
+// reportJobInfo is a job as read for its status: everything but the PDF,
+// whose size is enough.
+type reportJobInfo struct {
+	ID           string
+	UserID       string
+	PulseID      string
+	DepartmentID *string
+	Lang         string
+	Status       string
+	Done         int
+	Total        int
+	Error        string
+	Size         int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	FinishedAt   sql.NullTime
+}
+
+const reportJobInfoColumns = "id, user_id, pulse_id, department_id, lang, status, done, total, error, " +
+	"COALESCE(LENGTH(pdf), 0) AS size, created_at, updated_at, finished_at"
+
+// domain turns a row into a job as of now: a queued or running job whose
+// heartbeat stopped is shown as failed (its process is gone).
+func (r reportJobInfo) domain(now time.Time) ReportJob {
+	j := ReportJob{ID: r.ID, UserID: r.UserID, PulseID: r.PulseID, Lang: r.Lang, Status: ReportStatus(r.Status),
+		Done: r.Done, Total: r.Total, ErrorKey: r.Error, Size: r.Size,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.DepartmentID != nil {
+		j.DepartmentID = *r.DepartmentID
+	}
+	if r.FinishedAt.Valid {
+		j.FinishedAt = r.FinishedAt.Time.UTC()
+	}
+	if j.Active() && now.Sub(j.UpdatedAt) > ReportJobStale {
+		j.Status, j.ErrorKey = ReportFailed, KeyReportJobLost
+	}
+	return j
+}
+
+// CreateReportJob stores a new queued job for a report of a closed pulse,
+// for the organisation (DepartmentID "") or one department, in nl or en.
+// A user may have at most maxActive jobs queued or running at once; one
+// more is EConflict (KeyReportTooMany). Jobs older than ReportJobTTL are
+// deleted in the same transaction.
+func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, maxActive int) (ReportJob, error) {
+	if j.Lang != "nl" && j.Lang != "en" {
+		return ReportJob{}, errorf(EInvalid, KeyReportLangInvalid, "report language %q: use nl or en", j.Lang)
+	}
+	now := s.now().UTC()
+	row := reportJobRow{ID: NewID(), UserID: j.UserID, PulseID: j.PulseID, Lang: j.Lang, Status: string(ReportQueued),
+		CreatedAt: now, UpdatedAt: now}
+	if j.DepartmentID != "" {
+		row.DepartmentID = &j.DepartmentID
+	}
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// Two instances creating jobs for one user at once count in
+			// turn, so that neither passes the limit.
+			if err := tx.Exec("SELECT id FROM users WHERE id = ? FOR UPDATE", j.UserID).Error; err != nil {
+				return internal("lock user", err)
+			}
+		}
+		if _, err := s.userRow(tx, "id = ?", j.UserID); err != nil {
+			return err
+		}
+		p, err := s.pulse(tx, j.PulseID)
+		if err != nil {
+			return err
+		}
+		if p.Status != PulseClosed {
+			return errorf(EConflict, KeyReportPulseNotClosed, "pulse %q is %s: reports are made once a pulse has closed", p.Name, p.Status)
+		}
+		if j.DepartmentID != "" {
+			var n int64
+			if err := tx.Model(&departmentRow{}).Where("id = ?", j.DepartmentID).Count(&n).Error; err != nil {
+				return internal("read department", err)
+			}
+			if n == 0 {
+				return errorf(ENotFound, KeyReportDepartmentNotFound, "no department %q", j.DepartmentID)
+			}
+		}
+		if err := tx.Where("created_at < ?", now.Add(-ReportJobTTL)).Delete(&reportJobRow{}).Error; err != nil {
+			return internal("delete old report jobs", err)
+		}
+		var active int64
+		if err := tx.Model(&reportJobRow{}).Where("user_id = ? AND status IN ? AND updated_at >= ?",
+			j.UserID, []string{string(ReportQueued), string(ReportRunning)}, now.Add(-ReportJobStale)).
+			Count(&active).Error; err != nil {
+			return internal("count report jobs", err)
+		}
+		if int(active) >= maxActive {
+			return errorf(EConflict, KeyReportTooMany, "%d reports are still being made; wait for one to finish", active)
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return internal("create report job", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return ReportJob{}, err
+	}
+	return reportJobInfo{ID: row.ID, UserID: row.UserID, PulseID: row.PulseID, DepartmentID: row.DepartmentID, Lang: row.Lang,
+		Status: row.Status, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}.domain(now), nil
+}
+
+// updateReportJob applies changes to a job that is in one of the statuses
+// from, stamping its heartbeat. A job in another status (finished, or
+// deleted) is EConflict: the caller lost it.
+func (s *Store) updateReportJob(ctx context.Context, id string, from []ReportStatus, changes map[string]any) error {
+	changes["updated_at"] = s.now().UTC()
+	st := make([]string, len(from))
+	for i, f := range from {
+		st[i] = string(f)
+	}
+	res := s.w.WithContext(ctx).Model(&reportJobRow{}).Where("id = ? AND status IN ?", id, st).Updates(changes)
+	if res.Error != nil {
+		return internal("update report job", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errorf(EConflict, KeyReportJobNotFound, "report job %s is not %v", id, from)
+	}
+	return nil
+}
+
+// StartReportJob moves a queued job to running.
+func (s *Store) StartReportJob(ctx context.Context, id string) error {
+	return s.updateReportJob(ctx, id, []ReportStatus{ReportQueued}, map[string]any{"status": string(ReportRunning)})
+}
+
+// ReportJobProgress records how many of total departments a running job
+// has rendered.
+func (s *Store) ReportJobProgress(ctx context.Context, id string, done, total int) error {
+	if done < 0 || total < 0 || done > total {
+		return errorf(EInvalid, "", "report progress %d of %d", done, total)
+	}
+	return s.updateReportJob(ctx, id, []ReportStatus{ReportRunning}, map[string]any{"done": done, "total": total})
+}
+
+// TouchReportJob is the heartbeat of a queued or running job: the
+// instance working on it is alive.
+func (s *Store) TouchReportJob(ctx context.Context, id string) error {
+	return s.updateReportJob(ctx, id, []ReportStatus{ReportQueued, ReportRunning}, map[string]any{})
+}
+
+// FinishReportJob stores the PDF of a running job and marks it done.
+func (s *Store) FinishReportJob(ctx context.Context, id string, pdf []byte) error {
+	if len(pdf) == 0 {
+		return errorf(EInvalid, "", "report job %s: empty PDF", id)
+	}
+	return s.updateReportJob(ctx, id, []ReportStatus{ReportRunning}, map[string]any{
+		"status": string(ReportDone), "pdf": pdf, "done": gorm.Expr("total"), "finished_at": s.now().UTC()})
+}
+
+// FailReportJob marks a queued or running job failed; key is the
+// translation key of the reason shown to the user.
+func (s *Store) FailReportJob(ctx context.Context, id, key string) error {
+	return s.updateReportJob(ctx, id, []ReportStatus{ReportQueued, ReportRunning}, map[string]any{
+		"status": string(ReportFailed), "error": key, "finished_at": s.now().UTC()})
+}
+
+// ReportJob returns the job id of user userID, without its PDF. Another
+// user's job, an expired one and an unknown id are all the same ENotFound,
+// so that nobody learns which ids exist.
+func (s *Store) ReportJob(ctx context.Context, id, userID string) (ReportJob, error) {
+	now := s.now().UTC()
+	var rows []reportJobInfo
+	err := s.r.WithContext(ctx).Model(&reportJobRow{}).Select(reportJobInfoColumns).
+		Where("id = ? AND user_id = ? AND created_at >= ?", id, userID, now.Add(-ReportJobTTL)).Limit(1).Scan(&rows).Error
+	if err != nil {
+		return ReportJob{}, internal("read report job", err)
+	}
+	if len(rows) == 0 {
+		return ReportJob{}, errorf(ENotFound, KeyReportJobNotFound, "no report job %s", id)
+	}
+	return rows[0].domain(now), nil
+}
+
+// ReportJobPDF returns a done job of user userID with its PDF; a job that
+// is not done is EConflict (KeyReportNotReady).
+func (s *Store) ReportJobPDF(ctx context.Context, id, userID string) (ReportJob, []byte, error) {
+	j, err := s.ReportJob(ctx, id, userID)
+	if err != nil {
+		return ReportJob{}, nil, err
+	}
+	if j.Status != ReportDone {
+		return j, nil, errorf(EConflict, KeyReportNotReady, "report job %s is %s", id, j.Status)
+	}
+	var row reportJobRow
+	err = s.r.WithContext(ctx).Select("pdf").Take(&row, "id = ? AND user_id = ?", id, userID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ReportJob{}, nil, errorf(ENotFound, KeyReportJobNotFound, "no report job %s", id)
+	}
+	if err != nil {
+		return ReportJob{}, nil, internal("read report PDF", err)
+	}
+	return j, row.PDF, nil
+}
+
+// ReportJobs returns the jobs of user userID of the last ReportJobTTL,
+// newest first, at most limit of them.
+func (s *Store) ReportJobs(ctx context.Context, userID string, limit int) ([]ReportJob, error) {
+	now := s.now().UTC()
+	var rows []reportJobInfo
+	err := s.r.WithContext(ctx).Model(&reportJobRow{}).Select(reportJobInfoColumns).
+		Where("user_id = ? AND created_at >= ?", userID, now.Add(-ReportJobTTL)).
+		Order("created_at DESC, id").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, internal("list report jobs", err)
+	}
+	out := make([]ReportJob, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain(now)
+	}
+	return out, nil
+}
+
+// DeleteExpiredReportJobs deletes the jobs (and PDFs) asked for more than
+// ReportJobTTL ago, and says how many.
+func (s *Store) DeleteExpiredReportJobs(ctx context.Context) (int, error) {
+	res := s.w.WithContext(ctx).Where("created_at < ?", s.now().UTC().Add(-ReportJobTTL)).Delete(&reportJobRow{})
+	if res.Error != nil {
+		return 0, internal("delete old report jobs", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}

@@ -1,0 +1,219 @@
+package survey_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"trots/survey"
+	"trots/survey/storetest"
+)
+
+// reportJobFixture is a store on a settable clock with a closed and an open
+// pulse, a department and two users.
+type reportJobFixture struct {
+	s            *survey.Store
+	clock        *clock
+	closed, open survey.Pulse
+	dept         survey.Department
+	anna, bert   survey.User
+}
+
+func newReportJobFixture(t *testing.T, dsn string) reportJobFixture {
+	t.Helper()
+	s, c := mustOpenClocked(t, dsn)
+	f := reportJobFixture{s: s, clock: c}
+	f.dept = storetest.MustDepartment(t, s, "Finance", 20)
+	f.closed = storetest.MustOpenPulse(t, s, "advocacy-readiness", 1)
+	if err := s.ClosePulse(ctx, f.closed.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.open = storetest.MustOpenPulse(t, s, "advocacy-readiness", 1)
+	f.anna = mustUser(t, s, "anna@example.org", survey.RoleAdmin, "")
+	f.bert = mustUser(t, s, "bert@example.org", survey.RoleViewer, "")
+	return f
+}
+
+func (f reportJobFixture) mustCreate(t *testing.T, u survey.User, dept string) survey.ReportJob {
+	t.Helper()
+	j, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: u.ID, PulseID: f.closed.ID, DepartmentID: dept, Lang: "nl"}, 3)
+	if err != nil {
+		t.Fatalf("create report job: %v", err)
+	}
+	return j
+}
+
+func (f reportJobFixture) mustRead(t *testing.T, id string, u survey.User) survey.ReportJob {
+	t.Helper()
+	j, err := f.s.ReportJob(ctx, id, u.ID)
+	if err != nil {
+		t.Fatalf("read report job: %v", err)
+	}
+	return j
+}
+
+// A job goes queued -> running (with progress) -> done, and only its owner
+// can read it or its PDF.
+func TestReportJobLifecycle(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		f := newReportJobFixture(t, dsn)
+		j := f.mustCreate(t, f.anna, f.dept.ID)
+		if j.Status != survey.ReportQueued || j.DepartmentID != f.dept.ID || j.Lang != "nl" || !survey.ValidID(j.ID) {
+			t.Fatalf("new job = %+v", j)
+		}
+		if _, _, err := f.s.ReportJobPDF(ctx, j.ID, f.anna.ID); survey.ErrorKey(err) != survey.KeyReportNotReady {
+			t.Fatalf("PDF of a queued job: %v", err)
+		}
+		// Progress belongs to running jobs only.
+		wantCode(t, f.s.ReportJobProgress(ctx, j.ID, 1, 4), survey.EConflict)
+		if err := f.s.StartReportJob(ctx, j.ID); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, f.s.StartReportJob(ctx, j.ID), survey.EConflict)
+		f.clock.advance(time.Second)
+		if err := f.s.ReportJobProgress(ctx, j.ID, 3, 4); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, f.s.ReportJobProgress(ctx, j.ID, 5, 4), survey.EInvalid)
+		got := f.mustRead(t, j.ID, f.anna)
+		if got.Status != survey.ReportRunning || got.Done != 3 || got.Total != 4 || !got.UpdatedAt.After(got.CreatedAt) {
+			t.Fatalf("running job = %+v", got)
+		}
+		pdf := []byte("%PDF-1.4 test")
+		if err := f.s.FinishReportJob(ctx, j.ID, pdf); err != nil {
+			t.Fatal(err)
+		}
+		got = f.mustRead(t, j.ID, f.anna)
+		if got.Status != survey.ReportDone || got.Done != 4 || got.Size != len(pdf) || got.FinishedAt.IsZero() {
+			t.Fatalf("done job = %+v", got)
+		}
+		_, b, err := f.s.ReportJobPDF(ctx, j.ID, f.anna.ID)
+		if err != nil || !bytes.Equal(b, pdf) {
+			t.Fatalf("PDF = %q, %v", b, err)
+		}
+		// Another user, or an unknown id: the same not-found.
+		_, err = f.s.ReportJob(ctx, j.ID, f.bert.ID)
+		wantCode(t, err, survey.ENotFound)
+		_, _, err = f.s.ReportJobPDF(ctx, j.ID, f.bert.ID)
+		wantCode(t, err, survey.ENotFound)
+		_, err = f.s.ReportJob(ctx, survey.NewID(), f.anna.ID)
+		wantCode(t, err, survey.ENotFound)
+		if list, err := f.s.ReportJobs(ctx, f.bert.ID, 10); err != nil || len(list) != 0 {
+			t.Fatalf("bert's jobs = %v, %v", list, err)
+		}
+		// A finished job cannot fail or finish again.
+		wantCode(t, f.s.FailReportJob(ctx, j.ID, "x"), survey.EConflict)
+		wantCode(t, f.s.FinishReportJob(ctx, j.ID, pdf), survey.EConflict)
+
+		k := f.mustCreate(t, f.anna, "")
+		if err := f.s.FailReportJob(ctx, k.ID, "reports_failed"); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.mustRead(t, k.ID, f.anna); got.Status != survey.ReportFailed || got.ErrorKey != "reports_failed" || got.DepartmentID != "" {
+			t.Fatalf("failed job = %+v", got)
+		}
+		list, err := f.s.ReportJobs(ctx, f.anna.ID, 10)
+		if err != nil || len(list) != 2 || list[0].ID != k.ID || list[1].ID != j.ID {
+			t.Fatalf("anna's jobs (newest first) = %+v, %v", list, err)
+		}
+	})
+}
+
+// Bad requests change nothing: an open pulse, an unknown pulse or
+// department, a language other than nl or en.
+func TestReportJobRefusesBadRequests(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		f := newReportJobFixture(t, dsn)
+		for name, c := range map[string]struct {
+			job  survey.ReportJob
+			code survey.Code
+			key  string
+		}{
+			"open pulse":      {survey.ReportJob{PulseID: f.open.ID, Lang: "en"}, survey.EConflict, survey.KeyReportPulseNotClosed},
+			"unknown pulse":   {survey.ReportJob{PulseID: survey.NewID(), Lang: "en"}, survey.ENotFound, ""},
+			"unknown dept":    {survey.ReportJob{PulseID: f.closed.ID, DepartmentID: survey.NewID(), Lang: "en"}, survey.ENotFound, survey.KeyReportDepartmentNotFound},
+			"german":          {survey.ReportJob{PulseID: f.closed.ID, Lang: "de"}, survey.EInvalid, survey.KeyReportLangInvalid},
+			"no language":     {survey.ReportJob{PulseID: f.closed.ID}, survey.EInvalid, survey.KeyReportLangInvalid},
+			"no such account": {survey.ReportJob{PulseID: f.closed.ID, Lang: "en", UserID: survey.NewID()}, survey.ENotFound, ""},
+		} {
+			if c.job.UserID == "" {
+				c.job.UserID = f.anna.ID
+			}
+			_, err := f.s.CreateReportJob(ctx, c.job, 3)
+			if survey.ErrorCode(err) != c.code || c.key != "" && survey.ErrorKey(err) != c.key {
+				t.Errorf("%s: %v (code %s key %q), want %s %q", name, err, survey.ErrorCode(err), survey.ErrorKey(err), c.code, c.key)
+			}
+		}
+		if list, err := f.s.ReportJobs(ctx, f.anna.ID, 10); err != nil || len(list) != 0 {
+			t.Fatalf("refused requests left jobs: %v, %v", list, err)
+		}
+	})
+}
+
+// A user has at most maxActive unfinished jobs; finished and lost jobs do
+// not count, and jobs expire after a day.
+func TestReportJobLimitsAndExpiry(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		f := newReportJobFixture(t, dsn)
+		a := f.mustCreate(t, f.anna, "")
+		f.mustCreate(t, f.anna, "")
+		f.mustCreate(t, f.anna, f.dept.ID)
+		_, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: f.anna.ID, PulseID: f.closed.ID, Lang: "en"}, 3)
+		if survey.ErrorCode(err) != survey.EConflict || survey.ErrorKey(err) != survey.KeyReportTooMany {
+			t.Fatalf("fourth job: %v", err)
+		}
+		f.mustCreate(t, f.bert, "") // the limit is per user
+		if err := f.s.StartReportJob(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.FinishReportJob(ctx, a.ID, []byte("%PDF")); err != nil {
+			t.Fatal(err)
+		}
+		f.mustCreate(t, f.anna, "") // a finished job frees a place
+
+		f.clock.advance(survey.ReportJobTTL + time.Minute)
+		_, err = f.s.ReportJob(ctx, a.ID, f.anna.ID)
+		wantCode(t, err, survey.ENotFound)
+		if list, err := f.s.ReportJobs(ctx, f.anna.ID, 10); err != nil || len(list) != 0 {
+			t.Fatalf("expired jobs listed: %v, %v", list, err)
+		}
+		if n, err := f.s.DeleteExpiredReportJobs(ctx); err != nil || n != 5 {
+			t.Fatalf("deleted %d expired jobs, %v; want 5", n, err)
+		}
+	})
+}
+
+// A job whose process died (no heartbeat for ReportJobStale) is shown as
+// failed with "please try again", does not count against the limit, and a
+// heartbeat keeps a long job alive.
+func TestLostReportJobShowsFailed(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		f := newReportJobFixture(t, dsn)
+		lost := f.mustCreate(t, f.anna, "")
+		alive := f.mustCreate(t, f.anna, "")
+		queued := f.mustCreate(t, f.anna, "")
+		for _, j := range []survey.ReportJob{lost, alive} {
+			if err := f.s.StartReportJob(ctx, j.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 0; i < 10; i++ {
+			f.clock.advance(survey.ReportJobHeartbeat)
+			if err := f.s.TouchReportJob(ctx, alive.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, j := range []survey.ReportJob{lost, queued} {
+			got := f.mustRead(t, j.ID, f.anna)
+			if got.Status != survey.ReportFailed || got.ErrorKey != survey.KeyReportJobLost {
+				t.Errorf("job without heartbeat = %+v, want failed with %s", got, survey.KeyReportJobLost)
+			}
+		}
+		if got := f.mustRead(t, alive.ID, f.anna); got.Status != survey.ReportRunning {
+			t.Errorf("job with a heartbeat = %+v, want running", got)
+		}
+		// Only the live job counts: two more fit under a limit of 3.
+		f.mustCreate(t, f.anna, "")
+		f.mustCreate(t, f.anna, "")
+	})
+}
