@@ -254,6 +254,16 @@ func assertNoSideways(t *testing.T, ctx context.Context, width int, what string)
 	if w[0] > w[1] {
 		t.Errorf("%s at %d px: scrollWidth %d > innerWidth %d: the page scrolls sideways", what, width, w[0], w[1])
 	}
+	// An element may stick out without the page scrolling (the viewport of
+	// an emulated phone can grow instead): none may end beyond the edge.
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`
+		Array.from(document.querySelectorAll('body *'))
+			.filter(el => el.offsetParent !== null && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+			.map(el => el.outerHTML.slice(0, 80) + ' ends at ' + Math.round(el.getBoundingClientRect().right))`))
+	must(t, err)
+	if len(out) > 0 {
+		t.Errorf("%s at %d px: elements beyond the right edge: %v", what, width, out)
+	}
 }
 
 type axeViolation struct {

@@ -70,7 +70,7 @@ func TestBrowserEndToEndFromEmptyOrganisationToDecision(t *testing.T) {
 	}
 	shot := func(c context.Context, name string) {
 		t.Helper()
-		png, err := chromedp.Run(c, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
 		must(t, err)
 		must(t, os.WriteFile(filepath.Join(shots, "e2e-"+name+".png"), png, 0o644))
 	}
@@ -298,6 +298,7 @@ func TestBrowserEndToEndFromEmptyOrganisationToDecision(t *testing.T) {
 		chromedp.Tap(chromedp.CSS("#decision-form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("saved")),
 	))
+	assertPage(t, boss, "en", 390, axe, "department page with the decision on a phone")
 	shot(boss, "department-390")
 	decisions, err := st.Decisions(ctx, pulse.ID, shop.ID)
 	must(t, err)
