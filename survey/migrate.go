@@ -177,6 +177,43 @@ CREATE TABLE report_jobs (
 );
 CREATE INDEX report_jobs_user ON report_jobs (user_id, created_at);
 `},
+	{5, "responses and comments keyed by pulse, department and a random key", `
+-- One B-tree per table instead of three: the primary key (pulse,
+-- department, random key) is the identity, makes a replayed form (same
+-- submission key) store nothing, and is the order in which the analysis
+-- reads a pulse department by department. A response used to write its
+-- row, a unique index on the key and an index on (pulse, department), each
+-- at a random place; now it writes one. The keys are random, so the order
+-- of the rows still says nothing about the order of arrival; the copy
+-- below inserts in key order for the same reason (on PostgreSQL the heap
+-- would otherwise keep the old physical order). The response id is no
+-- longer stored: it is derived from the submission key (see responseID).
+CREATE TABLE responses_v5 (
+	pulse_id       TEXT NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id  TEXT NOT NULL REFERENCES departments(id),
+	submission_key TEXT NOT NULL,
+	answers        TEXT NOT NULL,
+	CONSTRAINT responses_identity PRIMARY KEY (pulse_id, department_id, submission_key)
+){{no_rowid}};
+INSERT INTO responses_v5 (pulse_id, department_id, submission_key, answers)
+	SELECT pulse_id, department_id, submission_key, answers FROM responses
+	ORDER BY pulse_id, department_id, submission_key;
+DROP TABLE responses;
+ALTER TABLE responses_v5 RENAME TO responses;
+CREATE TABLE comments_v5 (
+	pulse_id      TEXT NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id TEXT NOT NULL REFERENCES departments(id),
+	id            TEXT NOT NULL,
+	item_id       TEXT NOT NULL,
+	body          TEXT NOT NULL,
+	CONSTRAINT comments_identity PRIMARY KEY (pulse_id, department_id, id)
+){{no_rowid}};
+INSERT INTO comments_v5 (pulse_id, department_id, id, item_id, body)
+	SELECT pulse_id, department_id, id, item_id, body FROM comments
+	ORDER BY pulse_id, department_id, id;
+DROP TABLE comments;
+ALTER TABLE comments_v5 RENAME TO comments;
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {

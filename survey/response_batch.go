@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,26 +17,29 @@ import (
 // one's outcome.
 //
 // Most submissions of a group - no invitation token, an open pulse, a key
-// not seen earlier in the group - are stored together: one multi-row INSERT
-// of the responses that skips keys already stored (those are replays), and
-// one multi-row INSERT of their comments, straight on the transaction's
-// connection. Per response that saves a savepoint, its release and GORM's
-// statement building, which at thousands of responses a second is most of
-// the writer's time. The others (an invitation to use, a key seen twice in
-// one group) take the per-submission path with a savepoint each, after the
-// batch; and when the batch fails as a whole (a department deleted while
-// its link was in use), it is rolled back and every submission of it takes
-// that path too, so that one bad submission cannot take the others down.
+// not seen earlier in the group - are stored together by insertBatch,
+// straight on the transaction's connection, without a savepoint: a
+// savepoint makes SQLite copy every page it touches into a sub-journal
+// first, and together with GORM's statement building that was most of the
+// writer's time at thousands of responses a second. The others (an
+// invitation to use, a key seen twice in one group) take the
+// per-submission path with a savepoint each, after the batch.
+//
+// When a statement of the batch fails (a department deleted while its link
+// was in use), storeGroup returns an errBatch: the writer rolls the whole
+// transaction back and runs the group again with one savepoint per
+// submission (fast false), so that one bad submission cannot take the
+// others down.
 //
 // The order is a valid serial order of the group: the batch holds only
 // submissions independent of every other (own key, no token), and the rest
 // follow it. Locks are taken in one global order so that two instances on
-// one PostgreSQL cannot deadlock on them: the batch inserts its keys in
-// key order, and the others run in the order of their tokens' hashes (the
+// one PostgreSQL cannot deadlock on them: the batch inserts in primary key
+// order, and the others run in the order of their tokens' hashes (the
 // same form sent twice has the same token and keeps its order). A deadlock
 // or serialization failure all the same is returned, and the writer runs
 // the group again.
-func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome) error {
+func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome, fast bool) error {
 	pulses := map[string]Pulse{}
 	now := s.now()
 	seen := make(map[string]bool, len(group))
@@ -43,7 +47,7 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome) err
 	for i, p := range group {
 		first := !seen[p.sub.Key]
 		seen[p.sub.Key] = true
-		if p.sub.Token != "" || !first {
+		if !fast || p.sub.Token != "" || !first {
 			slow = append(slow, i)
 			continue
 		}
@@ -63,12 +67,11 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome) err
 		batch = append(batch, i)
 	}
 	if len(batch) > 0 {
-		ok, err := s.storeBatch(tx, group, batch, results)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			slow = mergeSorted(slow, batch)
+		if err := s.insertBatch(tx, group, batch, results); err != nil {
+			if retryable(err) {
+				return err
+			}
+			return errBatch{err}
 		}
 	}
 	sort.SliceStable(slow, func(a, b int) bool {
@@ -95,83 +98,99 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome) err
 	return nil
 }
 
-// storeBatch inserts the responses of group[batch] and their comments
-// under a savepoint. It reports false, with everything of the batch rolled
-// back, when a statement failed; an error only when the transaction
-// itself is unusable.
-func (s *Store) storeBatch(tx *gorm.DB, group []*pending, batch []int, results []outcome) (bool, error) {
-	if err := tx.SavePoint("batch").Error; err != nil {
-		return false, err
-	}
-	stored, err := s.insertBatch(tx, group, batch)
-	if retryable(err) {
-		return false, err
-	}
-	if err != nil {
-		s.log.Warn("batch of submissions failed; storing them one by one", "size", len(batch), "error", err.Error())
-		if rbErr := tx.RollbackTo("batch").Error; rbErr != nil {
-			return false, rbErr
-		}
-		return false, nil
-	}
-	if err := tx.Exec("RELEASE SAVEPOINT batch").Error; err != nil {
-		return false, err
-	}
-	for _, i := range batch {
-		// A key the INSERT skipped was stored before: the same form again.
-		results[i] = outcome{rc: Receipt{Replay: !stored[group[i].sub.Key]}}
-	}
-	return true, nil
-}
+// errBatch is a failed statement of insertBatch: the transaction is rolled
+// back and the group runs again, every submission under its own savepoint.
+type errBatch struct{ err error }
 
-// insertBatch runs the two multi-row INSERTs and returns the keys stored.
-func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int) (map[string]bool, error) {
+func (e errBatch) Error() string { return "batch of submissions: " + e.err.Error() }
+func (e errBatch) Unwrap() error { return e.err }
+
+// insertBatch stores the responses of group[batch] and their comments and
+// fills in their outcomes; a key already stored is a replay (the same
+// form again) and stores nothing. A response is inserted with ON CONFLICT
+// DO NOTHING rather than caught as an error: on PostgreSQL a failed
+// statement would abort the transaction.
+//
+// SQLite gets one short statement per row, the same text every time, so
+// the driver's statement cache (_stmt_cache_size, see Open) prepares it
+// once: an INSERT of one row needs no statement journal, and a multi-row
+// INSERT would be parsed afresh for every group size. PostgreSQL gets one
+// multi-row INSERT per table: there every statement is a round trip.
+func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results []outcome) error {
 	ctx := tx.Statement.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	conn := tx.Statement.ConnPool
-	var q strings.Builder
-	args := make([]any, 0, 5*len(batch))
-	q.WriteString("INSERT INTO responses (id, pulse_id, department_id, submission_key, answers) VALUES ")
-	// In key order: see storeGroup.
+	// In primary key order: see storeGroup.
 	batch = slices.Clone(batch)
-	slices.SortFunc(batch, func(a, b int) int { return strings.Compare(group[a].sub.Key, group[b].sub.Key) })
+	slices.SortFunc(batch, func(a, b int) int {
+		x, y := &group[a].sub, &group[b].sub
+		return cmp.Or(strings.Compare(x.Link.PulseID, y.Link.PulseID),
+			strings.Compare(x.Link.DepartmentID, y.Link.DepartmentID), strings.Compare(x.Key, y.Key))
+	})
+	if s.dialect == SQLite {
+		for _, i := range batch {
+			p := group[i]
+			res, err := conn.ExecContext(ctx, insertResponseSQL, p.sub.Link.PulseID, p.sub.Link.DepartmentID, p.sub.Key, p.answers)
+			if err != nil {
+				return fmt.Errorf("insert response: %w", err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("insert response: %w", err)
+			}
+			results[i] = outcome{rc: Receipt{Replay: n == 0}}
+			if n == 0 {
+				continue
+			}
+			for item, body := range p.sub.Comments {
+				if _, err := conn.ExecContext(ctx, insertCommentSQL, p.sub.Link.PulseID, p.sub.Link.DepartmentID, NewID(), item, body); err != nil {
+					return fmt.Errorf("insert comment: %w", err)
+				}
+			}
+		}
+		return nil
+	}
+
+	var q strings.Builder
+	args := make([]any, 0, 4*len(batch))
+	q.WriteString("INSERT INTO responses (pulse_id, department_id, submission_key, answers) VALUES ")
 	for n, i := range batch {
 		p := group[i]
 		if n > 0 {
 			q.WriteByte(',')
 		}
-		s.writeTuple(&q, len(args), 5)
-		args = append(args, NewID(), p.sub.Link.PulseID, p.sub.Link.DepartmentID, p.sub.Key, p.answers)
+		s.writeTuple(&q, len(args), 4)
+		args = append(args, p.sub.Link.PulseID, p.sub.Link.DepartmentID, p.sub.Key, p.answers)
 	}
-	// ON CONFLICT DO NOTHING rather than an error: on PostgreSQL a failed
-	// statement would abort the transaction. RETURNING names the rows that
-	// were inserted (SQLite >= 3.35, PostgreSQL).
-	q.WriteString(" ON CONFLICT (submission_key) DO NOTHING RETURNING submission_key")
+	// RETURNING names the rows that were inserted; the keys of a batch
+	// are distinct (see storeGroup), so the key alone tells which.
+	q.WriteString(" ON CONFLICT (pulse_id, department_id, submission_key) DO NOTHING RETURNING submission_key")
 	rows, err := conn.QueryContext(ctx, q.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("insert responses: %w", err)
+		return fmt.Errorf("insert responses: %w", err)
 	}
 	stored := make(map[string]bool, len(batch))
 	for rows.Next() {
 		var key string
 		if err := rows.Scan(&key); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("insert responses: %w", err)
+			return fmt.Errorf("insert responses: %w", err)
 		}
 		stored[key] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("insert responses: %w", err)
+		return fmt.Errorf("insert responses: %w", err)
 	}
 
 	q.Reset()
 	args = args[:0]
-	q.WriteString("INSERT INTO comments (id, pulse_id, department_id, item_id, body) VALUES ")
+	q.WriteString("INSERT INTO comments (pulse_id, department_id, id, item_id, body) VALUES ")
 	for _, i := range batch {
 		p := group[i]
+		results[i] = outcome{rc: Receipt{Replay: !stored[p.sub.Key]}}
 		if !stored[p.sub.Key] {
 			continue
 		}
@@ -180,16 +199,23 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int) (map[str
 				q.WriteByte(',')
 			}
 			s.writeTuple(&q, len(args), 5)
-			args = append(args, NewID(), p.sub.Link.PulseID, p.sub.Link.DepartmentID, item, body)
+			args = append(args, p.sub.Link.PulseID, p.sub.Link.DepartmentID, NewID(), item, body)
 		}
 	}
 	if len(args) > 0 {
 		if _, err := conn.ExecContext(ctx, q.String(), args...); err != nil {
-			return nil, fmt.Errorf("insert comments: %w", err)
+			return fmt.Errorf("insert comments: %w", err)
 		}
 	}
-	return stored, nil
+	return nil
 }
+
+// The statements of the SQLite batch, one row each.
+const (
+	insertResponseSQL = "INSERT INTO responses (pulse_id, department_id, submission_key, answers) VALUES (?, ?, ?, ?) " +
+		"ON CONFLICT (pulse_id, department_id, submission_key) DO NOTHING"
+	insertCommentSQL = "INSERT INTO comments (pulse_id, department_id, id, item_id, body) VALUES (?, ?, ?, ?, ?)"
+)
 
 // lockOrder is where a submission with this invitation token takes its
 // locks: none first, then by the hash the row is keyed on.
@@ -230,17 +256,4 @@ func (s *Store) writeTuple(b *strings.Builder, before, n int) {
 		}
 	}
 	b.WriteByte(')')
-}
-
-// mergeSorted merges two ascending lists of indexes.
-func mergeSorted(a, b []int) []int {
-	out := make([]int, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if a[0] < b[0] {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
-	}
-	return append(append(out, a...), b...)
 }

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,11 +36,13 @@ const DefaultDSN = "data/trots.db"
 // writer at a time; a pool of writers turns concurrent submissions into
 // "database is locked" errors, see shared/RELIABILITY.md) with immediate
 // transactions, and a small read-only pool for HR pages and analysis so that
-// reads never queue behind writes. On PostgreSQL both are the same pool.
+// reads never queue behind writes; a third connection copies the WAL into
+// the database file (checkpoint.go). On PostgreSQL both are the same pool.
 type Store struct {
 	w, r    *gorm.DB
 	dialect Dialect
 	writer  *groupWriter
+	ckpt    *checkpointer // SQLite only
 	now     func() time.Time
 	log     *slog.Logger
 }
@@ -56,6 +59,12 @@ type Options struct {
 // schema. dsn is a postgres:// (or postgresql://) URL, or a SQLite file path,
 // optionally prefixed with "sqlite:".
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	return open(ctx, dsn, opts, len(migrations))
+}
+
+// open is Open migrating to schema version target (tests of a migration
+// start from the version before it).
+func open(ctx context.Context, dsn string, opts Options, target int) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -104,10 +113,15 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
 			"?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on"
 		// The writer gets a larger page cache (64 MiB instead of 2): every
-		// submission inserts at random places in three B-trees (random ids
-		// hide the order of arrival), and pages it keeps need not be read
-		// back with a system call on the next insert.
-		if s.w, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate&_cache_size=-65536"), cfg()); err != nil {
+		// submission inserts at a random place of the responses B-tree
+		// (random keys hide the order of arrival), and pages it keeps need
+		// not be read back with a system call on the next insert.
+		// _stmt_cache_size keeps the writer's statements prepared: the
+		// group writer runs the same few statements thousands of times a
+		// second (see insertBatch). Its driver turns the automatic
+		// checkpoint off: see checkpoint.go.
+		wdsn := base + "&_txlock=immediate&_cache_size=-65536&_stmt_cache_size=32"
+		if s.w, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteWriterDriver, DSN: wdsn}), cfg()); err != nil {
 			return nil, fmt.Errorf("survey: open SQLite %s: %w", path, err)
 		}
 		wdb, _ := s.w.DB()
@@ -129,12 +143,20 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		}
 		rdb.SetMaxOpenConns(n)
 		rdb.SetMaxIdleConns(n)
+		cdb, err := sql.Open(sqliteDriver, base)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("survey: open SQLite %s for checkpoints: %w", path, err)
+		}
+		cdb.SetMaxOpenConns(1)
+		cdb.SetMaxIdleConns(1)
+		s.ckpt = newCheckpointer(cdb, s.log)
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
-	if err := s.migrate(ctx, len(migrations)); err != nil {
+	if err := s.migrate(ctx, target); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -165,6 +187,9 @@ func (s *Store) Close() error {
 		s.writer.close()
 	}
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.close())
+	}
 	for _, g := range []*gorm.DB{s.w, s.r} {
 		if g == nil {
 			continue

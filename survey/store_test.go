@@ -348,7 +348,7 @@ func TestResponseTablesHoldNoIdentity(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s := storetest.Open(t, dsn)
 		want := map[string][]string{
-			"responses": {"answers", "department_id", "id", "pulse_id", "submission_key"},
+			"responses": {"answers", "department_id", "pulse_id", "submission_key"},
 			"comments":  {"body", "department_id", "id", "item_id", "pulse_id"},
 		}
 		for table, cols := range want {

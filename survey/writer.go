@@ -2,7 +2,10 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -38,6 +41,26 @@ type groupWriter struct {
 	finished chan struct{}
 	wg       sync.WaitGroup
 	once     sync.Once
+
+	// For WriterStats.
+	groups, submissions atomic.Int64
+	work, commitTime    atomic.Int64 // nanoseconds
+}
+
+// WriterStats tell how the group writer has worked since the store opened:
+// how many transactions it committed for how many submissions, and how
+// long it spent running their statements and committing them (COMMIT, on
+// SQLite with the fsync of the WAL). The load test reports them.
+type WriterStats struct {
+	Groups, Submissions int64
+	Work, Commit        time.Duration
+}
+
+// WriterStats returns the group writer's counters.
+func (s *Store) WriterStats() WriterStats {
+	g := s.writer
+	return WriterStats{Groups: g.groups.Load(), Submissions: g.submissions.Load(),
+		Work: time.Duration(g.work.Load()), Commit: time.Duration(g.commitTime.Load())}
 }
 
 func newGroupWriter(s *Store) *groupWriter {
@@ -92,10 +115,18 @@ func (g *groupWriter) loop() {
 	defer g.wg.Done()
 	defer close(g.finished)
 	group := make([]*pending, 0, maxGroup)
+	rows := 0
+	var catchUp chan chan int // nil (never ready) without a checkpointer
+	if g.s.ckpt != nil {
+		catchUp = g.s.ckpt.catchUp
+	}
 	for {
 		select {
 		case p := <-g.queue:
 			group = append(group[:0], p)
+		case reply := <-catchUp:
+			reply <- g.checkpoint()
+			continue
 		case <-g.stop:
 			g.drain()
 			return
@@ -110,7 +141,31 @@ func (g *groupWriter) loop() {
 			}
 		}
 		g.commit(group)
+		if g.s.ckpt != nil {
+			g.s.ckpt.committed(len(g.queue) == 0)
+			if rows += len(group); rows >= checkpointRows {
+				rows = 0
+				g.s.ckpt.checkpointDue()
+			}
+		}
 	}
+}
+
+// checkpoint copies what the background checkpoints have not yet copied
+// of the WAL into the database file, between two groups, so that the next
+// group starts the WAL over (see checkpoint.go); it returns the length of
+// the WAL (-1 after an error).
+func (g *groupWriter) checkpoint() int {
+	frames := -1
+	db, err := g.s.w.DB()
+	if err == nil {
+		frames, _, err = walCheckpoint(context.Background(), db)
+	}
+	if err != nil {
+		g.s.log.Warn("WAL checkpoint by the writer failed", "error", err.Error())
+		return -1
+	}
+	return frames
 }
 
 // drain answers whatever is still queued at close.
@@ -133,17 +188,35 @@ func (g *groupWriter) commit(group []*pending) {
 	var (
 		results []outcome
 		err     error
+		fast    = true
 	)
 	for attempt := 1; ; attempt++ {
 		results = make([]outcome, len(group))
+		start := time.Now()
+		worked := start
 		err = g.s.w.Transaction(func(tx *gorm.DB) error {
-			return g.s.storeGroup(tx, group, results)
+			err := g.s.storeGroup(tx, group, results, fast)
+			worked = time.Now()
+			return err
 		})
+		g.work.Add(int64(worked.Sub(start)))
+		g.commitTime.Add(int64(time.Since(worked)))
+		var batchErr errBatch
+		if fast && errors.As(err, &batchErr) {
+			// Rolled back; once more with a savepoint per submission, so
+			// that the failure stays with the submission that caused it.
+			g.s.log.Warn("batch of submissions failed; storing them one by one", "size", len(group), "error", err.Error())
+			fast = false
+			attempt--
+			continue
+		}
 		if err == nil || !retryable(err) || attempt == maxAttempts {
 			break
 		}
 		g.s.log.Warn("group of submissions runs again", "attempt", attempt, "size", len(group), "error", err.Error())
 	}
+	g.groups.Add(1)
+	g.submissions.Add(int64(len(group)))
 	for i, p := range group {
 		if err != nil {
 			// Nothing of the group is committed: nobody gets an acknowledgement.

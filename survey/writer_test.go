@@ -60,10 +60,10 @@ func TestSubmitAfterCloseFails(t *testing.T) {
 	}
 }
 
-// A group of plain submissions is stored by one multi-row INSERT: a key
-// stored before is a replay, a key twice in the group is stored once, and
-// a submission that cannot be stored (its department is gone) fails alone -
-// the batch falls back to one savepoint per submission.
+// A group of plain submissions is stored as one batch without savepoints:
+// a key stored before is a replay, a key twice in the group is stored
+// once, and a submission that cannot be stored (its department is gone)
+// fails alone - the group runs again with one savepoint per submission.
 func TestGroupCommitBatch(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s := storetest.Open(t, dsn)

@@ -99,6 +99,10 @@ type result struct {
 	errors   int64
 	firstErr string
 	rows     int64 // counted in the database afterwards (-1: not counted)
+	// What the group writer did meanwhile (durable and raw paths), and
+	// the bytes this process wrote to storage (-1: unknown).
+	writer  survey.WriterStats
+	written int64
 }
 
 // round is one fresh database with two open pulses on the
@@ -204,6 +208,7 @@ func (b *bench) round(ctx context.Context, e engine, i int, dsn string, rep *eng
 			return ctx.Err()
 		}
 		var res result
+		stats0, written0 := r.store.WriterStats(), bytesWritten()
 		switch path {
 		case pathCeiling:
 			res, err = b.overHTTP(ctx, r, noStorage{r.store}, "")
@@ -214,6 +219,13 @@ func (b *bench) round(ctx context.Context, e engine, i int, dsn string, rep *eng
 		}
 		if err != nil {
 			return err
+		}
+		stats1, written1 := r.store.WriterStats(), bytesWritten()
+		res.writer = survey.WriterStats{Groups: stats1.Groups - stats0.Groups, Submissions: stats1.Submissions - stats0.Submissions,
+			Work: stats1.Work - stats0.Work, Commit: stats1.Commit - stats0.Commit}
+		res.written = -1
+		if written0 >= 0 && written1 >= 0 {
+			res.written = written1 - written0
 		}
 		res.rows = -1
 		switch path {
@@ -226,8 +238,8 @@ func (b *bench) round(ctx context.Context, e engine, i int, dsn string, rep *eng
 				return err
 			}
 		}
-		fmt.Fprintf(b.progress, "%s round %d %-8s %8.0f/s  p50 %-8s p99 %-8s acknowledged %d, rows %s, errors %d\n",
-			e.name, i, path, res.rate, ms(res.p50), ms(res.p99), res.acked, rowsText(res.rows), res.errors)
+		fmt.Fprintf(b.progress, "%s round %d %-8s %8.0f/s  p50 %-8s p99 %-8s acknowledged %d, rows %s, errors %d%s\n",
+			e.name, i, path, res.rate, ms(res.p50), ms(res.p99), res.acked, rowsText(res.rows), res.errors, progressFigures(e, res))
 		rep.results[path] = append(rep.results[path], res)
 	}
 	// The ceiling stores nothing: the web pulse holds the durable path's
@@ -334,4 +346,11 @@ func (b *bench) direct(ctx context.Context, r *round) result {
 		_, err := r.store.Submit(ctx, survey.Submission{Link: link, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments})
 		return err
 	})
+}
+
+func progressFigures(e engine, r result) string {
+	if f := figures(e, r); f.groups > 0 {
+		return "; " + f.String()
+	}
+	return ""
 }

@@ -80,6 +80,13 @@ func printReport(w io.Writer, cfg config, b *bench, reports []engineReport) {
 		}
 	}
 	for _, r := range reports {
+		for _, p := range []string{pathDurable, pathRaw} {
+			if f := medianFigures(r.engine, r.results[p]); f.groups > 0 {
+				fmt.Fprintf(w, "%s %s, group writer (medians): %s\n", r.engine.name, p, f)
+			}
+		}
+	}
+	for _, r := range reports {
 		for _, p := range cfg.paths {
 			for i, x := range r.results[p] {
 				if x.firstErr != "" {
@@ -142,4 +149,68 @@ func thousands(f float64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// writerFigures are the group writer's part in a path: transactions, their
+// average size, the time per transaction in statements and in COMMIT, and
+// the bytes written per stored response (SQLite; -1: unknown).
+type writerFigures struct {
+	groups             int64
+	size               float64
+	statements, commit time.Duration
+	kibPerResponse     float64
+}
+
+func figures(e engine, r result) writerFigures {
+	w := r.writer
+	f := writerFigures{groups: w.Groups, kibPerResponse: -1}
+	if w.Groups == 0 {
+		return f
+	}
+	f.size = float64(w.Submissions) / float64(w.Groups)
+	f.statements, f.commit = w.Work/time.Duration(w.Groups), w.Commit/time.Duration(w.Groups)
+	if e.name == "sqlite" && r.written >= 0 && w.Submissions > 0 {
+		f.kibPerResponse = float64(r.written) / float64(w.Submissions) / 1024
+	}
+	return f
+}
+
+// medianFigures are the medians of the rounds' figures.
+func medianFigures(e engine, rs []result) writerFigures {
+	if len(rs) == 0 {
+		return writerFigures{} // the path was not measured
+	}
+	fs := make([]writerFigures, len(rs))
+	for i, r := range rs {
+		fs[i] = figures(e, r)
+	}
+	med := func(f func(writerFigures) float64) float64 {
+		v := make([]float64, len(fs))
+		for i, x := range fs {
+			v[i] = f(x)
+		}
+		slices.Sort(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return writerFigures{
+		groups:         int64(med(func(f writerFigures) float64 { return float64(f.groups) })),
+		size:           med(func(f writerFigures) float64 { return f.size }),
+		statements:     time.Duration(med(func(f writerFigures) float64 { return float64(f.statements) })),
+		commit:         time.Duration(med(func(f writerFigures) float64 { return float64(f.commit) })),
+		kibPerResponse: med(func(f writerFigures) float64 { return f.kibPerResponse }),
+	}
+}
+
+func (f writerFigures) String() string {
+	if f.groups == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("%d groups of %.1f, per group %s statements + %s commit", f.groups, f.size, ms(f.statements), ms(f.commit))
+	if f.kibPerResponse >= 0 {
+		s += fmt.Sprintf(", %.1f KiB written per response", f.kibPerResponse)
+	}
+	return s
 }
