@@ -58,7 +58,7 @@ bench: build
 FUZZTIME ?= 30s
 FUZZ_TARGETS := survey:FuzzDecodeAnswers survey:FuzzScrub analysis/csvdata:FuzzReadResponses \
 	questionnaires:FuzzParse server:FuzzSurveyFormPost server:FuzzSurveyAPISubmit \
-	survey:FuzzParseDepartmentsCSV
+	survey:FuzzParseDepartmentsCSV survey:FuzzDecodeStoredAnswers
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; \
 	for t in $(FUZZ_TARGETS); do \

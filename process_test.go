@@ -329,8 +329,8 @@ func (db auditDB) responses(t *testing.T, pulseID string) (map[string]storedRow,
 		if err := rows.Scan(&key, &dept, &raw); err != nil {
 			t.Fatal(err)
 		}
-		var a survey.Answers
-		if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		a, err := survey.DecodeStoredAnswers([]byte(raw))
+		if err != nil {
 			t.Fatalf("response %s: answers %q: %v", key, raw, err)
 		}
 		out[key] = storedRow{dept: dept, answers: a}

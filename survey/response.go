@@ -3,7 +3,6 @@ package survey
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
@@ -73,14 +72,11 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	if !ValidID(sub.Key) {
 		return Receipt{}, errorf(EInvalid, "submission_key", "the form has no valid submission key; reload the page")
 	}
-	answers, ok := appendAnswersJSON(make([]byte, 0, 1024), sub.Answers)
-	if !ok {
-		var err error
-		if answers, err = json.Marshal(sub.Answers); err != nil {
-			return Receipt{}, internal("encode answers", err)
-		}
+	answers, err := encodeAnswers(sub.Answers)
+	if err != nil {
+		return Receipt{}, internal("encode answers", err)
 	}
-	return s.writer.submit(ctx, &pending{sub: sub, answers: string(answers), done: make(chan outcome, 1)})
+	return s.writer.submit(ctx, &pending{sub: sub, answers: answers, done: make(chan outcome, 1)})
 }
 
 // appendAnswersJSON appends what json.Marshal makes of a, byte for byte
@@ -259,8 +255,7 @@ func (s *Store) EachResponse(ctx context.Context, pulseID string, fn func(Respon
 			return internal("read response", err)
 		}
 		r.ID = responseID(string(key))
-		r.Answers = Answers{}
-		if err := json.Unmarshal(raw, &r.Answers); err != nil {
+		if r.Answers, err = decodeAnswers(raw); err != nil {
 			return internal("decode response "+r.ID, err)
 		}
 		if err := fn(r); err != nil {
