@@ -92,14 +92,18 @@ type checkpointer struct {
 	// catchUp asks the writer to checkpoint between two groups; the
 	// writer sends the length of the WAL on the channel it receives.
 	catchUp chan chan int
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	// rows and restartFrames are checkpointRows and walRestartFrames as
+	// they were when the store opened (tests change those).
+	rows, restartFrames int
+	stop                chan struct{}
+	done                chan struct{}
+	once                sync.Once
 }
 
 func newCheckpointer(db *sql.DB, log *slog.Logger) *checkpointer {
 	c := &checkpointer{db: db, log: log, idle: make(chan struct{}, 1), due: make(chan struct{}, 1),
-		catchUp: make(chan chan int), stop: make(chan struct{}), done: make(chan struct{})}
+		catchUp: make(chan chan int), rows: checkpointRows, restartFrames: walRestartFrames,
+		stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c
 }
@@ -136,7 +140,7 @@ func (c *checkpointer) run() {
 		// Past the bound, and not just as long as when the writer last
 		// caught up (its next commit starts the WAL over: no need to ask
 		// again before).
-		if err != nil || frames < walRestartFrames || frames == caughtUp {
+		if err != nil || frames < c.restartFrames || frames == caughtUp {
 			continue
 		}
 		// Once more at once: it copies what was committed during the

@@ -12,7 +12,8 @@ func OpenAtVersion(ctx context.Context, dsn string, v int) (*Store, error) {
 // SetCheckpointThresholds changes how many responses a burst stores
 // before the WAL is copied regardless, and the WAL length past which a
 // checkpoint lets the WAL start over; it returns a function that restores
-// them. Set it before opening a store.
+// them. Set it before opening a store: a store keeps the values it opened
+// with.
 func SetCheckpointThresholds(rows, frames int) (restore func()) {
 	oldRows, oldFrames := checkpointRows, walRestartFrames
 	checkpointRows, walRestartFrames = rows, frames

@@ -20,6 +20,10 @@ type pending struct {
 	sub     Submission
 	answers string
 	done    chan outcome
+	// When the submission was queued, taken into a group and answered,
+	// for WriterStats. taken and answered are set by the writer before it
+	// sends on done.
+	queued, taken, answered time.Time
 }
 
 type outcome struct {
@@ -45,22 +49,34 @@ type groupWriter struct {
 	// For WriterStats.
 	groups, submissions atomic.Int64
 	work, commitTime    atomic.Int64 // nanoseconds
+	answered            atomic.Int64
+	queuedNs, inGroupNs atomic.Int64
+	wakeNs              atomic.Int64
 }
 
 // WriterStats tell how the group writer has worked since the store opened:
 // how many transactions it committed for how many submissions, and how
 // long it spent running their statements and committing them (COMMIT, on
 // SQLite with the fsync of the WAL). The load test reports them.
+//
+// Queued, InGroup and Wake add up where the Answered submissions spent
+// their time in Submit: waiting for the writer to take them into a group,
+// in that group until the writer answered, and from the answer until the
+// submitting goroutine ran again (the Go scheduler's part).
 type WriterStats struct {
-	Groups, Submissions int64
-	Work, Commit        time.Duration
+	Groups, Submissions   int64
+	Work, Commit          time.Duration
+	Answered              int64
+	Queued, InGroup, Wake time.Duration
 }
 
 // WriterStats returns the group writer's counters.
 func (s *Store) WriterStats() WriterStats {
 	g := s.writer
 	return WriterStats{Groups: g.groups.Load(), Submissions: g.submissions.Load(),
-		Work: time.Duration(g.work.Load()), Commit: time.Duration(g.commitTime.Load())}
+		Work: time.Duration(g.work.Load()), Commit: time.Duration(g.commitTime.Load()),
+		Answered: g.answered.Load(), Queued: time.Duration(g.queuedNs.Load()),
+		InGroup: time.Duration(g.inGroupNs.Load()), Wake: time.Duration(g.wakeNs.Load())}
 }
 
 func newGroupWriter(s *Store) *groupWriter {
@@ -78,6 +94,7 @@ func (g *groupWriter) submit(ctx context.Context, p *pending) (Receipt, error) {
 		return Receipt{}, errStoreClosed
 	default:
 	}
+	p.queued = time.Now()
 	select {
 	case g.queue <- p:
 	case <-ctx.Done():
@@ -90,6 +107,7 @@ func (g *groupWriter) submit(ctx context.Context, p *pending) (Receipt, error) {
 	// answered as a replay if the commit went through.
 	select {
 	case o := <-p.done:
+		g.timed(p)
 		return o.rc, o.err
 	case <-ctx.Done():
 		return Receipt{}, internal("submit", ctx.Err())
@@ -102,6 +120,17 @@ func (g *groupWriter) submit(ctx context.Context, p *pending) (Receipt, error) {
 			return Receipt{}, errStoreClosed
 		}
 	}
+}
+
+// timed adds an answered submission's times to WriterStats.
+func (g *groupWriter) timed(p *pending) {
+	if p.answered.IsZero() {
+		return // answered by drain
+	}
+	g.answered.Add(1)
+	g.queuedNs.Add(int64(p.taken.Sub(p.queued)))
+	g.inGroupNs.Add(int64(p.answered.Sub(p.taken)))
+	g.wakeNs.Add(int64(time.Since(p.answered)))
 }
 
 func (g *groupWriter) close() {
@@ -123,6 +152,7 @@ func (g *groupWriter) loop() {
 	for {
 		select {
 		case p := <-g.queue:
+			p.taken = time.Now()
 			group = append(group[:0], p)
 		case reply := <-catchUp:
 			reply <- g.checkpoint()
@@ -135,6 +165,7 @@ func (g *groupWriter) loop() {
 		for len(group) < maxGroup {
 			select {
 			case p := <-g.queue:
+				p.taken = time.Now()
 				group = append(group, p)
 			default:
 				break fill
@@ -143,7 +174,7 @@ func (g *groupWriter) loop() {
 		g.commit(group)
 		if g.s.ckpt != nil {
 			g.s.ckpt.committed(len(g.queue) == 0)
-			if rows += len(group); rows >= checkpointRows {
+			if rows += len(group); rows >= g.s.ckpt.rows {
 				rows = 0
 				g.s.ckpt.checkpointDue()
 			}
@@ -222,6 +253,7 @@ func (g *groupWriter) commit(group []*pending) {
 			// Nothing of the group is committed: nobody gets an acknowledgement.
 			results[i] = outcome{err: internal("commit responses", err)}
 		}
+		p.answered = time.Now()
 		p.done <- results[i]
 	}
 }

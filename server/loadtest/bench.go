@@ -222,7 +222,9 @@ func (b *bench) round(ctx context.Context, e engine, i int, dsn string, rep *eng
 		}
 		stats1, written1 := r.store.WriterStats(), bytesWritten()
 		res.writer = survey.WriterStats{Groups: stats1.Groups - stats0.Groups, Submissions: stats1.Submissions - stats0.Submissions,
-			Work: stats1.Work - stats0.Work, Commit: stats1.Commit - stats0.Commit}
+			Work: stats1.Work - stats0.Work, Commit: stats1.Commit - stats0.Commit,
+			Answered: stats1.Answered - stats0.Answered, Queued: stats1.Queued - stats0.Queued,
+			InGroup: stats1.InGroup - stats0.InGroup, Wake: stats1.Wake - stats0.Wake}
 		res.written = -1
 		if written0 >= 0 && written1 >= 0 {
 			res.written = written1 - written0

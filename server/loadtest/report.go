@@ -152,13 +152,16 @@ func thousands(f float64) string {
 }
 
 // writerFigures are the group writer's part in a path: transactions, their
-// average size, the time per transaction in statements and in COMMIT, and
-// the bytes written per stored response (SQLite; -1: unknown).
+// average size, the time per transaction in statements and in COMMIT, the
+// bytes written per stored response (SQLite; -1: unknown), and where a
+// submission's time in Store.Submit went on average (see
+// survey.WriterStats).
 type writerFigures struct {
-	groups             int64
-	size               float64
-	statements, commit time.Duration
-	kibPerResponse     float64
+	groups                int64
+	size                  float64
+	statements, commit    time.Duration
+	kibPerResponse        float64
+	queued, inGroup, wake time.Duration
 }
 
 func figures(e engine, r result) writerFigures {
@@ -171,6 +174,9 @@ func figures(e engine, r result) writerFigures {
 	f.statements, f.commit = w.Work/time.Duration(w.Groups), w.Commit/time.Duration(w.Groups)
 	if e.name == "sqlite" && r.written >= 0 && w.Submissions > 0 {
 		f.kibPerResponse = float64(r.written) / float64(w.Submissions) / 1024
+	}
+	if n := time.Duration(w.Answered); n > 0 {
+		f.queued, f.inGroup, f.wake = w.Queued/n, w.InGroup/n, w.Wake/n
 	}
 	return f
 }
@@ -201,6 +207,9 @@ func medianFigures(e engine, rs []result) writerFigures {
 		statements:     time.Duration(med(func(f writerFigures) float64 { return float64(f.statements) })),
 		commit:         time.Duration(med(func(f writerFigures) float64 { return float64(f.commit) })),
 		kibPerResponse: med(func(f writerFigures) float64 { return f.kibPerResponse }),
+		queued:         time.Duration(med(func(f writerFigures) float64 { return float64(f.queued) })),
+		inGroup:        time.Duration(med(func(f writerFigures) float64 { return float64(f.inGroup) })),
+		wake:           time.Duration(med(func(f writerFigures) float64 { return float64(f.wake) })),
 	}
 }
 
@@ -212,5 +221,8 @@ func (f writerFigures) String() string {
 	if f.kibPerResponse >= 0 {
 		s += fmt.Sprintf(", %.1f KiB written per response", f.kibPerResponse)
 	}
+	// The time a submission spent in Store.Submit, split.
+	s += fmt.Sprintf("; in Submit %s waiting for a group + %s in it + %s until the caller ran again",
+		ms(f.queued), ms(f.inGroup), ms(f.wake))
 	return s
 }
