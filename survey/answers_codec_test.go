@@ -215,3 +215,36 @@ func FuzzDecodeStoredAnswers(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkEncodeAnswers is the cost per submission of the stored form
+// (the comment of answers_codec.go quotes it).
+func BenchmarkEncodeAnswers(b *testing.B) {
+	q, err := questionnaires.Load("advocacy-readiness")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := randomAnswers(rand.New(rand.NewPCG(1, 2)), q)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := encodeAnswers(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeAnswers(b *testing.B) {
+	q, err := questionnaires.Load("advocacy-readiness")
+	if err != nil {
+		b.Fatal(err)
+	}
+	stored, err := encodeAnswers(randomAnswers(rand.New(rand.NewPCG(1, 2)), q))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeAnswers([]byte(stored)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
