@@ -115,10 +115,11 @@ func (r engineReport) problem() error {
 	return nil
 }
 
-func median(rs []result, f func(result) float64) float64 {
-	v := make([]float64, len(rs))
-	for i, r := range rs {
-		v[i] = f(r)
+// median is the median of f over xs (rounds, or their figures).
+func median[T any](xs []T, f func(T) float64) float64 {
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = f(x)
 	}
 	slices.Sort(v)
 	if len(v)%2 == 1 {
@@ -190,17 +191,7 @@ func medianFigures(e engine, rs []result) writerFigures {
 	for i, r := range rs {
 		fs[i] = figures(e, r)
 	}
-	med := func(f func(writerFigures) float64) float64 {
-		v := make([]float64, len(fs))
-		for i, x := range fs {
-			v[i] = f(x)
-		}
-		slices.Sort(v)
-		if len(v)%2 == 1 {
-			return v[len(v)/2]
-		}
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
+	med := func(f func(writerFigures) float64) float64 { return median(fs, f) }
 	return writerFigures{
 		groups:         int64(med(func(f writerFigures) float64 { return float64(f.groups) })),
 		size:           med(func(f writerFigures) float64 { return f.size }),
