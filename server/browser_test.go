@@ -299,6 +299,37 @@ func scrollTo(selector string) chromedp.Action[chromedp.Void] {
 		`document.querySelector(%q).scrollIntoView({block: 'start', behavior: 'instant'})`, selector))
 }
 
+// phoneTab opens a tab of browser at a phone's size (width x 640 CSS
+// pixels, touch), whose steps share browserTimeout, and returns it with
+// shot, which saves the tab as a full-page PNG named prefix+name in the
+// screenshot folder.
+func phoneTab(t *testing.T, browser context.Context, width int64, prefix string) (context.Context, func(name string)) {
+	t.Helper()
+	shots := screenshotDir(t)
+	tab, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	ctx, stop := context.WithTimeout(tab, browserTimeout)
+	t.Cleanup(stop)
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 640, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)))
+	return ctx, func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(shots, prefix+name+".png"), png, 0o644))
+	}
+}
+
+// signIn fills in and sends the console's login form, which the tab is
+// showing or about to show, as email (a tap: the tab has a touch screen).
+func signIn(email string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.ID("password")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Tap(chromedp.CSS("form button[type=submit]")),
+	)
+}
+
 // mustAxe reads axe-core, which `make test` installs.
 func mustAxe(t *testing.T) string {
 	t.Helper()

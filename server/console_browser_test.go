@@ -1,10 +1,7 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,31 +16,17 @@ import (
 // of the board at phone and desktop width go to TROTS_SCREENSHOTS.
 func TestBrowserViewerRecordsADecisionOnAPhone(t *testing.T) {
 	axe := mustAxe(t)
-	shots := screenshotDir(t)
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
-	browser := newBrowser(t)
-	tab, cancel := chromedp.NewContext(browser)
-	defer cancel()
-	ctx, stop := context.WithTimeout(tab, browserTimeout)
-	defer stop()
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, "console-"+name+".png"), png, 0o644))
-	}
 	const width = 320
+	ctx, shot := phoneTab(t, newBrowser(t), width, "console-")
 	must(t, chromedp.Do(ctx,
-		chromedp.EmulateViewport(width, 640, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(e.srv.URL+"/board?lang=en"),
 		chromedp.WaitVisible(chromedp.ID("password")),
 	))
 	assertPage(t, ctx, "en", width, axe, "login page")
 	shot("login-320")
 	must(t, chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.ID("email"), "viewer@example.org"),
-		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Tap(chromedp.CSS("form button[type=submit]")),
+		signIn("viewer@example.org"),
 		chromedp.WaitVisible(chromedp.ID("board")),
 	))
 	assertPage(t, ctx, "en", width, axe, "board")

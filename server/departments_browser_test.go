@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,27 +17,12 @@ import (
 // be deleted; the pages fit 320 px and pass axe-core, in both languages.
 func TestBrowserAdminManagesDepartmentsOnAPhone(t *testing.T) {
 	axe := mustAxe(t)
-	shots := screenshotDir(t)
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
-	browser := newBrowser(t)
-	tab, cancel := chromedp.NewContext(browser)
-	defer cancel()
-	ctx, stop := context.WithTimeout(tab, browserTimeout)
-	defer stop()
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, "console-departments-"+name+".png"), png, 0o644))
-	}
 	const width = 320
+	ctx, shot := phoneTab(t, newBrowser(t), width, "console-departments-")
 	must(t, chromedp.Do(ctx,
-		chromedp.EmulateViewport(width, 640, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(e.srv.URL+"/departments?lang=en"),
-		chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "admin@example.org"),
-		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Tap(chromedp.CSS("form button[type=submit]")),
+		signIn("admin@example.org"),
 		chromedp.WaitVisible(chromedp.ID("departments")),
 	))
 	assertPage(t, ctx, "en", width, axe, "departments")

@@ -1,9 +1,6 @@
 package server_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,28 +16,13 @@ import (
 // refused invitation count shows its error next to the field.
 func TestBrowserLinksPageOnAPhone(t *testing.T) {
 	axe := mustAxe(t)
-	shots := screenshotDir(t)
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{PublicURL: linksPublicURL})
-	browser := newBrowser(t)
-	tab, cancel := chromedp.NewContext(browser)
-	defer cancel()
-	ctx, stop := context.WithTimeout(tab, browserTimeout)
-	defer stop()
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, "console-"+name+".png"), png, 0o644))
-	}
 	const width = 320
+	ctx, shot := phoneTab(t, newBrowser(t), width, "console-")
 	page := "/pulses/" + e.demo.Open.ID + "/links?lang=en"
 	must(t, chromedp.Do(ctx,
-		chromedp.EmulateViewport(width, 640, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(e.srv.URL+page),
-		chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "admin@example.org"),
-		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Tap(chromedp.CSS("form button[type=submit]")),
+		signIn("admin@example.org"),
 		chromedp.WaitVisible(chromedp.ID("links")),
 	))
 	// Every QR code image loaded (lazy images: bring each into view).

@@ -1,9 +1,6 @@
 package server_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,27 +22,12 @@ import (
 // refreshing, and axe runs on the same page without the refresh.
 func TestBrowserReportOnAPhone(t *testing.T) {
 	axe := mustAxe(t)
-	shots := screenshotDir(t)
 	e := newReportsEnv(t, storetest.SQLiteDSN(t))
-	browser := newBrowser(t)
-	tab, cancel := chromedp.NewContext(browser)
-	defer cancel()
-	ctx, stop := context.WithTimeout(tab, browserTimeout)
-	defer stop()
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		must(t, err)
-		must(t, os.WriteFile(filepath.Join(shots, "console-"+name+".png"), png, 0o644))
-	}
 	const width = 320
+	ctx, shot := phoneTab(t, newBrowser(t), width, "console-")
 	must(t, chromedp.Do(ctx,
-		chromedp.EmulateViewport(width, 640, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(e.srv.URL+"/reports?lang=en"),
-		chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "viewer@example.org"),
-		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Tap(chromedp.CSS("form button[type=submit]")),
+		signIn("viewer@example.org"),
 		chromedp.WaitVisible(chromedp.ID("report-form")),
 	))
 	assertPage(t, ctx, "en", width, axe, "reports form")
