@@ -49,7 +49,7 @@ type consoleStore interface {
 var consoleTemplateFiles embed.FS
 
 // consolePageNames are the console's pages; each is parsed with
-// templates/console/layout.html.
+// templates/console/layout.html and partials.html.
 var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit"}
 
 type consolePages struct {
@@ -68,7 +68,7 @@ func mustParseConsolePages(p *pages) *consolePages {
 	}
 	for _, name := range consolePageNames {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(consoleTemplateFiles,
-			"templates/console/layout.html", "templates/console/"+name+".html")
+			"templates/console/layout.html", "templates/console/partials.html", "templates/console/"+name+".html")
 		if err != nil {
 			panic(fmt.Errorf("server: console template %s: %w", name, err))
 		}
