@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -39,6 +40,16 @@ import (
 // milliseconds (two fsyncs) once per checkpointRows responses; the
 // writer's next group starts the WAL over. That bounds the WAL to about
 // checkpointRows responses.
+//
+// The WAL holds recent commits in the order they were made, and so the
+// order in which responses arrived, until later commits overwrite them;
+// the file keeps its length after a restart (journal_size_limit). Once a
+// lull's checkpoint has copied everything, the checkpointer therefore
+// empties the file (PRAGMA wal_checkpoint(TRUNCATE)): between bursts the
+// WAL holds nothing. TRUNCATE takes the write lock and waits for readers
+// of older snapshots, so its connection waits at most 20 ms for them; a
+// submission arriving meanwhile waits that long at most, and a busy
+// database leaves the truncation to the next lull.
 
 // sqliteWriterDriver is go-sqlite3 with the writer connection's settings
 // that the DSN cannot carry.
@@ -66,6 +77,9 @@ var (
 	// checkpoint is followed by a restart of the WAL: 16,384 pages of 4
 	// KiB is 64 MiB. A variable for tests.
 	walRestartFrames = 16384
+	// onTruncate, when set (by tests), is called after each truncation of
+	// the WAL.
+	onTruncate func()
 )
 
 func init() {
@@ -95,6 +109,7 @@ type checkpointer struct {
 	// rows and restartFrames are checkpointRows and walRestartFrames as
 	// they were when the store opened (tests change those).
 	rows, restartFrames int
+	truncated           func() // onTruncate as it was when the store opened
 	stop                chan struct{}
 	done                chan struct{}
 	once                sync.Once
@@ -102,7 +117,7 @@ type checkpointer struct {
 
 func newCheckpointer(db *sql.DB, log *slog.Logger) *checkpointer {
 	c := &checkpointer{db: db, log: log, idle: make(chan struct{}, 1), due: make(chan struct{}, 1),
-		catchUp: make(chan chan int), rows: checkpointRows, restartFrames: walRestartFrames,
+		catchUp: make(chan chan int), rows: checkpointRows, restartFrames: walRestartFrames, truncated: onTruncate,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c
@@ -136,7 +151,10 @@ func (c *checkpointer) run() {
 			return
 		}
 		last = time.Now()
-		frames, err := c.checkpoint()
+		frames, copied, err := c.checkpoint()
+		if err == nil && frames > 0 && copied == frames && c.truncate() {
+			continue
+		}
 		// Past the bound, and not just as long as when the writer last
 		// caught up (its next commit starts the WAL over: no need to ask
 		// again before).
@@ -145,7 +163,7 @@ func (c *checkpointer) run() {
 		}
 		// Once more at once: it copies what was committed during the
 		// first, so that the writer is left with little to copy.
-		if _, err := c.checkpoint(); err != nil {
+		if _, _, err := c.checkpoint(); err != nil {
 			continue
 		}
 		reply := make(chan int, 1)
@@ -162,12 +180,38 @@ func (c *checkpointer) run() {
 	}
 }
 
-func (c *checkpointer) checkpoint() (frames int, err error) {
-	frames, _, err = walCheckpoint(context.Background(), c.db)
+func (c *checkpointer) checkpoint() (frames, copied int, err error) {
+	frames, copied, err = walCheckpoint(context.Background(), c.db)
 	if err != nil {
 		c.log.Warn("WAL checkpoint failed", "error", err.Error())
 	}
-	return frames, err
+	return frames, copied, err
+}
+
+// truncate empties the WAL file when nothing in it is left to copy and
+// nobody is in the way (see the top of this file), and reports whether it
+// did; otherwise it leaves it for a later checkpoint.
+func (c *checkpointer) truncate() bool {
+	var busy, frames, copied int
+	err := c.db.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
+	switch {
+	case err != nil && !isBusy(err):
+		c.log.Warn("WAL truncation failed", "error", err.Error())
+		return false
+	case err != nil || busy != 0:
+		c.log.Debug("WAL truncation postponed: the database is busy")
+		return false
+	}
+	if c.truncated != nil {
+		c.truncated()
+	}
+	return true
+}
+
+// isBusy reports SQLite's SQLITE_BUSY or SQLITE_LOCKED.
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
 // committed tells the checkpointer that the writer committed a group, and

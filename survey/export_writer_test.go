@@ -20,5 +20,14 @@ func SetCheckpointThresholds(rows, frames int) (restore func()) {
 	return func() { checkpointRows, walRestartFrames = oldRows, oldFrames }
 }
 
+// SetOnTruncate makes stores opened after it call fn each time their
+// checkpointer has emptied the WAL; it returns a function that restores
+// the hook.
+func SetOnTruncate(fn func()) (restore func()) {
+	old := onTruncate
+	onTruncate = fn
+	return func() { onTruncate = old }
+}
+
 // ResponseID is the id EachResponse gives the response with this key.
 func ResponseID(key string) string { return responseID(key) }

@@ -1,6 +1,7 @@
 package survey_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"trots/survey"
 	"trots/survey/storetest"
@@ -185,6 +187,74 @@ func TestWriterPragmas(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("PRAGMA %s = %s on the writer, want %s", pragma, got, want)
+		}
+	}
+}
+
+// The WAL holds commits in the order they were made - the order in which
+// responses arrived - until they are overwritten. After a burst, once the
+// checkpointer has copied it, it empties the file: between bursts nothing
+// of that order is left in it, and nothing stored is lost.
+func TestWALIsEmptiedAfterABurst(t *testing.T) {
+	ctx := context.Background()
+	truncated := make(chan struct{}, 1)
+	restore := survey.SetOnTruncate(func() {
+		select {
+		case truncated <- struct{}{}:
+		default:
+		}
+	})
+	defer restore()
+	dsn := storetest.SQLiteDSN(t)
+	s := storetest.Open(t, dsn)
+	d := storetest.MustDepartment(t, s, "Techniek", 600)
+	p := storetest.MustOpenPulse(t, s, "pulse", 1)
+	link := survey.Link{PulseID: p.ID, DepartmentID: d.ID}
+	submitBurst := func(n int) {
+		t.Helper()
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.Submit(ctx, survey.Submission{Link: link, Key: survey.NewID(),
+					Answers: survey.Answers{Numbers: map[string]int{"pride_work": 1 + i%5, "enps": i % 11}}})
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for round := 1; round <= 2; round++ {
+		// Setting up the pulse may already have left an empty WAL behind.
+		select {
+		case <-truncated:
+		default:
+		}
+		submitBurst(200)
+		if fi, err := os.Stat(dsn + "-wal"); err != nil || fi.Size() == 0 {
+			t.Fatalf("round %d: no WAL after a burst (%v): the test does not see what it checks", round, err)
+		}
+		select {
+		case <-truncated:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("round %d: the WAL was not emptied after the burst", round)
+		}
+		fi, err := os.Stat(dsn + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() != 0 {
+			t.Fatalf("round %d: the WAL holds %d bytes after its truncation", round, fi.Size())
+		}
+		if n := countResponses(t, s, p.ID); n != 200*round {
+			t.Fatalf("round %d: %d responses, want %d", round, n, 200*round)
 		}
 	}
 }

@@ -110,8 +110,8 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		// Pragmas go in the DSN so that every pooled connection gets them;
 		// _synchronous=FULL keeps the last commits through a power loss
 		// (WAL would otherwise lower it to NORMAL silently).
-		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
-			"?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on"
+		file := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on"
+		base := file + "&_busy_timeout=5000"
 		// The writer gets a larger page cache (64 MiB instead of 2): every
 		// submission inserts at a random place of the responses B-tree
 		// (random keys hide the order of arrival), and pages it keeps need
@@ -143,7 +143,8 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		}
 		rdb.SetMaxOpenConns(n)
 		rdb.SetMaxIdleConns(n)
-		cdb, err := sql.Open(sqliteDriver, base)
+		// The checkpointer waits for nobody: see checkpointer.truncate.
+		cdb, err := sql.Open(sqliteDriver, file+"&_busy_timeout=20")
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("survey: open SQLite %s for checkpoints: %w", path, err)
