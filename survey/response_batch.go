@@ -130,6 +130,7 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results 
 			strings.Compare(x.Link.DepartmentID, y.Link.DepartmentID), strings.Compare(x.Key, y.Key))
 	})
 	if s.dialect == SQLite {
+		var comments []commentRow
 		for _, i := range batch {
 			p := group[i]
 			res, err := conn.ExecContext(ctx, insertResponseSQL, p.sub.Link.PulseID, p.sub.Link.DepartmentID, p.sub.Key, p.answers)
@@ -141,13 +142,13 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results 
 				return fmt.Errorf("insert response: %w", err)
 			}
 			results[i] = outcome{rc: Receipt{Replay: n == 0}}
-			if n == 0 {
-				continue
+			if n > 0 {
+				comments = appendComments(comments, p.sub)
 			}
-			for item, body := range p.sub.Comments {
-				if _, err := conn.ExecContext(ctx, insertCommentSQL, p.sub.Link.PulseID, p.sub.Link.DepartmentID, NewID(), item, body); err != nil {
-					return fmt.Errorf("insert comment: %w", err)
-				}
+		}
+		for _, c := range sortComments(comments) {
+			if _, err := conn.ExecContext(ctx, insertCommentSQL, c.PulseID, c.DepartmentID, c.ID, c.ItemID, c.Body); err != nil {
+				return fmt.Errorf("insert comment: %w", err)
 			}
 		}
 		return nil
@@ -185,22 +186,23 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results 
 		return fmt.Errorf("insert responses: %w", err)
 	}
 
-	q.Reset()
-	args = args[:0]
-	q.WriteString("INSERT INTO comments (pulse_id, department_id, id, item_id, body) VALUES ")
+	var comments []commentRow
 	for _, i := range batch {
 		p := group[i]
 		results[i] = outcome{rc: Receipt{Replay: !stored[p.sub.Key]}}
-		if !stored[p.sub.Key] {
-			continue
+		if stored[p.sub.Key] {
+			comments = appendComments(comments, p.sub)
 		}
-		for item, body := range p.sub.Comments {
-			if len(args) > 0 {
-				q.WriteByte(',')
-			}
-			s.writeTuple(&q, len(args), 5)
-			args = append(args, p.sub.Link.PulseID, p.sub.Link.DepartmentID, NewID(), item, body)
+	}
+	q.Reset()
+	args = args[:0]
+	q.WriteString("INSERT INTO comments (pulse_id, department_id, id, item_id, body) VALUES ")
+	for n, c := range sortComments(comments) {
+		if n > 0 {
+			q.WriteByte(',')
 		}
+		s.writeTuple(&q, len(args), 5)
+		args = append(args, c.PulseID, c.DepartmentID, c.ID, c.ItemID, c.Body)
 	}
 	if len(args) > 0 {
 		if _, err := conn.ExecContext(ctx, q.String(), args...); err != nil {
@@ -208,6 +210,27 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results 
 		}
 	}
 	return nil
+}
+
+// appendComments appends the comments of sub, each with a new random id.
+func appendComments(rows []commentRow, sub Submission) []commentRow {
+	for item, body := range sub.Comments {
+		rows = append(rows, commentRow{PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ID: NewID(), ItemID: item, Body: body})
+	}
+	return rows
+}
+
+// sortComments puts a group's comments in primary key order, by their
+// random ids: the order in which they are written (on PostgreSQL, their
+// physical order in the table) then says nothing about which response in
+// the group each belongs to. Written in the responses' order, the n-th
+// comment row of a group would line up with its author's scores. The
+// primary key order is also the lock order of storeGroup.
+func sortComments(rows []commentRow) []commentRow {
+	slices.SortFunc(rows, func(a, b commentRow) int {
+		return cmp.Or(strings.Compare(a.PulseID, b.PulseID), strings.Compare(a.DepartmentID, b.DepartmentID), strings.Compare(a.ID, b.ID))
+	})
+	return rows
 }
 
 // The statements of the SQLite batch, one row each.
