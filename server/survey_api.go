@@ -32,7 +32,7 @@ type apiSubmitted struct {
 }
 
 // apiSubmit stores a response: 201 when stored, 200 with replay=true when
-// the same submission_key was stored before.
+// the same submission_key was stored before through this link.
 func (s *Server) apiSubmit(c echo.Context) error {
 	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
 	if ct != "application/json" {

@@ -70,8 +70,9 @@ const (
 var (
 	// checkpointRows is how many responses the writer stores in a burst
 	// before the checkpointer copies the WAL regardless of lulls: 16,384
-	// responses of the advocacy-readiness questionnaire are about 260 MiB
-	// of WAL (4 pages each; a random insert splits pages often).
+	// responses of the advocacy-readiness questionnaire are about 100 MiB
+	// of WAL (some 6.5 KiB each in their compact form: the random
+	// insert of each writes a page of its own, and splits some).
 	checkpointRows = 16384
 	// walRestartFrames is the WAL length (in pages) past which a
 	// checkpoint is followed by a restart of the WAL: 16,384 pages of 4
