@@ -74,9 +74,9 @@ func newRunnerEnv(t *testing.T) *runnerEnv {
 	return e
 }
 
-func (e *runnerEnv) create(t *testing.T, u survey.User) survey.ReportJob {
+func (e *runnerEnv) create(t *testing.T, u survey.User, lang string) survey.ReportJob {
 	t.Helper()
-	j, err := e.runner.create(context.Background(), survey.ReportJob{UserID: u.ID, PulseID: e.pulse, Lang: "en"})
+	j, err := e.runner.create(context.Background(), survey.ReportJob{UserID: u.ID, PulseID: e.pulse, Lang: lang})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func (e *runnerEnv) waitEntered(t *testing.T, n int) {
 // queued, and run when a slot frees.
 func TestReportRunnerBoundsConcurrentJobs(t *testing.T) {
 	e := newRunnerEnv(t)
-	jobs := []survey.ReportJob{e.create(t, e.users[0]), e.create(t, e.users[0]), e.create(t, e.users[1])}
+	jobs := []survey.ReportJob{e.create(t, e.users[0], "en"), e.create(t, e.users[0], "nl"), e.create(t, e.users[1], "en")}
 	e.waitEntered(t, reportWorkers)
 	var running, queued int
 	for _, j := range jobs {
@@ -158,7 +158,7 @@ func TestReportRunnerBoundsConcurrentJobs(t *testing.T) {
 func TestReportRunnerFinishesAndRefusesBeyondItsBacklog(t *testing.T) {
 	e := newRunnerEnv(t)
 	e.runner.backlog = make(chan struct{}, 2)
-	a, b := e.create(t, e.users[0]), e.create(t, e.users[1])
+	a, b := e.create(t, e.users[0], "en"), e.create(t, e.users[1], "en")
 	_, err := e.runner.create(context.Background(), survey.ReportJob{UserID: e.users[0].ID, PulseID: e.pulse, Lang: "en"})
 	if !errors.Is(err, errReportBusy) {
 		t.Fatalf("a job beyond the backlog: %v", err)
@@ -173,14 +173,14 @@ func TestReportRunnerFinishesAndRefusesBeyondItsBacklog(t *testing.T) {
 		}
 	}
 	// The backlog is free again.
-	e.create(t, e.users[0])
+	e.create(t, e.users[0], "en")
 }
 
 // At shutdown, jobs waiting for a slot and jobs still analysing end as
 // failed with "please try again" rather than hanging.
 func TestReportRunnerStopFailsUnfinishedJobs(t *testing.T) {
 	e := newRunnerEnv(t)
-	jobs := []survey.ReportJob{e.create(t, e.users[0]), e.create(t, e.users[0]), e.create(t, e.users[1])}
+	jobs := []survey.ReportJob{e.create(t, e.users[0], "en"), e.create(t, e.users[0], "nl"), e.create(t, e.users[1], "en")}
 	e.waitEntered(t, reportWorkers)
 	e.runner.stop(context.Background())
 	for _, j := range jobs {

@@ -420,17 +420,33 @@ func TestReportRequestsAreRefusedClearly(t *testing.T) {
 	}
 
 	// Three unfinished jobs (made in the store: no worker runs them).
-	for range 3 {
-		if _, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: admin.ID, PulseID: base, Lang: "en"}, 3); err != nil {
+	d0, d1 := e.demo.Departments[0].Department.ID, e.demo.Departments[1].Department.ID
+	var first survey.ReportJob
+	for i, j := range []survey.ReportJob{{Lang: "en"}, {Lang: "nl"}, {DepartmentID: d0, Lang: "en"}} {
+		j.UserID, j.PulseID = admin.ID, base
+		made, err := e.store.CreateReportJob(ctx, j, 3)
+		if err != nil {
 			t.Fatal(err)
 		}
+		if i == 0 {
+			first = made
+		}
 	}
+	// One of them asked for again (a double click): its page, no new job.
 	form = url.Values{"pulse": {base}, "report_lang": {"en"}, "_csrf": {b.csrf("/reports")}}
+	if p := b.post("/reports?lang=en", form); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/reports/"+first.ID+"?") {
+		t.Errorf("the same report again: %d to %q, want 303 to its job %s", p.status, p.header.Get("Location"), first.ID)
+	}
+	if code, body := e.api("POST", "/api/v1/pulses/"+base+"/reports?lang=en", tok, ""); code != http.StatusAccepted || !strings.Contains(body, first.ID) {
+		t.Errorf("the same report again through the API: %d %s", code, body)
+	}
+	// A fourth report is refused.
+	form = url.Values{"pulse": {base}, "department": {d1}, "report_lang": {"en"}, "_csrf": {b.csrf("/reports")}}
 	p := b.post("/reports?lang=en", form)
 	if p.status != http.StatusTooManyRequests || !strings.Contains(text(parseHTML(t, p.body).byID("report-error")), "You already have three reports in the making") {
 		t.Errorf("fourth job: %d", p.status)
 	}
-	if code, body := e.api("POST", "/api/v1/pulses/"+base+"/reports", tok, ""); code != http.StatusTooManyRequests || !strings.Contains(body, "reports_too_many") {
+	if code, body := e.api("POST", "/api/v1/pulses/"+base+"/reports?lang=en&department="+d1, tok, ""); code != http.StatusTooManyRequests || !strings.Contains(body, "reports_too_many") {
 		t.Errorf("fourth job through the API: %d %s", code, body)
 	}
 	if jobs, _ := e.store.ReportJobs(ctx, admin.ID, 10); len(jobs) != 3 {

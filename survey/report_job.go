@@ -139,8 +139,10 @@ func (r reportJobInfo) domain(now time.Time) ReportJob {
 // CreateReportJob stores a new queued job for a report of a closed pulse,
 // for the organisation (DepartmentID "") or one department, in nl or en.
 // A user may have at most maxActive jobs queued or running at once; one
-// more is EConflict (KeyReportTooMany). Jobs older than ReportJobTTL are
-// deleted in the same transaction.
+// more is EConflict (KeyReportTooMany). The same report asked for again
+// while the user's job for it is still queued or running (a double click,
+// a second tab, another instance) is that job, not a new one. Jobs older
+// than ReportJobTTL are deleted in the same transaction.
 func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, maxActive int) (ReportJob, error) {
 	if j.Lang != "nl" && j.Lang != "en" {
 		return ReportJob{}, errorf(EInvalid, KeyReportLangInvalid, "report language %q: use nl or en", j.Lang)
@@ -151,10 +153,12 @@ func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, maxActive int)
 	if j.DepartmentID != "" {
 		row.DepartmentID = &j.DepartmentID
 	}
+	var same []reportJobInfo
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
 			// Two instances creating jobs for one user at once count in
-			// turn, so that neither passes the limit.
+			// turn, so that neither passes the limit nor misses the
+			// other's job for the same report.
 			if err := tx.Exec("SELECT id FROM users WHERE id = ? FOR UPDATE", j.UserID).Error; err != nil {
 				return internal("lock user", err)
 			}
@@ -181,6 +185,20 @@ func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, maxActive int)
 		if err := tx.Where("created_at < ?", now.Add(-ReportJobTTL)).Delete(&reportJobRow{}).Error; err != nil {
 			return internal("delete old report jobs", err)
 		}
+		q := tx.Model(&reportJobRow{}).Select(reportJobInfoColumns).
+			Where("user_id = ? AND pulse_id = ? AND lang = ? AND status IN ? AND updated_at >= ?",
+				j.UserID, j.PulseID, j.Lang, []string{string(ReportQueued), string(ReportRunning)}, now.Add(-ReportJobStale))
+		if j.DepartmentID == "" {
+			q = q.Where("department_id IS NULL")
+		} else {
+			q = q.Where("department_id = ?", j.DepartmentID)
+		}
+		if err := q.Order("created_at").Limit(1).Scan(&same).Error; err != nil {
+			return internal("read report jobs", err)
+		}
+		if len(same) > 0 {
+			return nil
+		}
 		var active int64
 		if err := tx.Model(&reportJobRow{}).Where("user_id = ? AND status IN ? AND updated_at >= ?",
 			j.UserID, []string{string(ReportQueued), string(ReportRunning)}, now.Add(-ReportJobStale)).
@@ -197,6 +215,9 @@ func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, maxActive int)
 	})
 	if err != nil {
 		return ReportJob{}, err
+	}
+	if len(same) > 0 {
+		return same[0].domain(now), nil
 	}
 	return reportJobInfo{ID: row.ID, UserID: row.UserID, PulseID: row.PulseID, DepartmentID: row.DepartmentID, Lang: row.Lang,
 		Status: row.Status, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}.domain(now), nil

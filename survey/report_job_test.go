@@ -36,7 +36,12 @@ func newReportJobFixture(t *testing.T, dsn string) reportJobFixture {
 
 func (f reportJobFixture) mustCreate(t *testing.T, u survey.User, dept string) survey.ReportJob {
 	t.Helper()
-	j, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: u.ID, PulseID: f.closed.ID, DepartmentID: dept, Lang: "nl"}, 3)
+	return f.mustCreateIn(t, u, dept, "nl")
+}
+
+func (f reportJobFixture) mustCreateIn(t *testing.T, u survey.User, dept, lang string) survey.ReportJob {
+	t.Helper()
+	j, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: u.ID, PulseID: f.closed.ID, DepartmentID: dept, Lang: lang}, 3)
 	if err != nil {
 		t.Fatalf("create report job: %v", err)
 	}
@@ -156,9 +161,14 @@ func TestReportJobLimitsAndExpiry(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		f := newReportJobFixture(t, dsn)
 		a := f.mustCreate(t, f.anna, "")
-		f.mustCreate(t, f.anna, "")
-		f.mustCreate(t, f.anna, f.dept.ID)
-		_, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: f.anna.ID, PulseID: f.closed.ID, Lang: "en"}, 3)
+		f.mustCreateIn(t, f.anna, "", "en")
+		c := f.mustCreate(t, f.anna, f.dept.ID)
+		// The same report again, while it is being made: the same job,
+		// not a fourth one (a double click, a second tab).
+		if again := f.mustCreate(t, f.anna, f.dept.ID); again.ID != c.ID {
+			t.Fatalf("the same report asked for twice made two jobs: %s and %s", c.ID, again.ID)
+		}
+		_, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: f.anna.ID, PulseID: f.closed.ID, DepartmentID: f.dept.ID, Lang: "en"}, 3)
 		if survey.ErrorCode(err) != survey.EConflict || survey.ErrorKey(err) != survey.KeyReportTooMany {
 			t.Fatalf("fourth job: %v", err)
 		}
@@ -190,8 +200,8 @@ func TestLostReportJobShowsFailed(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		f := newReportJobFixture(t, dsn)
 		lost := f.mustCreate(t, f.anna, "")
-		alive := f.mustCreate(t, f.anna, "")
-		queued := f.mustCreate(t, f.anna, "")
+		alive := f.mustCreateIn(t, f.anna, "", "en")
+		queued := f.mustCreate(t, f.anna, f.dept.ID)
 		for _, j := range []survey.ReportJob{lost, alive} {
 			if err := f.s.StartReportJob(ctx, j.ID); err != nil {
 				t.Fatal(err)
@@ -212,8 +222,12 @@ func TestLostReportJobShowsFailed(t *testing.T) {
 		if got := f.mustRead(t, alive.ID, f.anna); got.Status != survey.ReportRunning {
 			t.Errorf("job with a heartbeat = %+v, want running", got)
 		}
-		// Only the live job counts: two more fit under a limit of 3.
-		f.mustCreate(t, f.anna, "")
-		f.mustCreate(t, f.anna, "")
+		// Only the live job counts: two more fit under a limit of 3, one
+		// of them the report of the lost job (which is no longer the
+		// same report being made).
+		if again := f.mustCreate(t, f.anna, ""); again.ID == lost.ID {
+			t.Fatal("a lost job was given again for the same report")
+		}
+		f.mustCreateIn(t, f.anna, f.dept.ID, "en")
 	})
 }
