@@ -421,7 +421,8 @@ func (s *Server) newPulsePage(c echo.Context, p survey.Pulse) (*pulsePage, error
 // transition is POST /pulses/:id/open and /close: with the confirmation
 // ticked, the lifecycle's Open or Close; without it, or when the pulse's
 // status does not allow it, the pulse's page again with the reason, and
-// nothing changed.
+// nothing changed. A pulse already open (closed) is shown as opened
+// (closed).
 func (s *Server) transition(action string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p, err := s.pulseParam(c)
@@ -457,6 +458,12 @@ func (s *Server) transition(action string) echo.HandlerFunc {
 			refused := err
 			if p, err = s.accounts.Pulse(ctx, p.ID); err != nil {
 				return err
+			}
+			// Already where the button leads (a double click, another
+			// tab): what the user asked for is true, so it is shown as
+			// done; the API says 409.
+			if action == "open" && p.Status == survey.PulseOpen || action == "close" && p.Status == survey.PulseClosed {
+				return c.Redirect(http.StatusSeeOther, "/pulses/"+p.ID+"?done="+url.QueryEscape(done))
 			}
 			page, err := s.newPulsePage(c, p)
 			if err != nil {

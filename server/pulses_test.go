@@ -164,6 +164,14 @@ func TestPulseLifecycleOverHTTP(t *testing.T) {
 		if p.Status != survey.PulseOpen || p.MinGroup != 5 || p.MinComments != 10 || p.Opens.IsZero() {
 			t.Fatalf("opened %+v", p)
 		}
+		// The second post of a double click: shown as opened, nothing changed.
+		if r := b.post("/pulses/"+id+"/open", url.Values{"_csrf": {csrf}, "confirm": {"yes"}}); r.status != http.StatusSeeOther ||
+			r.header.Get("Location") != "/pulses/"+id+"?done=opened" {
+			t.Fatalf("open again: %d %s", r.status, r.header.Get("Location"))
+		}
+		if again := e.pulse(id); !again.Opens.Equal(p.Opens) || again.Status != survey.PulseOpen {
+			t.Fatalf("opening again changed the pulse: %+v", again)
+		}
 		links, err := e.store.Links(ctx, id)
 		if err != nil || len(links) != len(e.demo.Departments) {
 			t.Fatalf("%d links for %d departments: %v", len(links), len(e.demo.Departments), err)
@@ -214,12 +222,16 @@ func TestPulseLifecycleOverHTTP(t *testing.T) {
 			}
 		}
 
-		// Wrong transitions are refused with the reason, and change nothing.
-		for _, action := range []string{"open", "close"} {
-			r := b.post("/pulses/"+id+"/"+action+"?lang=en", url.Values{"_csrf": {csrf}, "confirm": {"yes"}})
-			if r.status != http.StatusConflict || !strings.Contains(text(parseHTML(t, r.body).byID("refused")), "This pulse is closed") {
-				t.Errorf("%s a closed pulse: %d", action, r.status)
-			}
+		// Opening a closed pulse is refused with the reason; closing it
+		// again (a double click, another tab) shows it closed. Neither
+		// changes anything.
+		r = b.post("/pulses/"+id+"/open?lang=en", url.Values{"_csrf": {csrf}, "confirm": {"yes"}})
+		if r.status != http.StatusConflict || !strings.Contains(text(parseHTML(t, r.body).byID("refused")), "This pulse is closed") {
+			t.Errorf("open a closed pulse: %d", r.status)
+		}
+		if r := b.post("/pulses/"+id+"/close?lang=en", url.Values{"_csrf": {csrf}, "confirm": {"yes"}}); r.status != http.StatusSeeOther ||
+			r.header.Get("Location") != "/pulses/"+id+"?done=closed" {
+			t.Errorf("close a closed pulse again: %d to %q, want 303 to the pulse as closed", r.status, r.header.Get("Location"))
 		}
 		if again := e.pulse(id); again.Status != survey.PulseClosed || !again.Closed.Equal(p.Closed) {
 			t.Fatalf("refused transitions changed the pulse: %+v", again)
