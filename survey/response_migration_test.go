@@ -121,11 +121,7 @@ func TestMigration5KeepsResponsesAndComments(t *testing.T) {
 func TestWALStartsOverUnderSteadyLoad(t *testing.T) {
 	restore := survey.SetCheckpointThresholds(100, 128)
 	defer restore()
-	dsn := storetest.SQLiteDSN(t)
-	s := storetest.Open(t, dsn)
-	d := storetest.MustDepartment(t, s, "Techniek", 600)
-	p := storetest.MustOpenPulse(t, s, "pulse", 1)
-	link := survey.Link{PulseID: p.ID, DepartmentID: d.ID}
+	dsn, s, p, link := sqliteWithLink(t)
 	// About 2 KiB of answers each: 4,000 of them write tens of MiB of WAL.
 	answers := survey.Answers{Numbers: map[string]int{}}
 	for i := range 100 {
@@ -205,11 +201,7 @@ func TestWALIsEmptiedAfterABurst(t *testing.T) {
 		}
 	})
 	defer restore()
-	dsn := storetest.SQLiteDSN(t)
-	s := storetest.Open(t, dsn)
-	d := storetest.MustDepartment(t, s, "Techniek", 600)
-	p := storetest.MustOpenPulse(t, s, "pulse", 1)
-	link := survey.Link{PulseID: p.ID, DepartmentID: d.ID}
+	dsn, s, p, link := sqliteWithLink(t)
 	submitBurst := func(n int) {
 		t.Helper()
 		var wg sync.WaitGroup
@@ -257,4 +249,15 @@ func TestWALIsEmptiedAfterABurst(t *testing.T) {
 			t.Fatalf("round %d: %d responses, want %d", round, n, 200*round)
 		}
 	}
+}
+
+// sqliteWithLink opens a store on a new SQLite file with an open pulse and
+// the link of its one department.
+func sqliteWithLink(t *testing.T) (string, *survey.Store, survey.Pulse, survey.Link) {
+	t.Helper()
+	dsn := storetest.SQLiteDSN(t)
+	s := storetest.Open(t, dsn)
+	d := storetest.MustDepartment(t, s, "Techniek", 600)
+	p := storetest.MustOpenPulse(t, s, "pulse", 1)
+	return dsn, s, p, survey.Link{PulseID: p.ID, DepartmentID: d.ID}
 }
