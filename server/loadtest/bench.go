@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,7 +94,8 @@ func jsonAnswers(q *questionnaires.Questionnaire, values map[string][]string) ma
 type result struct {
 	rate     float64 // acknowledged per second in the measured window
 	p50, p99 time.Duration
-	acked    int64 // all acknowledged, warm-up included: the rows expected
+	cores    float64 // processor time used per second of the window
+	acked    int64   // all acknowledged, warm-up included: the rows expected
 	errors   int64
 	firstErr string
 	rows     int64 // counted in the database afterwards (-1: not counted)
@@ -240,8 +240,8 @@ func (b *bench) round(ctx context.Context, e engine, i int, dsn string, rep *eng
 				return err
 			}
 		}
-		fmt.Fprintf(b.progress, "%s round %d %-8s %8.0f/s  p50 %-8s p99 %-8s acknowledged %d, rows %s, errors %d%s\n",
-			e.name, i, path, res.rate, ms(res.p50), ms(res.p99), res.acked, rowsText(res.rows), res.errors, progressFigures(e, res))
+		fmt.Fprintf(b.progress, "%s round %d %-8s %8.0f/s  p50 %-8s p99 %-8s CPU %.2f cores, acknowledged %d, rows %s, errors %d%s\n",
+			e.name, i, path, res.rate, ms(res.p50), ms(res.p99), res.cores, res.acked, rowsText(res.rows), res.errors, progressFigures(e, res))
 		rep.results[path] = append(rep.results[path], res)
 	}
 	// The ceiling stores nothing: the web pulse holds the durable path's
@@ -288,52 +288,48 @@ func (b *bench) overHTTP(ctx context.Context, r *round, st storeAPI, target stri
 		defer func() { stop(); <-done }()
 		target = "http://" + ln.Addr().String()
 	}
-	tr := &http.Transport{
-		MaxIdleConns:        b.cfg.clients,
-		MaxIdleConnsPerHost: b.cfg.clients,
-		MaxConnsPerHost:     b.cfg.clients,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-	}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{
-		Transport:     tr,
-		Timeout:       30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	u, err := url.Parse(target)
+	if err != nil {
+		return result{}, err
 	}
 	want, contentType := http.StatusSeeOther, "application/x-www-form-urlencoded"
 	if b.cfg.api {
 		want, contentType = http.StatusCreated, "application/json"
 	}
+	header := http.Header{
+		"Content-Type": {contentType},
+		// What a phone's browser sends with a form posted from the survey page.
+		"Sec-Fetch-Site":  {"same-origin"},
+		"Accept-Language": {"nl-NL,nl;q=0.9,en;q=0.8"},
+		"User-Agent":      {"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) trots-loadtest"},
+	}
+	clients := make([]*client, b.cfg.clients)
+	for c := range clients {
+		clients[c] = newClient(u.Host, header)
+	}
+	defer func() {
+		for _, c := range clients {
+			c.close()
+		}
+	}()
 	post := func(ctx context.Context, c, i int) error {
 		link := r.web[(c+i*b.cfg.clients)%len(r.web)]
 		n := (c*7919 + i) % len(b.forms)
 		var body []byte
-		var endpoint string
+		var path string
 		if b.cfg.api {
-			endpoint = target + "/api/v1/surveys/" + link.Code + "/responses"
+			path = "/api/v1/surveys/" + link.Code + "/responses"
 			body = []byte(`{"submission_key":"` + survey.NewID() + `","answers":` + b.jsons[n] + `}`)
 		} else {
-			endpoint = target + "/s/" + link.Code + "?lang=nl"
+			path = "/s/" + link.Code + "?lang=nl"
 			body = []byte(b.forms[n] + "&submission_key=" + survey.NewID())
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+		status, err := clients[c].post(path, body)
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Content-Type", contentType)
-		// What a phone's browser sends with a form posted from the survey page.
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("Accept-Language", "nl-NL,nl;q=0.9,en;q=0.8")
-		req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) trots-loadtest")
-		res, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != want {
-			return fmt.Errorf("status %d, want %d", res.StatusCode, want)
+		if status != want {
+			return fmt.Errorf("status %d, want %d", status, want)
 		}
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -75,10 +76,10 @@ func drive(ctx context.Context, cfg config, do func(ctx context.Context, client,
 	}
 	wait(cfg.warmup)
 	phase.Store(measuring)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	wait(cfg.duration)
 	phase.Store(stopping)
-	elapsed := time.Since(start)
+	elapsed, cpu1 := time.Since(start), cpuTime()
 	wg.Wait()
 
 	var all []time.Duration
@@ -90,10 +91,22 @@ func drive(ctx context.Context, cfg config, do func(ctx context.Context, client,
 		rate:     float64(len(all)) / elapsed.Seconds(),
 		p50:      percentile(all, 0.50),
 		p99:      percentile(all, 0.99),
+		cores:    float64(cpu1-cpu0) / float64(elapsed),
 		acked:    acked.Load(),
 		errors:   failed.Load(),
 		firstErr: firstErr,
 	}
+}
+
+// cpuTime is the processor time this process has used so far, user and
+// system. Over the measured window it tells whether a path kept both
+// cores busy (the machine is the limit) or waited (latency is).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // percentile of sorted durations (nearest rank).

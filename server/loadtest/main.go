@@ -11,7 +11,8 @@
 //   - raw: the same rows through survey.Store.Submit from as many
 //     goroutines as there are clients, without HTTP.
 //
-// Phone-like clients (default 64, keep-alive connections) post complete
+// Phone-like clients (default 64, keep-alive connections, each a goroutine
+// that writes its request and reads the answer itself: see client.go) post complete
 // advocacy-readiness responses drawn from the demo generator, each with a
 // fresh submission key, to the links of many departments. Every path runs
 // for several short rounds on a fresh database; the table shows the median

@@ -25,8 +25,11 @@ func printReport(w io.Writer, cfg config, b *bench, reports []engineReport) {
 	}
 	fmt.Fprintf(w, "\n%d clients, %s, %d rounds of %s (median), %d departments, %s on %d CPUs (%s/%s)\n\n",
 		cfg.clients, target, cfg.rounds, cfg.duration, cfg.departments, runtime.Version(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintln(w, "| database | path | responses/s | p50 | p99 | errors |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|")
+	// CPU is the processor time of this whole process (server and load
+	// generator) per second: near the number of cores, the machine is the
+	// limit; below it, the path waits (for the disk, or for its turn).
+	fmt.Fprintln(w, "| database | path | responses/s | p50 | p99 | CPU (cores) | errors |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|")
 	for _, r := range reports {
 		for _, p := range cfg.paths {
 			rs := r.results[p]
@@ -37,11 +40,11 @@ func printReport(w io.Writer, cfg config, b *bench, reports []engineReport) {
 			for _, x := range rs {
 				errs += x.errors
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d |\n", r.engine.label, pathLabels[p],
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %.2f | %d |\n", r.engine.label, pathLabels[p],
 				thousands(median(rs, func(x result) float64 { return x.rate })),
 				ms(time.Duration(median(rs, func(x result) float64 { return float64(x.p50) }))),
 				ms(time.Duration(median(rs, func(x result) float64 { return float64(x.p99) }))),
-				errs)
+				median(rs, func(x result) float64 { return x.cores }), errs)
 		}
 	}
 	fmt.Fprintln(w)
