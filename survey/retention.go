@@ -159,8 +159,15 @@ func (s *Store) PurgeRawAnswers(ctx context.Context, before time.Time, redact fu
 			err := conn.Transaction(func(tx *gorm.DB) error {
 				// Check again inside the transaction: another instance may
 				// have purged it meanwhile.
+				// On PostgreSQL the pulse is locked first, so that a Seal
+				// of it (seal.go) waits for the purge rather than writing
+				// its rows back.
 				var row pulseRow
-				err := purgeable(tx, before).Where("id = ?", id).Take(&row).Error
+				q := purgeable(tx, before).Where("id = ?", id)
+				if s.dialect == Postgres {
+					q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+				}
+				err := q.Take(&row).Error
 				if errors.Is(err, gorm.ErrRecordNotFound) {
 					return nil
 				}
