@@ -41,13 +41,14 @@ lint:
 # over loopback, on SQLite (WAL, synchronous=FULL) and on a throwaway
 # PostgreSQL started durable (fsync on, unlike the tests' server).
 LOADTEST_FLAGS ?= -clients 64 -rounds 3 -duration 10s
+# The Go benchmarks get that PostgreSQL too (BenchmarkSeal needs one).
 bench: build
 	@.ci/deps bench
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench-results.txt
-	.ci/bench-analysis | tee -a bench-results.txt
 	@set -e; pgdir=$$(mktemp -u /tmp/trots-pg.XXXXXX); \
 	dsn=$$(TROTS_PG_DURABLE=1 .ci/postgres start $$pgdir); \
 	trap '.ci/postgres stop '"$$pgdir" EXIT; \
+	TROTS_TEST_POSTGRES="$$dsn" $(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench-results.txt; \
+	.ci/bench-analysis | tee -a bench-results.txt; \
 	echo "go run ./server/loadtest $(LOADTEST_FLAGS) -postgres $$dsn"; \
 	$(GO) run ./server/loadtest $(LOADTEST_FLAGS) -postgres "$$dsn" | tee -a bench-results.txt
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"trots/analysis"
@@ -109,41 +108,25 @@ func startRetention(ctx context.Context, store *survey.Store, months int, log *s
 		log.Info("retention off: raw answers are kept (set TROTS_RETENTION_MONTHS)")
 		return func() {}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		pol := results.Retention{Months: months, Config: analysis.DefaultConfig()}
-		tick := time.NewTicker(retentionEvery)
-		defer tick.Stop()
-		for {
-			rep, err := pol.Run(ctx, store, time.Now())
-			n := 0
-			for _, pg := range rep.Purged {
-				n += pg.Responses
-			}
-			switch {
-			case ctx.Err() != nil:
-				return
-			case err != nil:
-				log.Error("retention failed", "error", err.Error())
-			default:
-				log.Info("retention applied", "months", months, "cutoff", rep.Cutoff.Format(time.DateOnly),
-					"pulses_purged", len(rep.Purged), "responses_deleted", n, "results_stored", len(rep.Finalized))
-			}
-			for id, err := range rep.Skipped {
-				log.Warn("retention: raw answers kept, results cannot be computed", "pulse", id, "error", err.Error())
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
+	pol := results.Retention{Months: months, Config: analysis.DefaultConfig()}
+	return every(ctx, retentionEvery, func(ctx context.Context) bool {
+		rep, err := pol.Run(ctx, store, time.Now())
+		n := 0
+		for _, pg := range rep.Purged {
+			n += pg.Responses
 		}
-	}()
-	return func() {
-		cancel()
-		wg.Wait()
-	}
+		switch {
+		case ctx.Err() != nil:
+			return false
+		case err != nil:
+			log.Error("retention failed", "error", err.Error())
+		default:
+			log.Info("retention applied", "months", months, "cutoff", rep.Cutoff.Format(time.DateOnly),
+				"pulses_purged", len(rep.Purged), "responses_deleted", n, "results_stored", len(rep.Finalized))
+		}
+		for id, err := range rep.Skipped {
+			log.Warn("retention: raw answers kept, results cannot be computed", "pulse", id, "error", err.Error())
+		}
+		return true
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"trots/analysis"
@@ -77,52 +76,36 @@ func (sc *scheduler) start(ctx context.Context) (stop func()) {
 	if sc.now == nil {
 		sc.now = time.Now
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(sc.every)
-		defer tick.Stop()
-		// A draft whose window passed is reported once per process, not
-		// every minute.
-		warned := map[string]bool{}
-		for {
-			rep, err := lifecycle.Tick(ctx, sc.store, sc.now(), analysis.DefaultConfig())
-			if ctx.Err() != nil {
-				return
-			}
-			for _, p := range rep.Opened {
-				sc.log.Info("scheduler opened a pulse", "pulse", p.ID, "opens", p.Opens.Format(time.RFC3339))
-			}
-			for _, p := range rep.Closed {
-				sc.log.Info("scheduler closed a pulse and stored its results", "pulse", p.ID, "closes", p.Closes.Format(time.RFC3339))
-			}
-			for _, p := range rep.Missed {
-				if !warned[p.ID] {
-					warned[p.ID] = true
-					sc.log.Warn("a draft pulse passed its closing time before it opened; it stays a draft", "pulse", p.ID)
-				}
-			}
-			if err != nil {
-				sc.log.Error("scheduler", "error", err.Error())
-			}
-			if sc.ticked != nil {
-				select {
-				case sc.ticked <- rep:
-				case <-ctx.Done():
-					return
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
+	// A draft whose window passed is reported once per process, not
+	// every minute.
+	warned := map[string]bool{}
+	return every(ctx, sc.every, func(ctx context.Context) bool {
+		rep, err := lifecycle.Tick(ctx, sc.store, sc.now(), analysis.DefaultConfig())
+		if ctx.Err() != nil {
+			return false
+		}
+		for _, p := range rep.Opened {
+			sc.log.Info("scheduler opened a pulse", "pulse", p.ID, "opens", p.Opens.Format(time.RFC3339))
+		}
+		for _, p := range rep.Closed {
+			sc.log.Info("scheduler closed a pulse and stored its results", "pulse", p.ID, "closes", p.Closes.Format(time.RFC3339))
+		}
+		for _, p := range rep.Missed {
+			if !warned[p.ID] {
+				warned[p.ID] = true
+				sc.log.Warn("a draft pulse passed its closing time before it opened; it stays a draft", "pulse", p.ID)
 			}
 		}
-	}()
-	return func() {
-		cancel()
-		wg.Wait()
-	}
+		if err != nil {
+			sc.log.Error("scheduler", "error", err.Error())
+		}
+		if sc.ticked != nil {
+			select {
+			case sc.ticked <- rep:
+			case <-ctx.Done():
+				return false
+			}
+		}
+		return true
+	})
 }

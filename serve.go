@@ -58,6 +58,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	stopRetention := startRetention(metrics.NewContext(ctx, reg), store, retention.n, log)
 	defer stopRetention()
+	// On PostgreSQL, what it keeps with every row stops telling the
+	// order of arrival (seal.go).
+	stopSealer := startSealer(metrics.NewContext(ctx, reg), store, sealEvery, log)
+	defer stopSealer()
 	// Pulses open and close on their dates (scheduler.go).
 	stopScheduler := (&scheduler{store: store, every: schedule.d, log: log}).start(metrics.NewContext(ctx, reg))
 	defer stopScheduler()
