@@ -25,15 +25,31 @@ func TestEveryRunsNowAgainAndStops(t *testing.T) {
 		}
 	}
 	stop()
-	after := n.Load()
+	if after := n.Load(); after > 4 {
+		t.Fatalf("%d runs for 3 received: runs went on unseen", after)
+	}
+
+	// stop waits for a run in progress: fn sees the cancellation, and
+	// stop returns only once fn does.
+	entered, cancelled, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	stop = every(context.Background(), time.Hour, func(ctx context.Context) bool {
+		close(entered)
+		<-ctx.Done()
+		close(cancelled)
+		<-release
+		return true
+	})
+	<-entered
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	<-cancelled
 	select {
-	case <-runs:
-		t.Fatal("a run after stop returned")
+	case <-stopped:
+		t.Fatal("stop returned while a run was in progress")
 	default:
 	}
-	if n.Load() != after {
-		t.Fatal("runs went on after stop returned")
-	}
+	close(release)
+	<-stopped
 
 	// fn returning false ends the loop by itself; the first run is
 	// immediate, without waiting for the (hour-long) interval.

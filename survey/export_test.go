@@ -42,3 +42,6 @@ func CommitGroup(s *Store, subs []Submission) []error {
 }
 
 var errReplay = errorf(EConflict, "replay", "replay")
+
+// SealLock is the advisory lock key of Seal.
+const SealLock = sealLock

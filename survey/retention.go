@@ -165,7 +165,7 @@ func (s *Store) PurgeRawAnswers(ctx context.Context, before time.Time, redact fu
 				var row pulseRow
 				q := purgeable(tx, before).Where("id = ?", id)
 				if s.dialect == Postgres {
-					q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+					q = q.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
 				}
 				err := q.Take(&row).Error
 				if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -18,15 +18,24 @@ type sealRow struct {
 	Key, Dept, Body, Xmin string
 }
 
+// sealColumns are a table's key, the rest of its columns as one text, and
+// which of its rows Seal writes again.
+func sealColumns(table string) (key, body, where string) {
+	switch table {
+	case "comments":
+		return "id", "item_id || ': ' || body", ""
+	case "invitations":
+		return "token_hash", "used::text", " AND used"
+	}
+	return "submission_key", "answers", ""
+}
+
 func sealRows(t *testing.T, s *survey.Store, table, pulseID string) []sealRow {
 	t.Helper()
-	key, body := "submission_key", "answers"
-	if table == "comments" {
-		key, body = "id", "body"
-	}
+	key, body, where := sealColumns(table)
 	var rows []sealRow
 	err := survey.WriterDB(s).Raw(fmt.Sprintf(`SELECT %s AS key, department_id AS dept, %s AS body, xmin::text AS xmin
-		FROM %s WHERE pulse_id = ? ORDER BY ctid`, key, body, table), pulseID).Scan(&rows).Error
+		FROM %s WHERE pulse_id = ?%s ORDER BY ctid`, key, body, table, where), pulseID).Scan(&rows).Error
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,38 +66,58 @@ func TestSealTakesArrivalOrderAway(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Two with an invitation: each under a savepoint of its own, whose
+	// id its response, comment and used invitation share.
+	tokens, err := s.CreateInvitations(ctx, p.ID, b.ID, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range tokens[:2] {
+		if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: b.ID}, Key: survey.NewID(), Token: tok,
+			Answers: survey.Answers{Numbers: map[string]int{"pride_work": 4}}, Comments: map[string]string{"comment": "uitgenodigd"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// A pulse written by one transaction has nothing to hide.
 	if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: other.ID, DepartmentID: a.ID}, Key: survey.NewID(),
 		Answers: survey.Answers{Numbers: map[string]int{"pride_work": 3}}}); err != nil {
 		t.Fatal(err)
 	}
-	beforeResp, beforeComm := sealRows(t, s, "responses", p.ID), sealRows(t, s, "comments", p.ID)
+	beforeResp, beforeComm, beforeInv := sealRows(t, s, "responses", p.ID), sealRows(t, s, "comments", p.ID), sealRows(t, s, "invitations", p.ID)
 	otherBefore := sealRows(t, s, "responses", other.ID)
-	if len(beforeResp) != 12 || len(beforeComm) != 6 {
-		t.Fatalf("%d responses, %d comments stored, want 12 and 6", len(beforeResp), len(beforeComm))
+	if len(beforeResp) != 14 || len(beforeComm) != 8 || len(beforeInv) != 2 {
+		t.Fatalf("%d responses, %d comments, %d used invitations stored, want 14, 8 and 2", len(beforeResp), len(beforeComm), len(beforeInv))
 	}
-	if xmins := distinctXmin(beforeResp, beforeComm); len(xmins) != 12 {
-		t.Fatalf("before the seal: %d transactions, want 12 (one per submission): the test proves nothing", len(xmins))
+	if xmins := distinctXmin(beforeResp, beforeComm, beforeInv); len(xmins) != 14 {
+		t.Fatalf("before the seal: %d transactions, want 14 (one per submission): the test proves nothing", len(xmins))
 	}
 
 	rep, err := s.Seal(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep != (survey.SealReport{Pulses: 1, Responses: 12, Comments: 6}) {
-		t.Fatalf("seal report %+v, want 1 pulse, 12 responses, 6 comments", rep)
+	if rep != (survey.SealReport{Pulses: 1, Responses: 14, Comments: 8}) {
+		t.Fatalf("seal report %+v, want 1 pulse, 14 responses, 8 comments", rep)
 	}
-	afterResp, afterComm := sealRows(t, s, "responses", p.ID), sealRows(t, s, "comments", p.ID)
-	if xmins := distinctXmin(afterResp, afterComm); len(xmins) != 1 {
+	afterResp, afterComm, afterInv := sealRows(t, s, "responses", p.ID), sealRows(t, s, "comments", p.ID), sealRows(t, s, "invitations", p.ID)
+	if xmins := distinctXmin(afterResp, afterComm, afterInv); len(xmins) != 1 {
 		t.Errorf("after the seal the rows carry %d transactions, want 1", len(xmins))
 	}
-	for table, rows := range map[string][]sealRow{"responses": afterResp, "comments": afterComm} {
+	// The unused invitation is left as it was.
+	var unused int64
+	if err := survey.WriterDB(s).Raw("SELECT count(*) FROM invitations WHERE pulse_id = ? AND NOT used", p.ID).Scan(&unused).Error; err != nil || unused != 1 {
+		t.Errorf("%d unused invitations after the seal (%v), want 1", unused, err)
+	}
+	// On a fresh table the rows are placed in the order inserted: the
+	// order of their random keys.
+	for table, rows := range map[string][]sealRow{"responses": afterResp, "comments": afterComm, "invitations": afterInv} {
 		if got, want := keysOf(rows), keyOrder(t, s, table, p.ID); !slices.Equal(got, want) {
 			t.Errorf("after the seal the %s do not lie in key order:\n got %v\nwant %v", table, got, want)
 		}
 	}
-	if !sameRows(beforeResp, afterResp) || !sameRows(beforeComm, afterComm) {
-		t.Errorf("the seal changed the rows:\nresponses %v\n       -> %v\ncomments %v\n      -> %v", beforeResp, afterResp, beforeComm, afterComm)
+	if !sameRows(beforeResp, afterResp) || !sameRows(beforeComm, afterComm) || !sameRows(beforeInv, afterInv) {
+		t.Errorf("the seal changed the rows:\nresponses %v\n       -> %v\ncomments %v\n      -> %v\ninvitations %v\n         -> %v",
+			beforeResp, afterResp, beforeComm, afterComm, beforeInv, afterInv)
 	}
 	if got := sealRows(t, s, "responses", other.ID); !reflect.DeepEqual(got, otherBefore) {
 		t.Errorf("a pulse of one transaction was rewritten: %v -> %v", otherBefore, got)
@@ -96,6 +125,13 @@ func TestSealTakesArrivalOrderAway(t *testing.T) {
 	// Again: nothing new, nothing to do.
 	if rep, err := s.Seal(ctx); err != nil || rep != (survey.SealReport{}) {
 		t.Errorf("second seal: %+v, %v; want nothing done", rep, err)
+	}
+	// A used invitation stays used; the unused one still works once.
+	if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: b.ID}, Key: survey.NewID(), Token: tokens[0]}); survey.ErrorKey(err) != "token_used" {
+		t.Errorf("a sealed, used invitation again: %v; want token_used", err)
+	}
+	if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: b.ID}, Key: survey.NewID(), Token: tokens[2]}); err != nil {
+		t.Errorf("the unused invitation after the seal: %v", err)
 	}
 }
 
@@ -114,7 +150,17 @@ func TestSealDuringSubmissions(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			last := ""
 			for i := range each {
+				// Every fourth time, the previous form once more (a
+				// retry), while seals may be rewriting its row.
+				if i%4 == 3 && last != "" {
+					rc, err := s.Submit(ctx, survey.Submission{Link: link, Key: last, Answers: survey.Answers{Numbers: map[string]int{"pride_work": 2}}})
+					if err != nil || !rc.Replay {
+						errs <- fmt.Errorf("replay during seals: %+v, %v", rc, err)
+					}
+					continue
+				}
 				sub := survey.Submission{Link: link, Key: survey.NewID(), Answers: survey.Answers{Numbers: map[string]int{"pride_work": 1 + (w+i)%5}},
 					Comments: map[string]string{"comment": "tekst"}}
 				if _, err := s.Submit(ctx, sub); err != nil {
@@ -122,6 +168,7 @@ func TestSealDuringSubmissions(t *testing.T) {
 					continue
 				}
 				keys <- sub.Key
+				last = sub.Key
 			}
 		}()
 	}
@@ -139,6 +186,9 @@ func TestSealDuringSubmissions(t *testing.T) {
 			rep, err := s.Seal(ctx)
 			if err != nil {
 				errs <- err
+				<-stop // one error is enough; the buffer holds it
+				sealed <- n
+				return
 			}
 			n += rep.Pulses
 		}
@@ -205,12 +255,13 @@ func keysOf(rows []sealRow) []string {
 // PostgreSQL sorts them.
 func keyOrder(t *testing.T, s *survey.Store, table, pulseID string) []string {
 	t.Helper()
-	key := "submission_key"
-	if table == "comments" {
-		key = "id"
+	key, _, where := sealColumns(table)
+	order := "department_id, " + key
+	if table == "invitations" {
+		order = key
 	}
 	var keys []string
-	err := survey.WriterDB(s).Raw(fmt.Sprintf("SELECT %s FROM %s WHERE pulse_id = ? ORDER BY department_id, %s", key, table, key), pulseID).Scan(&keys).Error
+	err := survey.WriterDB(s).Raw(fmt.Sprintf("SELECT %s FROM %s WHERE pulse_id = ?%s ORDER BY %s", key, table, where, order), pulseID).Scan(&keys).Error
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,5 +330,33 @@ func BenchmarkSeal(b *testing.B) {
 		if err != nil || rep.Pulses != 1 || rep.Responses < responses {
 			b.Fatalf("seal: %+v, %v", rep, err)
 		}
+	}
+}
+
+// While another instance seals (holds the advisory lock), Seal leaves the
+// work to it and says so; once the lock is free it seals.
+func TestSealLeavesWorkToAnotherInstance(t *testing.T) {
+	s := storetest.Open(t, storetest.PostgresDSN(t))
+	d := storetest.MustDepartment(t, s, "Techniek", 40)
+	p := storetest.MustOpenPulse(t, s, "pulse", 1)
+	for range 2 {
+		if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: d.ID}, Key: survey.NewID()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := survey.WriterDB(s).Begin()
+	if err := other.Exec("SELECT pg_advisory_xact_lock(?)", survey.SealLock).Error; err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Seal(ctx)
+	if err != nil || rep != (survey.SealReport{Busy: true}) {
+		t.Errorf("seal while another holds the lock: %+v, %v; want busy and nothing done", rep, err)
+	}
+	if n := len(distinctXmin(sealRows(t, s, "responses", p.ID))); n != 2 {
+		t.Errorf("rows rewritten while another instance sealed: %d transactions, want 2", n)
+	}
+	other.Rollback()
+	if rep, err := s.Seal(ctx); err != nil || rep.Pulses != 1 {
+		t.Errorf("seal after the lock is free: %+v, %v", rep, err)
 	}
 }
