@@ -230,14 +230,7 @@ func TestSealDuringSubmissions(t *testing.T) {
 
 // On SQLite rows carry nothing beyond their columns: Seal does nothing.
 func TestSealOnSQLiteDoesNothing(t *testing.T) {
-	s := storetest.Open(t, storetest.SQLiteDSN(t))
-	d := storetest.MustDepartment(t, s, "Techniek", 40)
-	p := storetest.MustOpenPulse(t, s, "pulse", 1)
-	for range 3 {
-		if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: d.ID}, Key: survey.NewID()}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s, _ := storeWithResponses(t, storetest.SQLiteDSN(t), 3)
 	if rep, err := s.Seal(ctx); err != nil || rep != (survey.SealReport{}) {
 		t.Fatalf("seal on SQLite: %+v, %v", rep, err)
 	}
@@ -336,14 +329,7 @@ func BenchmarkSeal(b *testing.B) {
 // While another instance seals (holds the advisory lock), Seal leaves the
 // work to it and says so; once the lock is free it seals.
 func TestSealLeavesWorkToAnotherInstance(t *testing.T) {
-	s := storetest.Open(t, storetest.PostgresDSN(t))
-	d := storetest.MustDepartment(t, s, "Techniek", 40)
-	p := storetest.MustOpenPulse(t, s, "pulse", 1)
-	for range 2 {
-		if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: d.ID}, Key: survey.NewID()}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s, p := storeWithResponses(t, storetest.PostgresDSN(t), 2)
 	other := survey.WriterDB(s).Begin()
 	if err := other.Exec("SELECT pg_advisory_xact_lock(?)", survey.SealLock).Error; err != nil {
 		t.Fatal(err)
@@ -359,4 +345,19 @@ func TestSealLeavesWorkToAnotherInstance(t *testing.T) {
 	if rep, err := s.Seal(ctx); err != nil || rep.Pulses != 1 {
 		t.Errorf("seal after the lock is free: %+v, %v", rep, err)
 	}
+}
+
+// storeWithResponses opens a store on dsn with an open pulse holding n
+// responses of one department, each stored in a transaction of its own.
+func storeWithResponses(t *testing.T, dsn string, n int) (*survey.Store, survey.Pulse) {
+	t.Helper()
+	s := storetest.Open(t, dsn)
+	d := storetest.MustDepartment(t, s, "Techniek", 40)
+	p := storetest.MustOpenPulse(t, s, "pulse", 1)
+	for range n {
+		if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: d.ID}, Key: survey.NewID()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, p
 }
