@@ -90,15 +90,25 @@ func (s *Server) apiCreateDepartment(c echo.Context) error {
 	return apiJSON(c, http.StatusCreated, newAPIDepartment(d))
 }
 
-func (s *Server) apiUpdateDepartment(c echo.Context) error {
-	ds, err := s.departmentStore()
-	if err != nil {
-		return err
+// apiDepartmentTarget is the opening of the API's update and delete: the
+// store, the answer's language and the department id of the path. When ok
+// is false the answer is given (a 404 for an id no department can have),
+// or err says what failed.
+func (s *Server) apiDepartmentTarget(c echo.Context) (ds departmentStore, lang, id string, ok bool, err error) {
+	if ds, err = s.departmentStore(); err != nil {
+		return nil, "", "", false, err
 	}
-	lang := requestLang(c)
-	id := c.Param("id")
+	lang, id = requestLang(c), c.Param("id")
 	if !survey.ValidID(id) {
-		return apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
+		return nil, "", "", false, apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
+	}
+	return ds, lang, id, true, nil
+}
+
+func (s *Server) apiUpdateDepartment(c echo.Context) error {
+	ds, lang, id, ok, err := s.apiDepartmentTarget(c)
+	if !ok {
+		return err
 	}
 	d, ok, err := bindAPIDepartment(c, lang, id)
 	if !ok {
@@ -112,14 +122,9 @@ func (s *Server) apiUpdateDepartment(c echo.Context) error {
 }
 
 func (s *Server) apiDeleteDepartment(c echo.Context) error {
-	ds, err := s.departmentStore()
-	if err != nil {
+	ds, lang, id, ok, err := s.apiDepartmentTarget(c)
+	if !ok {
 		return err
-	}
-	lang := requestLang(c)
-	id := c.Param("id")
-	if !survey.ValidID(id) {
-		return apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
 	}
 	ctx := c.Request().Context()
 	err = ds.DeleteDepartment(ctx, id)
