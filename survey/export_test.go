@@ -45,3 +45,10 @@ var errReplay = errorf(EConflict, "replay", "replay")
 
 // SealLock is the advisory lock key of Seal.
 const SealLock = sealLock
+
+// HoldSeal makes Seal call hold inside its transaction once a pulse's
+// rows are written again, before it commits; it returns the undo.
+func HoldSeal(hold func(pulseID string)) (restore func()) {
+	sealRewritten = hold
+	return func() { sealRewritten = nil }
+}

@@ -45,6 +45,11 @@ type SealReport struct {
 // instances from sealing at once.
 const sealLock = 0x7472_6f74_7331 // "trots1"
 
+// sealRewritten, when set (by tests only), is called inside a seal's
+// transaction once a pulse's rows are written again, before the commit:
+// a test holds the seal there to run a purge against it.
+var sealRewritten func(pulseID string)
+
 // sealTables are the rows Seal writes again per pulse: which, and the
 // order (random keys) they are inserted in.
 var sealTables = []struct{ table, columns, where, order string }{
@@ -109,6 +114,9 @@ func (s *Store) Seal(ctx context.Context) (SealReport, error) {
 					return fmt.Errorf("%s: %w", t.table, res.Error)
 				}
 				rows[i] = res.RowsAffected
+			}
+			if sealRewritten != nil {
+				sealRewritten(id)
 			}
 			done = true
 			return nil

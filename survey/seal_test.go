@@ -1,12 +1,14 @@
 package survey_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"trots/survey"
 	"trots/survey/storetest"
@@ -360,4 +362,83 @@ func storeWithResponses(t *testing.T, dsn string, n int) (*survey.Store, survey.
 		}
 	}
 	return s, p
+}
+
+// A purge that comes while a seal holds a pulse's rows written again but
+// not yet committed (the sealer of one instance, the retention of
+// another) waits for the seal and then deletes the rows the seal wrote:
+// a seal never writes back raw answers a purge deleted.
+func TestPurgeWaitsForSeal(t *testing.T) {
+	s, p := storeWithResponses(t, storetest.PostgresDSN(t), 3)
+	links, err := s.Links(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Submit(ctx, survey.Submission{Link: links[0], Key: survey.NewID(), Comments: map[string]string{"comment": "opmerking"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClosePulse(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SavePulseResult(ctx, p.ID, json.RawMessage(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+
+	held, release := make(chan struct{}), make(chan struct{})
+	defer survey.HoldSeal(func(string) {
+		close(held)
+		<-release
+	})()
+	sealed := make(chan error, 1)
+	go func() {
+		_, err := s.Seal(ctx)
+		sealed <- err
+	}()
+	<-held
+	type purgeResult struct {
+		purged []survey.Purge
+		err    error
+	}
+	purged := make(chan purgeResult, 1)
+	go func() {
+		got, err := s.PurgeRawAnswers(ctx, time.Now().Add(time.Hour), nil)
+		purged <- purgeResult{got, err}
+	}()
+	// The purge is under way once PostgreSQL shows it waiting for a lock
+	// the seal holds.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var waiting int64
+		if err := survey.WriterDB(s).Raw(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting).Error; err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case r := <-purged:
+			t.Fatalf("the purge did not wait for the seal: %+v, %v", r.purged, r.err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the purge never waited for the seal")
+		}
+		time.Sleep(5 * time.Millisecond) // polling PostgreSQL's view of the waits
+	}
+	close(release)
+	if err := <-sealed; err != nil {
+		t.Fatalf("seal: %v", err)
+	}
+	r := <-purged
+	if r.err != nil || len(r.purged) != 1 {
+		t.Fatalf("purge: %+v, %v; want the pulse purged", r.purged, r.err)
+	}
+	for _, table := range []string{"responses", "comments"} {
+		if rows := sealRows(t, s, table, p.ID); len(rows) != 0 {
+			t.Errorf("%d %s left after the purge", len(rows), table)
+		}
+	}
+	if got, err := s.Pulse(ctx, p.ID); err != nil || got.Purged.IsZero() {
+		t.Errorf("pulse not recorded as purged: %+v, %v", got, err)
+	}
 }
