@@ -133,7 +133,7 @@ func TestAnalyzeJSON(t *testing.T) {
 	if zorg.Suppressed || zorg.N == nil || *zorg.N != 40 || len(zorg.Comments) != 40 {
 		t.Errorf("Zorg: %+v", zorg)
 	}
-	if got, want := doc.Departments[byName["Stil"]].Reasons[0].Text, analysis.ReasonText("below_min_group", "nl", ""); got != want {
+	if got, want := doc.Departments[byName["Stil"]].Reasons[0].Text, analysis.ReasonText(analysis.SuppressedAnonymity, "nl", ""); got != want {
 		t.Errorf("reason text %q, want the Dutch %q", got, want)
 	}
 	if ict := doc.Departments[byName["ICT"]]; len(ict.Comments) != 12 {

@@ -79,7 +79,7 @@ func TestReportWritesThePDFs(t *testing.T) {
 	}
 	// The organisation's default language (nl for the demo) by default.
 	text := pdfToText(t, org)
-	for _, want := range []string{"Gemeente Voorbeeld", "Samenvatting voor het management", "Financiën", "EERST VERBETEREN", "niet getoond (minder dan 5)"} {
+	for _, want := range []string{"Gemeente Voorbeeld", "Samenvatting voor het management", "Financiën", "EERST VERBETEREN", "niet getoond (anonimiteitsdrempel 5)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the organisation report lacks %q", want)
 		}

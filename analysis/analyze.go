@@ -339,10 +339,7 @@ func (a *analyzer) result() *Result {
 		d.ID, d.Name, d.Headcount, d.ExternallyVisible = grp.ID, grp.Name, grp.Headcount, grp.ExternallyVisible
 		if !groupShown[g] {
 			d.Suppressed = true
-			d.SuppressedBecause = "below_min_group"
-			if nResp[g] >= k {
-				d.SuppressedBecause = "protects_other_group"
-			}
+			d.SuppressedBecause = SuppressedAnonymity
 			continue
 		}
 		d.Figures = &Figures{N: nResp[g], Dimensions: []DimensionResult{}}
@@ -350,7 +347,7 @@ func (a *analyzer) result() *Result {
 	}
 	if !orgShown {
 		org.Suppressed = true
-		org.SuppressedBecause = "below_min_group"
+		org.SuppressedBecause = SuppressedAnonymity
 	} else {
 		total := 0
 		for _, n := range nResp {

@@ -13,13 +13,9 @@ import (
 // reports and the server key on them; the test checks that every kind the
 // analysis can produce has a text in each language.
 var reasonTexts = map[string]map[string]string{
-	"below_min_group": {
-		"en": "Too few people responded to show any figure without endangering their anonymity.",
-		"nl": "Te weinig mensen hebben gereageerd om cijfers te tonen zonder hun anonimiteit in gevaar te brengen.",
-	},
-	"protects_other_group": {
-		"en": "Hidden so that the answers of a smaller department cannot be worked out from the totals.",
-		"nl": "Verborgen zodat de antwoorden van een kleinere afdeling niet uit de totalen terug te rekenen zijn.",
+	SuppressedAnonymity: {
+		"en": "No figure is shown, to protect anonymity: too few people responded here, or the figures would let the answers of another small department be worked out from the totals.",
+		"nl": "Er wordt geen cijfer getoond, om de anonimiteit te beschermen: hier reageerden te weinig mensen, of met deze cijfers zijn de antwoorden van een andere kleine afdeling uit de totalen terug te rekenen.",
 	},
 	"below_threshold": {
 		"en": "{subject} is demonstrably below its threshold: improve it before asking people to be ambassadors.",

@@ -60,9 +60,11 @@ type GroupResult struct {
 	Name              string `json:"name"`
 	Headcount         int    `json:"headcount,omitempty"`
 	ExternallyVisible bool   `json:"externally_visible"`
-	// Suppressed groups have no figures; SuppressedBecause is
-	// "below_min_group" (fewer than k respondents) or
-	// "protects_other_group" (secondary suppression).
+	// Suppressed groups have no figures; SuppressedBecause is then
+	// SuppressedAnonymity, whether the group itself has fewer than k
+	// respondents or is hidden so that a smaller group cannot be worked
+	// out from the totals (secondary suppression): told apart, the two
+	// would give away small counts (see SuppressedAnonymity).
 	Suppressed        bool   `json:"suppressed"`
 	SuppressedBecause string `json:"suppressed_because,omitempty"`
 	*Figures

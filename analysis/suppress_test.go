@@ -213,10 +213,13 @@ func checkSuppressedCarryNothing(t *testing.T, where string, doc any) {
 						t.Errorf("%s: suppressed object %v shows %q", where, v["name"], key)
 					}
 				}
+				if _, group := v["externally_visible"]; group && v["suppressed_because"] != SuppressedAnonymity {
+					t.Errorf("%s: suppressed group %v because %v, want %s", where, v["name"], v["suppressed_because"], SuppressedAnonymity)
+				}
 				if rs, ok := v["reasons"].([]any); ok {
 					for _, r := range rs {
 						code := r.(map[string]any)["code"]
-						if code != "below_min_group" && code != "protects_other_group" {
+						if code != SuppressedAnonymity {
 							t.Errorf("%s: suppressed department has reason %v", where, code)
 						}
 					}

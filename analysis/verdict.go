@@ -117,11 +117,7 @@ func criteria(f *Figures, p *plan, cfg Config) []criterion {
 // decide applies the verdict rule to one department.
 func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 	if d.Suppressed {
-		kind := "below_min_group"
-		if d.SuppressedBecause == "protects_other_group" {
-			kind = "protects_other_group"
-		}
-		return &Verdict{Decision: NotMeasurable, Reasons: []Reason{{Code: kind, Kind: kind}}}
+		return &Verdict{Decision: NotMeasurable, Reasons: []Reason{{Code: SuppressedAnonymity, Kind: SuppressedAnonymity}}}
 	}
 	f := d.Figures
 	v := &Verdict{}

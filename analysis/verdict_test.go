@@ -59,7 +59,7 @@ func TestVerdictOnKnownDepartments(t *testing.T) {
 
 	t.Run("n below k is NOT_MEASURABLE without figures", func(t *testing.T) {
 		d := deptNamed(res, "Tiny")
-		if d.Decision != NotMeasurable || !hasCode(d.Reasons, "below_min_group") {
+		if d.Decision != NotMeasurable || !hasCode(d.Reasons, SuppressedAnonymity) {
 			t.Fatalf("verdict %s %v", d.Decision, codes(d.Reasons))
 		}
 		if d.Figures != nil || d.Bounds != nil || d.NeededN != 0 {

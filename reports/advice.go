@@ -595,8 +595,7 @@ func minimalDetectable(sd float64, n int, level, power float64) float64 {
 
 var (
 	aWhyTitle           = text{nl: "Waarom er nog geen oordeel is", en: "Why there is no verdict yet"}
-	aWhySmall           = text{nl: "Minder dan %d mensen reageerden. Onder dat aantal tonen we geen enkel cijfer, omdat antwoorden dan tot personen te herleiden zijn.", en: "Fewer than %d people responded. Below that number no figure is shown at all, because answers could then be traced to individuals."}
-	aWhyProtect         = text{nl: "De cijfers zijn verborgen om een kleinere groep te beschermen: anders zouden haar antwoorden uit de totalen terug te rekenen zijn.", en: "The figures are hidden to protect a smaller group: otherwise its answers could be worked out from the totals."}
+	aWhyHidden          = text{nl: "Er wordt geen enkel cijfer getoond, om de anonimiteit te beschermen. Dat gebeurt als minder dan %d mensen reageerden (antwoorden zijn dan tot personen te herleiden), of als de cijfers samen met die van de hele organisatie de antwoorden van een andere kleine afdeling zouden verraden. Welke van de twee het is, zeggen we bewust niet: ook dat zou aantallen verraden.", en: "No figure is shown at all, to protect anonymity. That happens when fewer than %d people responded (answers could then be traced to individuals), or when the figures together with the organisation's would give away the answers of another small department. Which of the two it is we deliberately do not say: that too would give numbers away."}
 	aWhyFew             = text{nl: "Met %s respondenten zijn de marges te breed om te beslissen; de regel vraagt er minstens %s.", en: "With %s respondents the margins are too wide to decide; the rule asks for at least %s."}
 	aWhyRate            = text{nl: "Slechts %s van de medewerkers reageerde (het minimum is %s). De antwoorden spreken dan mogelijk niet voor de afdeling.", en: "Only %s of the employees responded (the minimum is %s). The answers may then not speak for the department."}
 	aWhyUnsure          = text{nl: "De onzekerheidsmarges liggen nog over de drempels heen: wat er is, wijst geen kant duidelijk op.", en: "The margins of uncertainty still straddle the bars: what there is points in no clear direction."}
@@ -640,12 +639,9 @@ func (v *view) notMeasurableAdvice(g *analysis.GroupResult) []adviceBlock {
 	}
 	for _, r := range reasons {
 		switch r.Kind {
-		case "below_min_group":
-			why.paras = append(why.paras, aWhySmall.f(l, v.k()))
+		case analysis.SuppressedAnonymity:
+			why.paras = append(why.paras, aWhyHidden.f(l, v.k()))
 			silence, merge = true, true
-		case "protects_other_group":
-			why.paras = append(why.paras, aWhyProtect.in(l))
-			merge = true
 		case "too_few_responses":
 			if g.Figures != nil {
 				why.paras = append(why.paras, aWhyFew.f(l, n.integer(g.N), n.integer(cfg.MinDecisionN)))

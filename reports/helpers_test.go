@@ -196,7 +196,7 @@ var verdictWord = map[string]map[analysis.Decision]string{
 	"en": {analysis.Go: "GO", analysis.FixFirst: "FIX FIRST", analysis.NotMeasurable: "NOT YET MEASURABLE"},
 }
 
-var notShown = map[string]string{"nl": "niet getoond (minder dan %d)", "en": "not shown (fewer than %d)"}
+var notShown = map[string]string{"nl": "niet getoond (anonimiteitsdrempel %d)", "en": "not shown (anonymity threshold %d)"}
 
 // trueMeans are the means of every scored dimension of a department
 // computed from its raw answers (reverse-keyed, at least half of the items

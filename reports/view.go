@@ -93,17 +93,12 @@ func decision(g *analysis.GroupResult) analysis.Decision {
 // shown reports whether the analysis shows figures of g.
 func shown(g *analysis.GroupResult) bool { return !g.Suppressed && g.Figures != nil }
 
-var (
-	tNotShownSmall   = text{nl: "niet getoond (minder dan %d)", en: "not shown (fewer than %d)"}
-	tNotShownProtect = text{nl: "niet getoond (beschermt een kleinere groep)", en: "not shown (protects a smaller group)"}
-)
+var tNotShown = text{nl: "niet getoond (anonimiteitsdrempel %d)", en: "not shown (anonymity threshold %d)"}
 
-// notShown is what stands in place of a suppressed department's figures.
-func (v *view) notShown(g *analysis.GroupResult) string {
-	if g.SuppressedBecause == "protects_other_group" {
-		return tNotShownProtect.in(v.lang)
-	}
-	return tNotShownSmall.f(v.lang, v.k())
+// notShown is what stands in place of a suppressed department's figures:
+// one text whatever the cause (see analysis.SuppressedAnonymity).
+func (v *view) notShown(*analysis.GroupResult) string {
+	return tNotShown.f(v.lang, v.k())
 }
 
 // dimName is a dimension's name in the report's language.

@@ -166,11 +166,8 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 		}
 		if g.Suppressed || g.Figures == nil {
 			row.Suppressed = true
-			key := "board_suppressed_min_group"
-			if g.SuppressedBecause == "protects_other_group" {
-				key = "board_suppressed_other"
-			}
-			row.SuppressedText = i18n.T(lang, key, res.Config.MinGroup)
+			// One text whatever the cause: see analysis.SuppressedAnonymity.
+			row.SuppressedText = i18n.T(lang, "board_suppressed", res.Config.MinGroup)
 		} else {
 			f := g.Figures
 			row.N = f.N

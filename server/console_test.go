@@ -284,7 +284,7 @@ func TestBoardShowsVerdictsAndRespectsSuppression(t *testing.T) {
 			if g.Suppressed {
 				suppressed++
 				cells := within(row, tag("td", "class", "suppressed"))
-				if verdict != "NOT YET MEASURABLE" || len(cells) != 1 || text(cells[0]) != "Not yet measurable – fewer than 5 responses." {
+				if verdict != "NOT YET MEASURABLE" || len(cells) != 1 || text(cells[0]) != "Not yet measurable – no figures, to protect anonymity (threshold 5)." {
 					t.Errorf("%s (suppressed): verdict %q, row %q", g.Name, verdict, text(row))
 				}
 				if n := len(within(row, tag("span", "class", "num"))); n != 0 || strings.Contains(text(row), "n =") {
@@ -309,7 +309,7 @@ func TestBoardShowsVerdictsAndRespectsSuppression(t *testing.T) {
 				continue
 			}
 			dp := parseHTML(t, b.get("/board/departments/"+s.Department.ID+"?lang=en").body)
-			if got := text(dp.byID("suppressed")); got != "Not yet measurable – fewer than 5 responses." {
+			if got := text(dp.byID("suppressed")); got != "Not yet measurable – no figures, to protect anonymity (threshold 5)." {
 				t.Errorf("%s page: %q", s.Department.Name, got)
 			}
 			if dp.has(tag("table")) || dp.has(tag("dl")) {

@@ -46,6 +46,7 @@ func finalResult(ctx context.Context, st Store, p survey.Pulse) (*Outcome, error
 	if err := json.Unmarshal(pr.Result, &res); err != nil {
 		return nil, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
 	}
+	analysis.ForgetSuppressionCause(&res)
 	return &Outcome{Pulse: p, Questionnaire: q, Result: &res}, nil
 }
 
