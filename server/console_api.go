@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -207,10 +206,8 @@ type apiDecisionRequest struct {
 func (s *Server) apiRecordDecision(c echo.Context) error {
 	lang := requestLang(c)
 	var req apiDecisionRequest
-	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 16<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return apiError(c, http.StatusBadRequest, lang, "bad_request", nil)
+	if ok, err := readAPIBody(c, lang, &req); !ok {
+		return err
 	}
 	b, err := s.loadBoard(c, c.Param("id"), lang)
 	if err != nil {
@@ -229,7 +226,7 @@ func (s *Server) apiRecordDecision(c echo.Context) error {
 		}
 	}
 	if verdict == "" {
-		return apiError(c, http.StatusNotFound, lang, "department_not_found", nil)
+		return apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
 	}
 	u := sessionOf(c).User
 	d, err := s.accounts.RecordDecision(c.Request().Context(), survey.Decision{PulseID: b.pulse.ID, DepartmentID: req.DepartmentID,

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"mime"
 	"net/http"
 	"strings"
@@ -34,10 +33,8 @@ func newAPIDepartment(d survey.Department) apiDepartment {
 // and returns false.
 func bindAPIDepartment(c echo.Context, lang, id string) (survey.Department, bool, error) {
 	var req apiDepartmentRequest
-	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 16<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || dec.More() {
-		return survey.Department{}, false, apiError(c, http.StatusBadRequest, lang, "bad_request", nil)
+	if ok, err := readAPIBody(c, lang, &req); !ok {
+		return survey.Department{}, false, err
 	}
 	fields := survey.FieldErrors{}
 	for name, missing := range map[string]bool{"name": req.Name == nil, "headcount": req.Headcount == nil,

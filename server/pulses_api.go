@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -57,10 +56,8 @@ func apiTime(s string) (time.Time, bool) {
 func (s *Server) apiCreatePulse(c echo.Context) error {
 	lang := requestLang(c)
 	var req apiPulseRequest
-	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 16<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return apiError(c, http.StatusBadRequest, lang, "bad_request", nil)
+	if ok, err := readAPIBody(c, lang, &req); !ok {
+		return err
 	}
 	st, err := s.lifecycleStore()
 	if err != nil {

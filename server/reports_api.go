@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"time"
 
@@ -70,24 +67,16 @@ type apiReportRequest struct {
 func (s *Server) apiStartReport(c echo.Context) error {
 	lang := requestLang(c)
 	ctx := c.Request().Context()
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, 16<<10))
-	if err != nil {
-		return apiError(c, http.StatusBadRequest, lang, "bad_request", nil)
+	var body apiReportRequest
+	if ok, err := readOptionalAPIBody(c, lang, &body); !ok {
+		return err
 	}
 	req := apiReportRequest{DepartmentID: c.QueryParam("department"), Lang: c.QueryParam("lang")}
-	if len(bytes.TrimSpace(raw)) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		var body apiReportRequest
-		if err := dec.Decode(&body); err != nil {
-			return apiError(c, http.StatusBadRequest, lang, "bad_request", nil)
-		}
-		if body.DepartmentID != "" {
-			req.DepartmentID = body.DepartmentID
-		}
-		if body.Lang != "" {
-			req.Lang = body.Lang
-		}
+	if body.DepartmentID != "" {
+		req.DepartmentID = body.DepartmentID
+	}
+	if body.Lang != "" {
+		req.Lang = body.Lang
 	}
 	u := sessionOf(c).User
 	def := u.Lang
