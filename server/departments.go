@@ -108,6 +108,8 @@ func departmentFieldError(err error) (field, key string, ok bool) {
 	switch survey.ErrorKey(err) {
 	case "department_name_missing":
 		return "name", "dept_name_missing", true
+	case "department_name_invalid":
+		return "name", "dept_name_invalid", true
 	case "department_name_long":
 		return "name", "dept_name_long", true
 	case "department_exists":

@@ -251,7 +251,14 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (U
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return User{}, internal("read login failures", err)
 	}
-	row, err := s.userRow(s.r.WithContext(ctx), "email = ?", NormalizeEmail(email))
+	var row userRow
+	err = errorf(ENotFound, "user_not_found", "no such user")
+	// No stored address holds a control character or invalid UTF-8
+	// (User.Validate); PostgreSQL would refuse such a query with an error
+	// instead of finding nobody.
+	if plainText(email, false) {
+		row, err = s.userRow(s.r.WithContext(ctx), "email = ?", NormalizeEmail(email))
+	}
 	known := err == nil
 	if err != nil && ErrorCode(err) != ENotFound {
 		return User{}, err

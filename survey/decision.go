@@ -63,6 +63,8 @@ func (d *Decision) Validate() error {
 		return errorf(EInvalid, "decision_choice", "choose go or no-go")
 	case d.Note == "":
 		return errorf(EInvalid, "decision_note_missing", "a decision needs a note")
+	case !plainText(d.Note, true):
+		return errorf(EInvalid, "decision_note_invalid", "a note may not hold control characters or invalid UTF-8")
 	case utf8.RuneCountInString(d.Note) > MaxNoteLength:
 		return errorf(EInvalid, "decision_note_long", "a note has at most %d characters", MaxNoteLength)
 	case d.PulseID == "" || d.DepartmentID == "" || d.UserID == "":

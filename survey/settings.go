@@ -21,8 +21,8 @@ func (settingsRow) TableName() string { return "settings" }
 // Validate checks settings before they are saved.
 func (st Settings) Validate() error {
 	switch {
-	case len(st.Name) == 0 || len(st.Name) > 200:
-		return errorf(EInvalid, "settings_name", "the organisation name must have 1-200 characters")
+	case len(st.Name) == 0 || len(st.Name) > 200 || !plainText(st.Name, false):
+		return errorf(EInvalid, "settings_name", "the organisation name must have 1-200 characters of plain text")
 	case st.DefaultLanguage != "nl" && st.DefaultLanguage != "en":
 		return errorf(EInvalid, "settings_language", "the default language must be nl or en")
 	case st.MinGroup < MinAllowedGroup:
