@@ -74,3 +74,11 @@ func hiddenRemainder(count []int, shown []bool) int {
 	}
 	return rem
 }
+
+// CountsShown applies the same rule to plain counts outside an analysis
+// (the participation so far, per department): which counts may be shown,
+// and whether their total may. A count below k is hidden, and so is the
+// smallest count shown while the hidden ones add up to between 1 and k-1.
+func CountsShown(count []int, k int) (shown []bool, total bool) {
+	return cellsShown(count, nil, k)
+}

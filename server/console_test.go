@@ -511,6 +511,9 @@ func TestLoginAttemptsAreRateLimitedPerAddress(t *testing.T) {
 	}
 }
 
+// Participation shows the responses so far per department, except any
+// count of fewer than k people and any count from which such a count
+// could be worked out: the hidden counts add up to 0 or at least k.
 func TestParticipationShowsCountsPerDepartment(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
 	b := e.browser()
@@ -526,11 +529,33 @@ func TestParticipationShowsCountsPerDepartment(t *testing.T) {
 		want[s.Department.Name] = s.Responses
 		total += s.Responses
 	}
+	const k = 5
+	shownSum, hidden := 0, 0
 	for _, r := range rows {
 		cells := within(r, tag("td"))
-		if name := text(within(r, tag("th"))[0]); text(cells[1]) != fmt.Sprint(want[name]) {
-			t.Errorf("%s: %s responses, want %d", name, text(cells[1]), want[name])
+		name, got := text(within(r, tag("th"))[0]), text(cells[1])
+		switch {
+		case got == "hidden":
+			hidden++
+			if text(cells[2]) != "–" {
+				t.Errorf("%s: hidden count with the rate %q", name, text(cells[2]))
+			}
+		case got != fmt.Sprint(want[name]):
+			t.Errorf("%s: %s responses, want %d", name, got, want[name])
+		case want[name] < k:
+			t.Errorf("%s: %d responses shown, fewer than %d", name, want[name], k)
+		default:
+			shownSum += want[name]
 		}
+	}
+	if hidden == 0 {
+		t.Fatal("the demo has no department with fewer than 5 responses: the test proves nothing")
+	}
+	if rest := total - shownSum; rest > 0 && rest < k {
+		t.Errorf("the total minus the shown counts leaves %d, fewer than %d", rest, k)
+	}
+	if !strings.Contains(text(d.byID("participation-hidden")), "fewer than 5 people") {
+		t.Errorf("no note on the hidden counts: %q", text(d.byID("participation-hidden")))
 	}
 	foot := within(d.one(tag("tr", "class", "total"), "total row"), tag("td"))
 	if text(foot[1]) != fmt.Sprint(total) {

@@ -1,27 +1,35 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"trots/analysis"
+	"trots/server/i18n"
 	"trots/survey"
 )
 
 // participationPage is /participation (HR): responses so far per
-// department of a pulse - counts and rates only, never a time.
+// department of a pulse - counts and rates only, never a time, and no
+// count of fewer than k people, nor one from which such a count could be
+// worked out (analysis.CountsShown).
 type participationPage struct {
 	consolePage
 	Pulses   []pulseOption
 	HasPulse bool
 	Rows     []participationRow
 	Total    participationRow
+	// Hidden explains the hidden counts, when there are any.
+	Hidden string
 }
 
 type participationRow struct {
 	Name      string
 	Headcount int
-	Responses int
+	Responses string
 	Rate      string
 }
 
@@ -64,13 +72,44 @@ func (s *Server) participation(c echo.Context) error {
 		}
 		return fmtNum(p.Lang, 100*float64(n)/float64(headcount), 0) + "%"
 	}
-	p.Total.Name = p.T("participation_total")
-	for _, d := range deps {
-		n := counts[d.ID]
-		p.Rows = append(p.Rows, participationRow{Name: d.Name, Headcount: d.Headcount, Responses: n, Rate: rate(n, d.Headcount)})
-		p.Total.Responses += n
-		p.Total.Headcount += d.Headcount
+	k, err := s.pulseK(ctx, *pulse)
+	if err != nil {
+		return err
 	}
-	p.Total.Rate = rate(p.Total.Responses, p.Total.Headcount)
+	ns := make([]int, len(deps))
+	for i, d := range deps {
+		ns[i] = counts[d.ID]
+	}
+	shown, totalShown := analysis.CountsShown(ns, k)
+	hidden := p.T("participation_hidden")
+	row := func(name string, headcount, n int, show bool) participationRow {
+		r := participationRow{Name: name, Headcount: headcount, Responses: hidden, Rate: "–"}
+		if show {
+			r.Responses, r.Rate = strconv.Itoa(n), rate(n, headcount)
+		} else {
+			p.Hidden = i18n.T(p.Lang, "participation_hidden_note", k)
+		}
+		return r
+	}
+	total, headcount := 0, 0
+	for i, d := range deps {
+		p.Rows = append(p.Rows, row(d.Name, d.Headcount, ns[i], shown[i]))
+		total += ns[i]
+		headcount += d.Headcount
+	}
+	p.Total = row(p.T("participation_total"), headcount, total, totalShown)
 	return s.renderConsole(c, http.StatusOK, "participation", p)
+}
+
+// pulseK is the anonymity threshold of a pulse: the one it was opened
+// with, or the organisation's for a pulse opened before pulses kept it.
+func (s *Server) pulseK(ctx context.Context, p survey.Pulse) (int, error) {
+	if p.MinGroup >= survey.MinAllowedGroup {
+		return p.MinGroup, nil
+	}
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.MinGroup, nil
 }

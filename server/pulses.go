@@ -164,17 +164,29 @@ func (s *Server) questionnaireTitle(p survey.Pulse, lang string) (string, int) {
 	return q.Title.Get(lang), len(q.Items)
 }
 
-// totalResponses counts a pulse's responses so far (a draft has none).
-func (s *Server) totalResponses(ctx context.Context, p survey.Pulse) (int, error) {
+// totalResponses is a pulse's number of responses so far as shown: "–"
+// for a draft, "fewer than k" below the pulse's anonymity threshold (a
+// count of fewer than k people is shown nowhere).
+func (s *Server) totalResponses(ctx context.Context, p survey.Pulse, lang string) (string, error) {
 	if p.Status == survey.PulseDraft {
-		return 0, nil
+		return "–", nil
 	}
 	counts, err := s.accounts.ResponseCounts(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
 	n := 0
 	for _, c := range counts {
 		n += c
 	}
-	return n, err
+	k, err := s.pulseK(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	if n < k {
+		return i18n.T(lang, "pulses_responses_fewer", k), nil
+	}
+	return strconv.Itoa(n), nil
 }
 
 func (s *Server) pulses(c echo.Context) error {
@@ -209,13 +221,8 @@ func (s *Server) newPulsesPage(c echo.Context, f pulseForm, fresh bool) (*pulses
 			row.Closes = formatLocal(pl.Closed, loc)
 		}
 		row.Questionnaire, _ = s.questionnaireTitle(pl, p.Lang)
-		row.Responses = "–"
-		if pl.Status != survey.PulseDraft {
-			n, err := s.totalResponses(ctx, pl)
-			if err != nil {
-				return nil, err
-			}
-			row.Responses = strconv.Itoa(n)
+		if row.Responses, err = s.totalResponses(ctx, pl, p.Lang); err != nil {
+			return nil, err
 		}
 		p.Rows = append(p.Rows, row)
 	}
@@ -360,7 +367,7 @@ type pulsePage struct {
 	Items                 int
 	StatusLabel           string
 	Opens, Closes, Closed string
-	Responses             int
+	Responses             string
 	// MinGroup and MinComments are the pulse's thresholds once open, the
 	// organisation's current settings while it is a draft.
 	MinGroup, MinComments int
@@ -398,7 +405,7 @@ func (s *Server) newPulsePage(c echo.Context, p survey.Pulse) (*pulsePage, error
 	page.Title = p.Name
 	page.Questionnaire, page.Items = s.questionnaireTitle(p, page.Lang)
 	var err error
-	if page.Responses, err = s.totalResponses(ctx, p); err != nil {
+	if page.Responses, err = s.totalResponses(ctx, p, page.Lang); err != nil {
 		return nil, err
 	}
 	switch p.Status {
