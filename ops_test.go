@@ -130,12 +130,17 @@ func TestRetentionCommand(t *testing.T) {
 }
 
 // `trots serve` applies the retention when it starts, and serves /metrics
-// unless TROTS_METRICS=off.
+// with the scrape token unless TROTS_METRICS=off; without a token there
+// is no /metrics.
 func TestServeRetentionAndMetrics(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "trots.db")
 	mustDemoClosedAt(t, dsn, time.Now().AddDate(-1, 0, -1))
 	t.Setenv("TROTS_RETENTION_MONTHS", "12")
+	t.Setenv("TROTS_METRICS_TOKEN", metricsToken)
 	url, stop := serveOn(t, dsn)
+	if body := get(t, url+"/metrics", http.StatusUnauthorized); strings.Contains(body, "trots_") {
+		t.Fatalf("/metrics without the token:\n%s", body)
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(get(t, url+"/metrics", http.StatusOK), "trots_retention_purged_pulses_total 1\n") {
 		if time.Now().After(deadline) {
@@ -153,6 +158,12 @@ func TestServeRetentionAndMetrics(t *testing.T) {
 		t.Fatalf("serve exit %d", code)
 	}
 
+	t.Setenv("TROTS_METRICS_TOKEN", "")
+	url, stop = serveOn(t, dsn)
+	get(t, url+"/metrics", http.StatusNotFound)
+	stop()
+
+	t.Setenv("TROTS_METRICS_TOKEN", metricsToken)
 	t.Setenv("TROTS_METRICS", "off")
 	url, stop = serveOn(t, dsn)
 	get(t, url+"/metrics", http.StatusNotFound)
@@ -164,9 +175,20 @@ func TestServeRetentionAndMetrics(t *testing.T) {
 	}
 }
 
+// metricsToken is the scrape token of the tests that start `trots serve`;
+// get sends it to /metrics.
+const metricsToken = "ops-scrape-token"
+
 func get(t *testing.T, url string, want int) string {
 	t.Helper()
-	res, err := http.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasSuffix(url, "/metrics") && want != http.StatusUnauthorized {
+		req.Header.Set("Authorization", "Bearer "+metricsToken)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit for one request's work")
 	grace := fs.Duration("shutdown-grace", 15*time.Second, "how long requests in flight may finish at shutdown")
 	tls := fs.Bool("behind-tls", env("TROTS_BEHIND_TLS", "") == "true", "the service is reached over https (HSTS, Secure cookies) (TROTS_BEHIND_TLS=true)")
-	metricsOn := fs.Bool("metrics", env("TROTS_METRICS", "on") != "off", "serve Prometheus metrics at /metrics (TROTS_METRICS=off to switch off)")
-	metricsToken := fs.String("metrics-token", env("TROTS_METRICS_TOKEN", ""), "when set, /metrics asks for this bearer token (TROTS_METRICS_TOKEN)")
+	metricsOn := fs.Bool("metrics", env("TROTS_METRICS", "on") != "off", "count requests, responses and durations for /metrics (TROTS_METRICS=off to switch off)")
+	metricsToken := fs.String("metrics-token", env("TROTS_METRICS_TOKEN", ""), "bearer token /metrics asks for; without one there is no /metrics (TROTS_METRICS_TOKEN)")
 	retention := retentionFlag(fs, "retention-months")
 	publicURL := fs.String("public-url", env("TROTS_PUBLIC_URL", ""), "address employees reach trots at, which survey links, QR codes and posters start with, e.g. https://trots.example.org (TROTS_PUBLIC_URL; default: the address the console is opened at)")
 	schedule := scheduleFlag(fs)
@@ -47,6 +47,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var reg *metrics.Registry
 	if *metricsOn {
 		reg = metrics.New(buildVersion(), time.Now())
+		if *metricsToken == "" {
+			log.Info("/metrics is off until a scrape token is set (TROTS_METRICS_TOKEN)")
+		}
 	}
 	store, err := survey.Open(ctx, *dsn, survey.Options{Logger: log})
 	if err != nil {

@@ -13,15 +13,15 @@ import (
 )
 
 // serveMetrics writes the process' metrics in Prometheus' text format: GET
-// /metrics. They are operational counts with no personal data (see package
-// metrics); the route exists only when Config.Metrics is set.
+// /metrics, with the bearer token Config.MetricsToken. They are
+// operational counts with no personal data (see package metrics); the
+// route exists only when Config.Metrics and the token are set.
 func (s *Server) serveMetrics(c echo.Context) error {
-	if want := s.cfg.MetricsToken; want != "" {
-		got, bearer := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		if !bearer || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots metrics"`)
-			return echo.NewHTTPError(http.StatusUnauthorized, "The metrics need the bearer token the operator configured.")
-		}
+	want := s.cfg.MetricsToken
+	got, bearer := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+	if want == "" || !bearer || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots metrics"`)
+		return echo.NewHTTPError(http.StatusUnauthorized, "The metrics need the bearer token the operator configured.")
 	}
 	c.Response().Header().Set(echo.HeaderContentType, metrics.ContentType)
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -13,10 +13,13 @@ import (
 	"trots/survey"
 )
 
+// testMetricsToken is the bearer token of the tests' /metrics.
+const testMetricsToken = "scrape-secret"
+
 // scrapeMetrics fetches /metrics and parses its samples (series -> value).
 func (e *surveyEnv) scrapeMetrics() (map[string]float64, string) {
 	e.t.Helper()
-	r := e.get("/metrics", nil)
+	r := e.get("/metrics", map[string]string{"Authorization": "Bearer " + testMetricsToken})
 	if r.status != http.StatusOK {
 		e.t.Fatalf("/metrics: %d", r.status)
 	}
@@ -46,7 +49,7 @@ func requests(route, method, class string) string {
 // stored and replayed once committed; it names no code, address or agent.
 func TestMetricsCountRequestsAndResponses(t *testing.T) {
 	reg := metrics.New("test", time.Now())
-	e := newSurveyEnv(t, filepath.Join(t.TempDir(), "m.db"), "pulse", server.Config{Metrics: reg})
+	e := newSurveyEnv(t, filepath.Join(t.TempDir(), "m.db"), "pulse", server.Config{Metrics: reg, MetricsToken: testMetricsToken})
 	const agent = "MetricsProbe/1.0 (agent-4471)"
 	h := map[string]string{"User-Agent": agent}
 
@@ -109,8 +112,13 @@ func TestMetricsCountRequestsAndResponses(t *testing.T) {
 	}
 }
 
-// Without a registry (TROTS_METRICS=off) there is no /metrics.
+// Without a registry (TROTS_METRICS=off) there is no /metrics, nor with a
+// registry but no token: the figures are never open to anyone.
 func TestMetricsOff(t *testing.T) {
+	open := newSurveyEnv(t, filepath.Join(t.TempDir(), "open.db"), "pulse", server.Config{Metrics: metrics.New("test", time.Now())})
+	if r := open.get("/metrics", nil); r.status != http.StatusNotFound || strings.Contains(r.body, "trots_") {
+		t.Fatalf("/metrics without a token: %d %q", r.status, r.body)
+	}
 	e := newSurveyEnv(t, filepath.Join(t.TempDir(), "off.db"), "pulse", server.Config{})
 	if r := e.get("/metrics", nil); r.status != http.StatusNotFound {
 		t.Fatalf("/metrics without a registry: %d", r.status)
@@ -124,7 +132,7 @@ func TestMetricsOff(t *testing.T) {
 // 401 and no figures.
 func TestMetricsTokenClosesTheFigures(t *testing.T) {
 	e := newSurveyEnv(t, filepath.Join(t.TempDir(), "token.db"), "pulse",
-		server.Config{Metrics: metrics.New("test", time.Now()), MetricsToken: "scrape-secret"})
+		server.Config{Metrics: metrics.New("test", time.Now()), MetricsToken: testMetricsToken})
 	for _, h := range []map[string]string{nil, {"Authorization": "Bearer wrong"}, {"Authorization": "scrape-secret"}} {
 		r := e.get("/metrics", h)
 		if r.status != http.StatusUnauthorized || strings.Contains(r.body, "trots_") {

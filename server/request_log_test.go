@@ -67,7 +67,7 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 			if format == "json" {
 				log = slog.New(slog.NewJSONHandler(logs, opts))
 			}
-			cfg := server.Config{Metrics: metrics.New("test", time.Now()), BodyLimit: "256K"}
+			cfg := server.Config{Metrics: metrics.New("test", time.Now()), MetricsToken: testMetricsToken, BodyLimit: "256K"}
 			srv := httptest.NewServer(server.New(cfg, log, st).Handler())
 			defer srv.Close()
 			e := &surveyEnv{t: t, store: st, srv: srv, logs: logs, dept: dept, pulse: open, link: link, q: q}
@@ -103,7 +103,7 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 				{"healthz", func() reply { return e.get("/healthz"+qs, h) }, 200},
 				{"readyz", func() reply { return e.get("/readyz"+qs, h) }, 200},
 				{"static", func() reply { return e.get("/static/"+probeQuery+".css"+qs, h) }, 404},
-				{"metrics", func() reply { return e.get("/metrics"+qs, h) }, 200},
+				{"metrics", func() reply { return e.get("/metrics"+qs, withHeader(h, "Authorization", "Bearer "+testMetricsToken)) }, 200},
 				{"openapi", func() reply { return e.get("/api/openapi.json"+qs, h) }, 200},
 				{"no route", func() reply { return e.get("/"+probeQuery+"/"+link.Code+qs, h) }, 404},
 				{"form", func() reply { return e.get("/s/"+link.Code+qs, h) }, 200},
@@ -229,4 +229,13 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 func textItemID(t *testing.T, q *questionnaires.Questionnaire) string {
 	t.Helper()
 	return firstItem(t, q, questionnaires.FreeText).ID
+}
+
+// withHeader is h with one more header.
+func withHeader(h map[string]string, name, value string) map[string]string {
+	out := map[string]string{name: value}
+	for k, v := range h {
+		out[k] = v
+	}
+	return out
 }

@@ -7,8 +7,8 @@ func (s *Server) routes() {
 	s.e.GET("/healthz", s.healthz)
 	s.e.GET("/readyz", s.readyz)
 	s.e.GET("/static/:file", s.serveStatic)
-	if s.cfg.Metrics != nil {
-		s.e.GET("/metrics", s.serveMetrics) // operational counts, nothing personal
+	if s.cfg.Metrics != nil && s.cfg.MetricsToken != "" {
+		s.e.GET("/metrics", s.serveMetrics) // operational counts, behind a token
 	}
 
 	// Respondents answer through their department's link, or through a

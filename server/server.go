@@ -45,12 +45,13 @@ type Config struct {
 	// Now is the clock that tells whether a pulse is open; nil is time.Now.
 	Now func() time.Time
 	// Metrics receives request counts and latencies, stored responses and
-	// the durations of analyses; it is served at /metrics. nil switches
-	// both off (TROTS_METRICS=off).
+	// the durations of analyses; nil switches counting off
+	// (TROTS_METRICS=off).
 	Metrics *metrics.Registry
-	// MetricsToken, when set, is the bearer token /metrics asks for; the
-	// figures are operational, but where the scraper is not on a private
-	// network the operator may still want them closed.
+	// MetricsToken is the bearer token /metrics asks for; without one
+	// there is no /metrics. It is never open: /metrics sits on the port
+	// the surveys are answered on, and a count of stored responses that
+	// anyone can poll is a record of when each response arrived.
 	MetricsToken string
 	// PublicURL is the address respondents reach trots at, which survey
 	// links, QR codes and posters start with ("https://trots.example.org",
