@@ -14,10 +14,15 @@ import (
 // department's open link is never revealed to someone holding an
 // invitation (in an organisation that mails invitations, that link would
 // allow answers without one).
+//
+// A used invitation shows the same form as an unused one; only sending it
+// is refused. HR knows which invitation went to whom (the mail merge):
+// were the page to say "already used", opening each link would tell who
+// answered, and polling them when.
 func (s *Server) invitationForm(c echo.Context) error {
 	token := c.Param("token")
 	link, err := s.store.LinkByToken(c.Request().Context(), token)
-	if err != nil {
+	if err != nil && !(survey.ErrorKey(err) == "token_used" && link.Code != "") {
 		return s.refuse(c, s.langOf(c), err)
 	}
 	v, err := s.surveyFor(c, link)

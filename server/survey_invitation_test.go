@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -54,12 +55,21 @@ func TestInvitationAnswersOnceAndHidesTheLink(t *testing.T) {
 			t.Fatalf("%d responses, want 1", n)
 		}
 
-		// The token is used: its page says so, and a new form with it is refused.
-		for _, lang := range i18n.Languages {
-			r := e.get("/i/"+token+"?lang="+lang, nil)
-			if r.status != http.StatusConflict || text(parseHTML(t, r.body).one(tag("h1"), "h1")) != i18n.T(lang, "token_used_title") {
-				t.Fatalf("used token page (%s): %d", lang, r.status)
+		// The token is used. Its page is the page of an unused one (who
+		// holds the list of who got which link learns nothing from opening
+		// it), but a new form with it is refused.
+		page := func(tok string) string {
+			r := e.get("/i/"+tok+"?lang=en", nil)
+			if r.status != http.StatusOK {
+				t.Fatalf("invitation page: %d", r.status)
 			}
+			body := strings.ReplaceAll(r.body, tok, "TOKEN")
+			return regexp.MustCompile(`name="submission_key" value="[^"]*"`).ReplaceAllString(body, "KEY")
+		}
+		if used, unused := page(token), page(tokens[1]); used != unused {
+			t.Fatalf("the page of a used invitation differs from an unused one's:\n%s", firstDifference(used, unused))
+		}
+		for _, lang := range i18n.Languages {
 			f2 := fullForm(e.q)
 			f2.Set("token", token)
 			r = e.post("/i?lang="+lang, f2, nil)
@@ -102,4 +112,14 @@ func TestInvitationAnswersOnceAndHidesTheLink(t *testing.T) {
 			t.Fatalf("token on the open link: %d", r.status)
 		}
 	})
+}
+
+// firstDifference shows where two texts part.
+func firstDifference(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(i-80, 0)
+	return "... " + a[lo:min(i+80, len(a))] + "\n--- vs ---\n... " + b[lo:min(i+80, len(b))]
 }
