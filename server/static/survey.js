@@ -1,13 +1,17 @@
 // trots survey pages: small enhancements. Everything works without this
 // script; with it, answers survive a reload or a closed tab (kept in this
-// browser only, per survey link, until they are sent), the progress is
-// counted, text fields show how much room is left, and the send button
-// cannot be tapped twice.
+// browser only, per survey link, until they are sent or for KEEP_MS after
+// the last change), the progress is counted, text fields show how much
+// room is left, and the send button cannot be tapped twice.
 (function () {
   'use strict';
 
   var PREFIX = 'trots:';
   var PENDING = PREFIX + 'pending';
+  // How long unsent answers are kept after the last change. A phone, a
+  // tablet in the canteen, a shared PC: kept longer, they would greet the
+  // next person who opens the link on the same device.
+  var KEEP_MS = 2 * 60 * 60 * 1000;
 
   function store(kind) {
     try {
@@ -65,7 +69,7 @@
     if (!local) {
       return;
     }
-    var data = { key: keyInput ? keyInput.value : '', answers: {} };
+    var data = { key: keyInput ? keyInput.value : '', saved: Date.now(), answers: {} };
     answerFields().forEach(function (el) {
       if (el.type === 'radio' || el.type === 'checkbox') {
         if (el.checked) {
@@ -92,14 +96,21 @@
     } catch (e) {
       data = null;
     }
-    if (!data || typeof data.answers !== 'object') {
+    if (!data || typeof data.answers !== 'object' || !data.answers) {
       return;
     }
+    var age = Date.now() - Number(data.saved);
+    if (!(age >= 0 && age <= KEEP_MS)) {
+      local.removeItem(storeKey); // too old, or from before answers expired
+      return;
+    }
+    var restored = false;
     answerFields().forEach(function (el) {
       var given = data.answers[el.name];
       if (!Array.isArray(given)) {
         return;
       }
+      restored = true;
       if (el.type === 'radio' || el.type === 'checkbox') {
         el.checked = given.indexOf(el.value) >= 0;
       } else {
@@ -111,6 +122,41 @@
     if (keyInput && /^[a-z2-7]{26}$/.test(data.key || '')) {
       keyInput.value = data.key;
     }
+    if (restored && notice) {
+      notice.hidden = false;
+    }
+  }
+
+  // The notice that answers were put back, with a way to start afresh:
+  // someone else's answers on a shared device, or one's own second
+  // thoughts. Starting over forgets the kept answers and takes the form's
+  // own key again, so that what is sent next is a response of its own.
+  var notice = document.querySelector('[data-restored]');
+  var formKey = keyInput ? keyInput.value : '';
+  var startOver = notice && notice.querySelector('[data-start-over]');
+  if (startOver) {
+    startOver.addEventListener('click', function () {
+      if (local) {
+        local.removeItem(storeKey);
+      }
+      answerFields().forEach(function (el) {
+        if (el.type === 'radio' || el.type === 'checkbox') {
+          el.checked = false;
+        } else {
+          el.value = '';
+        }
+        clearError(el);
+      });
+      if (keyInput) {
+        keyInput.value = formKey;
+      }
+      notice.hidden = true;
+      updateProgress();
+      var first = form.querySelector('input, textarea');
+      if (first) {
+        first.focus();
+      }
+    });
   }
 
   // Progress: how many questions have an answer.
