@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,16 +44,22 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case *lang != "nl" && *lang != "en":
 		return usageError(fs, fmt.Sprintf("--lang must be nl or en, not %q", *lang))
 	case *minGroup != 0 && *minGroup < analysis.MinAllowedGroup:
-		return fmt.Errorf("--min-group %d: the anonymity threshold may not be below %d", *minGroup, analysis.MinAllowedGroup)
+		return errors.New(tr(*lang, "min-group flag", *minGroup, analysis.MinAllowedGroup))
 	}
 
+	// Errors in the input files are reported in the language of --lang
+	// (analyze_messages.go).
 	q, err := questionnaires.Load(*qref)
 	if err != nil {
-		return err
+		var data []byte
+		if isQuestionnaireFile(*qref) {
+			data, _ = os.ReadFile(*qref)
+		}
+		return explainQuestionnaire(*lang, *qref, data, err)
 	}
 	cfg := analysis.DefaultConfig()
 	if *configFile != "" {
-		if cfg, err = loadConfigFile(*configFile); err != nil {
+		if cfg, err = loadConfigFile(*configFile, *lang); err != nil {
 			return err
 		}
 	}
@@ -66,15 +73,21 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var hs []csvdata.Headcount
 	if *headcounts != "" {
 		if hs, err = readCSV(*headcounts, func(r io.Reader) ([]csvdata.Headcount, error) { return csvdata.ReadHeadcounts(r, *headcounts) }); err != nil {
-			return err
+			return explainCSV(*lang, *headcounts, err)
 		}
 	}
 	load := func(file string) ([]analysis.Group, error) {
 		groups, err := readCSV(file, func(r io.Reader) ([]analysis.Group, error) { return csvdata.ReadResponses(r, file, q) })
-		if err != nil || hs == nil {
-			return groups, err
+		if err != nil {
+			return nil, explainCSV(*lang, file, err)
 		}
-		return csvdata.ApplyHeadcounts(groups, hs, *headcounts)
+		if hs == nil {
+			return groups, nil
+		}
+		if groups, err = csvdata.ApplyHeadcounts(groups, hs, *headcounts); err != nil {
+			return nil, explainCSV(*lang, *headcounts, err)
+		}
+		return groups, nil
 	}
 	groups, err := load(*responses)
 	if err != nil {
@@ -134,15 +147,19 @@ func readCSV[T any](file string, read func(io.Reader) (T, error)) (T, error) {
 	return read(f)
 }
 
-func loadConfigFile(file string) (analysis.Config, error) {
+// loadConfigFile reads a thresholds file; its errors are in lang.
+func loadConfigFile(file, lang string) (analysis.Config, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return analysis.Config{}, err
+		return analysis.Config{}, openError(lang, file, err)
 	}
 	defer f.Close()
-	cfg, err := analysis.LoadConfig(f)
+	// The content is kept to find the line of a setting that is out of
+	// range; LoadConfig itself refuses a file that is too large.
+	var data bytes.Buffer
+	cfg, err := analysis.LoadConfig(io.TeeReader(f, &data))
 	if err != nil {
-		return analysis.Config{}, fmt.Errorf("%s: %w", file, err)
+		return analysis.Config{}, explainConfig(lang, file, data.Bytes(), err)
 	}
 	return cfg, nil
 }

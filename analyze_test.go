@@ -179,13 +179,13 @@ func TestAnalyzeRefusesBrokenInput(t *testing.T) {
 		name, csv string
 		want      string
 	}{
-		{"unknown column", strings.Replace(header, "pride_2", "pride_two", 1) + row + "\n", "line 1, column 3 (pride_two): unknown column"},
-		{"duplicate column", strings.Replace(header, "pride_2", "pride_1", 1) + row + "\n", "line 1, column 3 (pride_1): column \"pride_1\" appears twice"},
-		{"no department column", strings.Replace(header, "department", "afdeling", 1) + row + "\n", "line 1, column 1 (afdeling): unknown column"},
-		{"value outside the scale", withCell(1, "6"), "line 3, column 2 (pride_1): 6 is not a point of the scale 1-5"},
-		{"non-number", withCell(20, "tien"), "line 3, column 21 (enps): \"tien\" is not a number"},
-		{"unknown option", withCell(22, "influencer"), "line 3, column 23 (profile): unknown option \"influencer\""},
-		{"ragged row", header + row + "\nZorg,4,4\n", "line 3: the row has 3 fields, the header 24"},
+		{"unknown column", strings.Replace(header, "pride_2", "pride_two", 1) + row + "\n", ", line 1, column pride_two: unknown column"},
+		{"duplicate column", strings.Replace(header, "pride_2", "pride_1", 1) + row + "\n", ", line 1, column pride_1: column \"pride_1\" appears twice"},
+		{"no department column", strings.Replace(header, "department", "afdeling", 1) + row + "\n", ", line 1, column afdeling: unknown column"},
+		{"value outside the scale", withCell(1, "6"), ", line 3, column pride_1: 6 is not a point of the scale 1-5"},
+		{"non-number", withCell(20, "tien"), ", line 3, column enps: \"tien\" is not a number"},
+		{"unknown option", withCell(22, "influencer"), ", line 3, column profile: unknown option \"influencer\""},
+		{"ragged row", header + row + "\nZorg,4,4\n", ", line 3: the row has 3 fields, the header 24"},
 		{"empty file", "", "the file is empty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,7 +206,7 @@ func TestAnalyzeRefusesBrokenInput(t *testing.T) {
 		responses := writeFile(t, dir, "ok.csv", good)
 		h := writeFile(t, dir, "h.csv", "department,headcount\nZorg,veel\n")
 		stdout, _, err := runAnalyzeArgs(t, "--questionnaire", analyzeQuestionnaire, "--responses", responses, "--headcounts", h)
-		if err == nil || !strings.Contains(err.Error(), "h.csv: line 2, column 2 (headcount)") || stdout != "" {
+		if err == nil || !strings.Contains(err.Error(), "h.csv, line 2, column headcount: \"veel\" is not a headcount") || stdout != "" {
 			t.Errorf("got %v, stdout %q", err, stdout)
 		}
 	})

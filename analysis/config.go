@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -122,7 +125,9 @@ const maxConfigSize = 64 << 10
 
 // LoadConfig reads a YAML thresholds file. Keys that are absent keep their
 // default; an unknown key is an error (a misspelt threshold must not be
-// silently ignored); the result is validated.
+// silently ignored); the result is validated. A file that is not YAML, or a
+// key that is unknown, repeated or holds the wrong kind of value, gives a
+// *ConfigFileError naming the line and the key.
 func LoadConfig(r io.Reader) (Config, error) {
 	cfg := DefaultConfig()
 	data, err := io.ReadAll(io.LimitReader(r, maxConfigSize+1))
@@ -133,16 +138,195 @@ func LoadConfig(r io.Reader) (Config, error) {
 		return Config{}, fmt.Errorf("analysis: config is larger than %d bytes", maxConfigSize)
 	}
 	if len(bytes.TrimSpace(data)) > 0 {
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil {
-			return Config{}, fmt.Errorf("analysis: config: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		if err := decodeConfig(data, &cfg); err != nil {
+			return Config{}, err
 		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// The kinds of ConfigProblem.
+const (
+	ConfigNotYAML      = "not_yaml"      // the parser's words are in Detail
+	ConfigNotMapping   = "not_mapping"   // the file is not a list of "key: value" lines
+	ConfigUnknownKey   = "unknown_key"   // Key is not a setting
+	ConfigDuplicateKey = "duplicate_key" // Key appears twice; Value is the line of the first
+	ConfigWrongType    = "wrong_type"    // Key holds Value, but must be a Want
+)
+
+// The kinds of value a setting holds (ConfigProblem.Want).
+const (
+	WantInteger = "integer"
+	WantNumber  = "number"
+	WantBool    = "bool"
+	WantMapping = "mapping" // dimension_thresholds: dimension id -> number
+)
+
+// ConfigProblem is one thing wrong with the text of a thresholds file.
+type ConfigProblem struct {
+	Kind   string
+	Line   int    // 1-based; 0 when unknown
+	Key    string // the setting ("dimension_thresholds.pride" for a nested one)
+	Value  string // the value found, for ConfigWrongType
+	Want   string // WantInteger, WantNumber, WantBool or WantMapping
+	Detail string // the YAML parser's message, for ConfigNotYAML
+}
+
+func (p ConfigProblem) String() string {
+	var s string
+	if p.Line > 0 {
+		s = fmt.Sprintf("line %d: ", p.Line)
+	}
+	switch p.Kind {
+	case ConfigNotYAML:
+		return s + "not YAML: " + p.Detail
+	case ConfigNotMapping:
+		return s + "the file must hold settings as \"key: value\" lines"
+	case ConfigUnknownKey:
+		return s + fmt.Sprintf("unknown setting %q (known: %s)", p.Key, strings.Join(ConfigKeys(), ", "))
+	case ConfigDuplicateKey:
+		return s + fmt.Sprintf("setting %q appears twice (also on line %s)", p.Key, p.Value)
+	default:
+		return s + fmt.Sprintf("%s must be a %s, not %q", p.Key, p.Want, p.Value)
+	}
+}
+
+// ConfigFileError lists what is wrong with the text of a thresholds file,
+// before any value is checked.
+type ConfigFileError struct{ Problems []ConfigProblem }
+
+func (e *ConfigFileError) Error() string {
+	s := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		s[i] = p.String()
+	}
+	return "analysis: config: " + strings.Join(s, "; ")
+}
+
+// configFields maps each YAML key of Config to its field index.
+var configFields = func() map[string]int {
+	m := map[string]int{}
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); tag != "" && tag != "-" {
+			m[tag] = i
+		}
+	}
+	return m
+}()
+
+// ConfigKeys returns the settings a thresholds file may hold, in the
+// order of Config.
+func ConfigKeys() []string {
+	keys := make([]string, 0, len(configFields))
+	for k := range configFields {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return configFields[keys[i]] < configFields[keys[j]] })
+	return keys
+}
+
+// yamlLine matches the position the YAML parser puts in its messages.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// decodeConfig decodes data over cfg key by key, so that every problem
+// comes with its key and line rather than as a Go type error.
+func decodeConfig(data []byte, cfg *Config) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		p := ConfigProblem{Kind: ConfigNotYAML, Detail: strings.TrimPrefix(err.Error(), "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			p.Line, _ = strconv.Atoi(m[1])
+			p.Detail = err.Error()[len(m[0]):]
+		}
+		return &ConfigFileError{Problems: []ConfigProblem{p}}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 { // only comments
+		return nil
+	}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return &ConfigFileError{Problems: []ConfigProblem{{Kind: ConfigNotMapping, Line: root.Line}}}
+	}
+	var ps []ConfigProblem
+	wrong := func(key string, n *yaml.Node, want string) {
+		ps = append(ps, ConfigProblem{Kind: ConfigWrongType, Line: n.Line, Key: key, Value: nodeText(n), Want: want})
+	}
+	seen := map[string]int{}
+	v := reflect.ValueOf(cfg).Elem()
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, val := root.Content[i], root.Content[i+1]
+		if val.Kind == yaml.AliasNode && val.Alias != nil {
+			val = val.Alias
+		}
+		if first, dup := seen[k.Value]; dup {
+			ps = append(ps, ConfigProblem{Kind: ConfigDuplicateKey, Line: k.Line, Key: k.Value, Value: strconv.Itoa(first)})
+			continue
+		}
+		seen[k.Value] = k.Line
+		idx, ok := configFields[k.Value]
+		if !ok || k.Kind != yaml.ScalarNode {
+			ps = append(ps, ConfigProblem{Kind: ConfigUnknownKey, Line: k.Line, Key: k.Value})
+			continue
+		}
+		f := v.Field(idx)
+		if f.Kind() == reflect.Map {
+			if val.Kind == yaml.ScalarNode && val.Tag == "!!null" {
+				f.SetZero()
+				continue
+			}
+			if val.Kind != yaml.MappingNode {
+				wrong(k.Value, val, WantMapping)
+				continue
+			}
+			m := reflect.MakeMap(f.Type())
+			for j := 0; j+1 < len(val.Content); j += 2 {
+				sk, sv := val.Content[j], val.Content[j+1]
+				if sv.Kind == yaml.AliasNode && sv.Alias != nil {
+					sv = sv.Alias
+				}
+				var x float64
+				if sv.Kind != yaml.ScalarNode || sv.Decode(&x) != nil {
+					wrong(k.Value+"."+sk.Value, sv, WantNumber)
+					continue
+				}
+				m.SetMapIndex(reflect.ValueOf(sk.Value), reflect.ValueOf(x))
+			}
+			f.Set(m)
+			continue
+		}
+		want := map[reflect.Kind]string{reflect.Int: WantInteger, reflect.Float64: WantNumber, reflect.Bool: WantBool}[f.Kind()]
+		x := reflect.New(f.Type())
+		if val.Kind != yaml.ScalarNode || val.Decode(x.Interface()) != nil {
+			wrong(k.Value, val, want)
+			continue
+		}
+		f.Set(x.Elem())
+	}
+	if len(ps) > 0 {
+		return &ConfigFileError{Problems: ps}
+	}
+	return nil
+}
+
+// nodeText is a short rendering of a value for a message.
+func nodeText(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "[...]"
+	case yaml.MappingNode:
+		return "{...}"
+	}
+	if r := []rune(n.Value); len(r) > 40 {
+		return string(r[:37]) + "..."
+	}
+	return n.Value
 }
 
 // Validate reports every out-of-range field at once.

@@ -83,3 +83,50 @@ func TestThresholdsRescaleToTheItemScale(t *testing.T) {
 		t.Errorf("widthOnScale(0.4, 0, 10) = %g", got)
 	}
 }
+
+// TestLoadConfigNamesKeyAndLine: a problem with the text of the file comes
+// back as a *ConfigFileError with the key and line, not as a Go type error.
+func TestLoadConfigNamesKeyAndLine(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want ConfigProblem
+	}{
+		{"min_group: abc\n", ConfigProblem{Kind: ConfigWrongType, Line: 1, Key: "min_group", Value: "abc", Want: WantInteger}},
+		{"# k\nlevel: 0,9\n", ConfigProblem{Kind: ConfigWrongType, Line: 2, Key: "level", Value: "0,9", Want: WantNumber}},
+		{"enps_required_for_go: ja\n", ConfigProblem{Kind: ConfigWrongType, Line: 1, Key: "enps_required_for_go", Value: "ja", Want: WantBool}},
+		{"min_group: [7]\n", ConfigProblem{Kind: ConfigWrongType, Line: 1, Key: "min_group", Value: "[...]", Want: WantInteger}},
+		{"dimension_thresholds: 3\n", ConfigProblem{Kind: ConfigWrongType, Line: 1, Key: "dimension_thresholds", Value: "3", Want: WantMapping}},
+		{"dimension_thresholds:\n  pride: hoog\n", ConfigProblem{Kind: ConfigWrongType, Line: 2, Key: "dimension_thresholds.pride", Value: "hoog", Want: WantNumber}},
+		{"min_group: 7\nbogus: 1\n", ConfigProblem{Kind: ConfigUnknownKey, Line: 2, Key: "bogus"}},
+		{"min_group: 7\nmin_group: 8\n", ConfigProblem{Kind: ConfigDuplicateKey, Line: 2, Key: "min_group", Value: "1"}},
+		{"- min_group\n", ConfigProblem{Kind: ConfigNotMapping, Line: 1}},
+		{"min_group: [\n", ConfigProblem{Kind: ConfigNotYAML, Line: 1, Detail: "did not find expected node content"}},
+	} {
+		_, err := LoadConfig(strings.NewReader(tc.yaml))
+		var fe *ConfigFileError
+		if !errors.As(err, &fe) || len(fe.Problems) != 1 {
+			t.Errorf("%q: got %v (%T)", tc.yaml, err, err)
+			continue
+		}
+		if fe.Problems[0] != tc.want {
+			t.Errorf("%q: got %+v, want %+v", tc.yaml, fe.Problems[0], tc.want)
+		}
+		for _, bad := range []string{"unmarshal", "!!", "Config"} {
+			if strings.Contains(err.Error(), bad) {
+				t.Errorf("%q: message shows %q: %v", tc.yaml, bad, err)
+			}
+		}
+	}
+}
+
+func TestLoadConfigAcceptsCommentsAliasesAndNull(t *testing.T) {
+	for _, yaml := range []string{"# nothing set yet\n", "---\n", "~\n"} {
+		if cfg, err := LoadConfig(strings.NewReader(yaml)); err != nil || cfg.MinGroup != 5 {
+			t.Errorf("%q: %v, %+v", yaml, err, cfg)
+		}
+	}
+	cfg, err := LoadConfig(strings.NewReader("min_group: &k 7\nmin_comments: *k\nenps_required_for_go: true\nlevel: 0.9\n"))
+	if err != nil || cfg.MinGroup != 7 || cfg.MinComments != 7 || !cfg.ENPSRequiredForGo || cfg.Level != 0.9 {
+		t.Errorf("%v, %+v", err, cfg)
+	}
+}

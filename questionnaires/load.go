@@ -25,7 +25,14 @@ type Problem struct {
 	File    string
 	Item    string
 	Message string
+	// Err is the YAML decoder's own error when the file could not be
+	// decoded (a *yaml.TypeError for unknown keys and wrong kinds of
+	// value), so that a caller can report it in its own words.
+	Err error
 }
+
+// Unwrap returns the YAML decoder's error, if any.
+func (p *Problem) Unwrap() error { return p.Err }
 
 func (p *Problem) Error() string {
 	switch {
@@ -46,6 +53,15 @@ func (ps Problems) Error() string {
 		lines[i] = p.Error()
 	}
 	return "questionnaire refused:\n  " + strings.Join(lines, "\n  ")
+}
+
+// Unwrap returns the problems, for errors.As.
+func (ps Problems) Unwrap() []error {
+	errs := make([]error, len(ps))
+	for i, p := range ps {
+		errs[i] = p
+	}
+	return errs
 }
 
 // maxFileSize bounds what the loader reads: a questionnaire is a few kB.
@@ -117,7 +133,7 @@ func Parse(file string, data []byte) (*Questionnaire, error) {
 		if errors.As(err, &te) {
 			msg = strings.Join(te.Errors, "; ")
 		}
-		return nil, Problems{{File: file, Message: "not valid questionnaire YAML: " + msg}}
+		return nil, Problems{{File: file, Message: "not valid questionnaire YAML: " + msg, Err: err}}
 	}
 	for { // a trailing "---" is harmless; a second questionnaire is not
 		var more yaml.Node

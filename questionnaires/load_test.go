@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // wantProblem is one expected refusal: the item it names ("" when the
@@ -535,4 +537,26 @@ func onlyItem(t *testing.T, q *Questionnaire, dimension string) *Item {
 		t.Fatalf("dimension %s has %d items, want 1", dimension, len(items))
 	}
 	return items[0]
+}
+
+// TestDecodeProblemKeepsTheYAMLError: a file the decoder refuses keeps the
+// decoder's error, so that a caller can word it for its own readers.
+func TestDecodeProblemKeepsTheYAMLError(t *testing.T) {
+	_, err := Parse("q.yaml", []byte("a: [1]\n"))
+	var te *yaml.TypeError
+	if !errors.As(err, &te) || len(te.Errors) != 1 || !strings.Contains(te.Errors[0], "field a not found") {
+		t.Fatalf("got %v, want a *yaml.TypeError inside", err)
+	}
+	var p *Problem
+	if !errors.As(err, &p) || p.File != "q.yaml" || p.Err == nil {
+		t.Errorf("problem %+v", p)
+	}
+	_, err = Parse("q.yaml", []byte("id: [\n"))
+	if !errors.As(err, &p) || p.Err == nil || !strings.Contains(p.Err.Error(), "line 1") {
+		t.Errorf("syntax error: %v", err)
+	}
+	_, err = Parse("q.yaml", []byte("id: x\n"))
+	if errors.As(err, &p) && p.Err != nil {
+		t.Errorf("a validation problem carries a decoder error: %v", p.Err)
+	}
 }
