@@ -72,3 +72,34 @@ func TestBrowserNarrowSurveyWithLongNames(t *testing.T) {
 		})
 	}
 }
+
+// The console at 320 px with the same long names: the header, the board
+// and the departments list do not scroll sideways either.
+func TestBrowserNarrowConsoleWithLongNames(t *testing.T) {
+	const width = 320
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	settings, err := e.store.Settings(ctx)
+	must(t, err)
+	settings.Name = "Stichting Samenwerkende Zorgverzekeringsmaatschappijenoverkoepelingsorganisatie Noord- en Oost-Nederland"
+	must(t, e.store.SaveSettings(ctx, settings))
+	dept := e.demo.Departments[0].Department
+	dept.Name = strings.Repeat("Klantcontactcentrum", 6)[:100]
+	must(t, e.store.UpdateDepartment(ctx, dept))
+
+	tab, shot := phoneTab(t, newBrowser(t), width, "narrow-console-")
+	must(t, chromedp.Do(tab,
+		chromedp.Navigate(e.srv.URL+"/board?lang=nl"),
+		signIn("admin@example.org"),
+		chromedp.WaitVisible(chromedp.CSS("main")),
+	))
+	for _, path := range []string{"/board?lang=nl", "/departments?lang=nl", "/participation?lang=nl", "/board/departments/" + dept.ID + "?lang=nl"} {
+		must(t, chromedp.Do(tab, chromedp.Navigate(e.srv.URL+path), chromedp.WaitVisible(chromedp.CSS("main"))))
+		sw, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		must(t, err)
+		if sw > width {
+			shot(strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
+			t.Errorf("%s: scrollWidth %d > %d: the page scrolls sideways", path, sw, width)
+		}
+		assertNoSideways(t, tab, width, path)
+	}
+}
