@@ -259,14 +259,21 @@ type consoleMessage struct {
 
 // consoleStatusKeys are the texts of the console's error pages.
 var consoleStatusKeys = map[int]string{
-	http.StatusBadRequest:   "console_bad_request",
-	http.StatusForbidden:    "console_forbidden",
-	http.StatusNotFound:     "console_not_found",
-	http.StatusConflict:     "console_conflict",
-	http.StatusUnauthorized: "console_forbidden",
-	// A post larger than the body limit (an oversized CSV import).
-	http.StatusRequestEntityTooLarge: "dept_too_large",
+	http.StatusBadRequest:       "console_bad_request",
+	http.StatusForbidden:        "console_forbidden",
+	http.StatusNotFound:         "console_not_found",
+	http.StatusMethodNotAllowed: "page_method_not_allowed",
+	http.StatusConflict:         "console_conflict",
+	http.StatusUnauthorized:     "console_forbidden",
+	// A post larger than the server's body limit; the CSV import says
+	// what its files may be (consoleImportPath).
+	http.StatusRequestEntityTooLarge: "request_too_large",
+	http.StatusServiceUnavailable:    "request_timeout",
 }
+
+// consoleImportPath is the console's CSV import, whose refusal of a post
+// over the body limit names the size a CSV file may have.
+const consoleImportPath = "/departments/import"
 
 // renderConsoleStatus is the error handler's page for console routes.
 func (s *Server) renderConsoleStatus(c echo.Context, status int) {
@@ -274,10 +281,41 @@ func (s *Server) renderConsoleStatus(c echo.Context, status int) {
 	if !ok {
 		key = "console_internal"
 	}
+	if status == http.StatusRequestEntityTooLarge && c.Request().URL.Path == consoleImportPath {
+		key = "dept_too_large"
+	}
 	p := s.newConsolePage(c, key+"_title", "")
 	if err := s.renderConsole(c, status, "message", consoleMessage{consolePage: p, Heading: p.Title, Body: p.T(key)}); err != nil {
 		s.log.Error("render console error page", "route", c.Path(), "error", err.Error())
 	}
+}
+
+// apiStatus is the code and the text of an API error.
+type apiStatus struct{ code, key string }
+
+// consoleAPIStatuses are the errors of the console's API (/api/ outside
+// the survey's) when nothing more specific is known: they speak to HR's
+// programs and the people who write them, never to respondents.
+var consoleAPIStatuses = map[int]apiStatus{
+	http.StatusBadRequest:            {"bad_request", "bad_request"},
+	http.StatusUnauthorized:          {"api_unauthorized", "api_unauthorized"},
+	http.StatusForbidden:             {"api_forbidden", "api_forbidden"},
+	http.StatusNotFound:              {"not_found", "api_not_found"},
+	http.StatusMethodNotAllowed:      {"method_not_allowed", "method_not_allowed"},
+	http.StatusConflict:              {"conflict", "console_conflict"},
+	http.StatusRequestEntityTooLarge: {"too_large", "request_too_large"},
+	http.StatusUnsupportedMediaType:  {"unsupported_media_type", "api_unsupported_media_type"},
+	http.StatusServiceUnavailable:    {"timeout", "request_timeout"},
+}
+
+// consoleAPIStatus is the error handler's answer for the console's API, in
+// the language of ?lang= or Accept-Language.
+func (s *Server) consoleAPIStatus(c echo.Context, status int) {
+	st, ok := consoleAPIStatuses[status]
+	if !ok {
+		st = apiStatus{"internal", "console_internal"}
+	}
+	_ = apiRefusal(c, status, requestLang(c), st.code, st.key)
 }
 
 // surveyStatus maps a domain error code to an HTTP status.

@@ -174,8 +174,11 @@ type messagePage struct {
 	Back    string
 }
 
-// messageKeys maps an HTTP status to the texts of its page when nothing
-// more specific is known.
+// messageKeys maps an HTTP status to the texts of a respondent's page (and
+// of the survey API's errors) when nothing more specific is known. They
+// speak to someone answering a survey; the console has its own
+// (consoleStatusKeys, consoleAPIStatuses) and so has the rest of the site
+// (siteStatusKeys).
 var messageKeys = map[int]string{
 	http.StatusBadRequest:            "bad_request",
 	http.StatusForbidden:             "cross_origin",
@@ -219,9 +222,60 @@ func (s *Server) renderStatusPage(c echo.Context, status int) {
 	}
 }
 
-// isSurveyAPI tells whether a request is for the survey JSON API.
+// siteStatusKeys are the texts of the error pages outside the survey's and
+// the console's routes: mostly an unknown address, reached by someone who
+// trimmed a survey link or typed the host alone. Neither a respondent nor
+// HR is assumed, so the texts point both ways.
+var siteStatusKeys = map[int]string{
+	http.StatusBadRequest:            "bad_request",
+	http.StatusNotFound:              "page_not_found",
+	http.StatusMethodNotAllowed:      "page_method_not_allowed",
+	http.StatusRequestEntityTooLarge: "request_too_large",
+	http.StatusServiceUnavailable:    "request_timeout",
+}
+
+// renderSiteStatus is the error handler's page for any other address, in
+// the language of ?lang= or the browser. The bare host has no page of its
+// own, and says where the survey and the console are.
+func (s *Server) renderSiteStatus(c echo.Context, status int) {
+	key, ok := siteStatusKeys[status]
+	if !ok {
+		key = "console_internal" // "something went wrong on our side"
+	}
+	if status == http.StatusNotFound && c.Request().URL.Path == "/" {
+		key = "root_not_found"
+	}
+	if err := s.renderMessage(c, status, requestLang(c), key, ""); err != nil {
+		s.log.Error("render error page", "route", c.Path(), "error", err.Error())
+	}
+}
+
+// isSurveyAPI tells whether a request is for the JSON API under /api/v1/,
+// the survey's as well as the console's (which takes API tokens there).
 func isSurveyAPI(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/v1/")
+}
+
+// isRespondentAPI tells whether a request is for the survey's own JSON
+// API, whose errors speak to respondents.
+func isRespondentAPI(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/api/v1/surveys/")
+}
+
+// isAPI tells whether a request is for any JSON address under /api/,
+// which answers errors in JSON rather than with a page.
+func isAPI(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/api/")
+}
+
+// isProbe tells whether a request is for a probe or the metrics, which
+// machines read: their errors stay plain JSON.
+func isProbe(c echo.Context) bool {
+	switch c.Request().URL.Path {
+	case "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	return false
 }
 
 // isSurveyPage tells whether a request is for a respondent's page (as

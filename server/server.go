@@ -288,22 +288,28 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	if isConsolePage(c) {
+	switch {
+	case isProbe(c):
+		// Probes and scrapers are machines: plain JSON, in English.
+		_ = c.JSON(status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+	case isConsolePage(c):
 		if status == http.StatusTooManyRequests {
 			c.Response().Header().Set("Retry-After", "60")
 		}
 		s.renderConsoleStatus(c, status)
-		return
-	}
-	if isSurveyPage(c) {
+	case isSurveyPage(c):
 		// Respondents get a page in their language, never JSON.
 		s.renderStatusPage(c, status)
-		return
-	}
-	if isSurveyAPI(c) {
+	case isRespondentAPI(c):
 		// The survey API answers in its own error vocabulary.
 		_ = apiError(c, status, requestLang(c), statusKey(status), nil)
-		return
+	case isAPI(c):
+		// The console's API speaks to HR's programs, in their language.
+		s.consoleAPIStatus(c, status)
+	default:
+		// Anything else is someone's browser: an unknown address (a
+		// survey link trimmed down to the host) gets a page in the
+		// visitor's language that says where to go.
+		s.renderSiteStatus(c, status)
 	}
-	_ = c.JSON(status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
