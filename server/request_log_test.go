@@ -90,6 +90,9 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 			huge.Set("a."+textItemID(t, q), strings.Repeat(probeComment, 3000))
 			invite := answered()
 			invite.Set("token", tokens[0])
+			inviteAgain := answered() // another form with the token once it is used
+			inviteAgain.Set("token", tokens[0])
+			inviteAgain.Set("submission_key", survey.NewID())
 			apiGood := apiBody(t, survey.NewID(), apiAnswers(q))
 			apiBad := `{"submission_key":"` + survey.NewID() + `","answers":{"enps":` + probeNumber + `,"` + textItemID(t, q) + `":"` + probeComment + `","x":"` + probeOption + `"}}`
 			apiURL := "/api/v1/surveys/" + link.Code + "/responses" + qs
@@ -122,7 +125,8 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 				{"invitation", func() reply { return e.get("/i/"+tokens[0]+qs, h) }, 200},
 				{"invitation unknown", func() reply { return e.get("/i/"+survey.NewID()+qs, h) }, 404},
 				{"invitation submit", func() reply { return e.post("/i"+qs, invite, h) }, 303},
-				{"invitation used", func() reply { return e.get("/i/"+tokens[0]+qs, h) }, 409},
+				{"invitation used", func() reply { return e.get("/i/"+tokens[0]+qs, h) }, 200}, // the same page as unused
+				{"invitation used again", func() reply { return e.post("/i"+qs, inviteAgain, h) }, 409},
 				{"invitation thanks", func() reply { return e.get("/i/thanks"+qs, h) }, 200},
 				{"api survey", func() reply { return e.get("/api/v1/surveys/"+link.Code+qs, h) }, 200},
 				{"api survey unknown", func() reply { return e.get("/api/v1/surveys/"+survey.NewID()+qs, h) }, 404},
