@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -27,17 +29,13 @@ func crossOrigin(deny echo.HandlerFunc) echo.MiddlewareFunc {
 }
 
 // perLink limits submissions per survey link: a whole office may share one
-// IP address, so the address is no key; the link is. All invitations share
-// one bucket.
+// IP address, so the address is no key; the link is. Invitations have
+// limits of their own (allowInvitation).
 func (s *Server) perLink(deny echo.HandlerFunc) echo.MiddlewareFunc {
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: s.limits,
 		IdentifierExtractor: func(c echo.Context) (string, error) {
-			code := c.Param("code")
-			switch {
-			case code == "":
-				return "invitations", nil
-			case survey.ValidID(code):
+			if code := c.Param("code"); survey.ValidID(code) {
 				return "link:" + code, nil
 			}
 			return "link:invalid", nil
@@ -72,4 +70,18 @@ func (s *Server) denyRateAPI(c echo.Context) error {
 // requestLang is the language asked for by ?lang= or Accept-Language.
 func requestLang(c echo.Context) string {
 	return i18n.Negotiate(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"), "", nil)
+}
+
+// allowInvitation tells whether a post with this invitation token may go
+// on. A token that exists has a bucket of its own: it can be used once, so
+// only its retries share it. Tokens that do not exist share one bucket, so
+// that guessing costs something - and blocks nobody with a real one.
+func (s *Server) allowInvitation(token string, known bool) bool {
+	key := "invitations:unknown"
+	if known {
+		sum := sha256.Sum256([]byte(token)) // the token itself stays out of memory's keys
+		key = "invitation:" + hex.EncodeToString(sum[:])
+	}
+	ok, err := s.limits.Allow(key)
+	return ok && err == nil
 }

@@ -19,7 +19,11 @@ func (s *Server) routes() {
 	s.e.POST("/s/:code", s.surveySubmit, formPost...)
 	s.e.GET("/s/:code/thanks", s.surveyThanks)
 	s.e.GET("/i/:token", s.invitationForm)
-	s.e.POST("/i", s.invitationSubmit, formPost...)
+	// Invitations are limited per token, in the handler (the token is in
+	// the body): one bucket for all of them would let anyone block every
+	// invitation with made-up tokens, and cap a whole organisation's
+	// Monday-morning answers at one link's rate.
+	s.e.POST("/i", s.invitationSubmit, crossOrigin(s.denyCrossOriginPage))
 	s.e.GET("/i/thanks", s.invitationThanks)
 
 	// The same survey as JSON, for organisations that show it elsewhere.

@@ -84,9 +84,11 @@ func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url
 		f.key, formErr = survey.NewID(), "submission_key"
 	}
 	if !dec.Valid() || formErr != "" {
-		if v.usedToken != nil {
-			return s.refuse(c, v.lang, v.usedToken)
-		}
+		// Also with a used invitation: refusing it here, before the
+		// answers are complete, would tell whoever holds the list of who
+		// got which invitation who has answered, for the price of an
+		// empty form. Only a complete form is refused for a used token
+		// (by Submit).
 		return s.render(c, http.StatusUnprocessableEntity, "survey", v.form(f.key, f.answers, dec.Errors, formErr))
 	}
 	_, err := s.store.Submit(c.Request().Context(), survey.Submission{

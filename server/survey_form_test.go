@@ -419,3 +419,43 @@ func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 		t.Fatalf("unhashed name: %d", r.status)
 	}
 }
+
+// Invitations are limited per token: made-up tokens, however many, share
+// a bucket of their own and block nobody holding a real one; a real
+// token's retries share its bucket.
+func TestInvitationRateLimitIsPerToken(t *testing.T) {
+	e := newSurveyEnv(t, storetest.SQLiteDSN(t), "pulse", server.Config{SurveyRate: 0.001, SurveyBurst: 3})
+	tokens, err := e.store.CreateInvitations(ctx, e.pulse.ID, e.dept.ID, 2)
+	must(t, err)
+	form := func(token string) url.Values {
+		f := fullForm(e.q)
+		f.Set("token", token)
+		return f
+	}
+	statuses := map[int]int{}
+	for range 10 {
+		statuses[e.post("/i?lang=en", form(survey.NewID()), nil).status]++
+	}
+	if statuses[http.StatusNotFound] != 3 || statuses[http.StatusTooManyRequests] != 7 {
+		t.Fatalf("made-up tokens: %v, want 3 refused as unknown and then 7 as too many", statuses)
+	}
+	for _, tok := range tokens {
+		if r := e.post("/i?lang=en", form(tok), nil); r.status != http.StatusSeeOther {
+			t.Fatalf("a real invitation after the made-up ones: %d, want 303", r.status)
+		}
+	}
+	// One token's retries: its bucket, not the others'.
+	again := form(tokens[0])
+	for i := range 3 {
+		want := http.StatusConflict // a new form with a used token
+		if i == 2 {
+			want = http.StatusTooManyRequests
+		}
+		if r := e.post("/i?lang=en", again, nil); r.status != want {
+			t.Fatalf("retry %d of a used token: %d, want %d", i+1, r.status, want)
+		}
+	}
+	if n := e.responses(); n != 2 {
+		t.Fatalf("%d responses, want 2", n)
+	}
+}

@@ -49,7 +49,11 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 	}
 	token := form.Get("token")
 	link, used := s.store.LinkByToken(c.Request().Context(), token)
-	if used != nil && !(survey.ErrorKey(used) == "token_used" && link.Code != "") {
+	known := used == nil || survey.ErrorKey(used) == "token_used" && link.Code != ""
+	if !s.allowInvitation(token, known) {
+		return s.denyRatePage(c)
+	}
+	if !known {
 		return s.refuse(c, s.langOf(c), used)
 	}
 	// A used token goes on to Submit: a retry of the submission that used
@@ -60,7 +64,6 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 		return s.refuse(c, s.langOf(c), err)
 	}
 	v.invitation(token)
-	v.usedToken = used
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
 	}

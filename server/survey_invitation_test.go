@@ -76,9 +76,18 @@ func TestInvitationAnswersOnceAndHidesTheLink(t *testing.T) {
 			if r.status != http.StatusConflict || text(parseHTML(t, r.body).one(tag("h1"), "h1")) != i18n.T(lang, "token_used_title") {
 				t.Fatalf("second answer with a used token (%s): %d", lang, r.status)
 			}
+			// An incomplete form gets the form back, used token or not:
+			// answering it "used" would tell who answered for the price
+			// of an empty form.
 			f2.Del("a.enps")
-			if r := e.post("/i?lang="+lang, f2, nil); r.status != http.StatusConflict {
-				t.Fatalf("incomplete answer with a used token (%s): %d, want 409", lang, r.status)
+			if r := e.post("/i?lang="+lang, f2, nil); r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("incomplete answer with a used token (%s): %d, want 422 as for an unused one", lang, r.status)
+			}
+			f3 := fullForm(e.q)
+			f3.Set("token", tokens[1])
+			f3.Del("a.enps")
+			if r := e.post("/i?lang="+lang, f3, nil); r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("incomplete answer with an unused token (%s): %d, want 422", lang, r.status)
 			}
 		}
 		// Unknown tokens.

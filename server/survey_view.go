@@ -107,9 +107,6 @@ type surveyView struct {
 	thanks   string // where a stored submission is redirected
 	storeKey string
 	token    string
-	// usedToken is the refusal of an invitation already used: only a
-	// replay of the submission that used it may go on.
-	usedToken error
 }
 
 // form builds the survey page. values are the answers given so far, keyed
