@@ -21,6 +21,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	bodyLimit := fs.String("body-limit", env("TROTS_BODY_LIMIT", "1M"), "largest request body accepted (TROTS_BODY_LIMIT)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "time limit for one request's work")
 	grace := fs.Duration("shutdown-grace", 15*time.Second, "how long requests in flight may finish at shutdown")
+	proxies := fs.String("trusted-proxies", env("TROTS_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1 or 10.0.0.0/8; needed behind a proxy, or the login limits count all clients as one (TROTS_TRUSTED_PROXIES)")
 	tls := fs.Bool("behind-tls", env("TROTS_BEHIND_TLS", "") == "true", "the service is reached over https (HSTS, Secure cookies) (TROTS_BEHIND_TLS=true)")
 	metricsOn := fs.Bool("metrics", env("TROTS_METRICS", "on") != "off", "count requests, responses and durations for /metrics (TROTS_METRICS=off to switch off)")
 	metricsToken := fs.String("metrics-token", env("TROTS_METRICS_TOKEN", ""), "bearer token /metrics asks for; without one there is no /metrics (TROTS_METRICS_TOKEN)")
@@ -36,6 +37,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	public, err := server.ParsePublicURL(*publicURL)
 	if err != nil {
 		return usageError(fs, err.Error())
+	}
+	trusted, err := server.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usageError(fs, "--trusted-proxies (TROTS_TRUSTED_PROXIES): "+err.Error())
 	}
 	if schedule.err != nil {
 		return usageError(fs, schedule.err.Error())
@@ -72,8 +77,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (set TROTS_ADDR or --addr): %w", *addr, err)
 	}
-	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, Metrics: reg, MetricsToken: *metricsToken,
-		PublicURL: public}, log, store)
+	if *tls && len(trusted) == 0 {
+		log.Warn("behind TLS without trusted proxies: if a reverse proxy connects, every client has its address and one person's failed logins lock out the account for all; set TROTS_TRUSTED_PROXIES")
+	}
+	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, TrustedProxies: trusted,
+		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public}, log, store)
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	return srv.Serve(ctx, ln, *grace)

@@ -217,7 +217,11 @@ func (s *Server) newConsolePage(c echo.Context, titleKey, section string) consol
 	if st, err := s.store.Settings(c.Request().Context()); err == nil {
 		org = st.Name
 	}
-	p := consolePage{page: newPage(lang, org, c.Request().URL.Path, nil), Section: section}
+	here := c.Request().URL.Path
+	if !localPath(here) {
+		here = "/board"
+	}
+	p := consolePage{page: newPage(lang, org, here, nil), Section: section}
 	p.Title = i18n.T(lang, titleKey)
 	if cs := sessionOf(c); cs.token != "" {
 		u := cs.User

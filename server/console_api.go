@@ -64,13 +64,20 @@ func newAPIPulse(p survey.Pulse) apiPulse {
 	return out
 }
 
+// apiPulses lists the pulses; drafts only to administrators, as the
+// console shows them only on the (admin) pulse pages: a draft's name may
+// say more than its organisation wants leads to read yet.
 func (s *Server) apiPulses(c echo.Context) error {
 	all, err := s.accounts.Pulses(c.Request().Context())
 	if err != nil {
 		return err
 	}
+	admin := sessionOf(c).User.Role == survey.RoleAdmin
 	out := []apiPulse{}
 	for _, p := range all {
+		if p.Status == survey.PulseDraft && !admin {
+			continue
+		}
 		out = append(out, newAPIPulse(p))
 	}
 	return apiJSON(c, http.StatusOK, out)

@@ -19,9 +19,19 @@ func (s *Server) setLangCookie(c echo.Context, lang string) {
 
 // rememberUserLang stores a language the logged-in user switched to. A
 // failure costs only the memory of the choice, not the page: it is logged.
+//
+// The switch is a link (a GET), so it is stored only when the browser says
+// the link was followed on this site (Sec-Fetch-Site same-origin, or none
+// for a typed address): a link on another site must not change what the
+// account remembers. The page itself is still shown in the asked language.
 func (s *Server) rememberUserLang(c echo.Context, lang string) {
 	cs := sessionOf(c)
 	if cs.token == "" || cs.User.Lang == lang {
+		return
+	}
+	switch c.Request().Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
 		return
 	}
 	if err := s.accounts.SetUserLanguage(c.Request().Context(), cs.User.ID, lang); err != nil {

@@ -195,7 +195,7 @@ func (s *Server) renderMessage(c echo.Context, status int, lang, key, back strin
 	// that answers a POST cannot.
 	offered := []string{lang}
 	here := ""
-	if c.Request().Method == http.MethodGet {
+	if c.Request().Method == http.MethodGet && localPath(c.Request().URL.Path) {
 		offered, here = nil, c.Request().URL.Path
 	}
 	p := newPage(lang, "", here, offered)
@@ -283,4 +283,11 @@ func isProbe(c echo.Context) bool {
 func isSurveyPage(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return strings.HasPrefix(p, "/s/") || p == "/i" || strings.HasPrefix(p, "/i/")
+}
+
+// localPath reports whether path, put in a link as it is, stays on this
+// site: "//evil.example/x" (a path a visitor can be sent to) would be read
+// by the browser as another host, and a backslash as a slash.
+func localPath(path string) bool {
+	return strings.HasPrefix(path, "/") && !strings.HasPrefix(path, "//") && !strings.Contains(path, "\\")
 }

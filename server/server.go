@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +31,12 @@ type Config struct {
 	// TLS tells the server it is reached over https (directly or through a
 	// proxy), which turns on HSTS and Secure cookies.
 	TLS bool
+	// TrustedProxies are the reverse proxies (from ParseTrustedProxies)
+	// whose X-Forwarded-For names the client. Without them every request
+	// comes from the address that connected: behind a proxy that is the
+	// proxy, and the login limits, keyed on the client's address, would
+	// then count everyone's failures together.
+	TrustedProxies []*net.IPNet
 	// SurveyRate and SurveyBurst bound the submissions per survey link: a
 	// steady rate per second and the burst allowed at once. A whole office
 	// shares one IP address, so the limit is per link, and generous.
@@ -127,8 +134,17 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	// Trust no X-Forwarded-For from clients: rate limits keyed on the
-	// address would otherwise be trivial to bypass.
+	// address would otherwise be trivial to bypass. Only the configured
+	// proxies' word is taken (and not a private network's as such, which
+	// echo would trust by default).
 	s.e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		s.e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	s.e.HTTPErrorHandler = s.handleError
 	if cfg.Metrics != nil {
 		s.store = countingStore{store: st, m: cfg.Metrics}
@@ -312,4 +328,34 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// visitor's language that says where to go.
 		s.renderSiteStatus(c, status)
 	}
+}
+
+// ParseTrustedProxies reads a comma-separated list of addresses and
+// networks (10.0.0.1, 10.0.0.0/8, ::1) for Config.TrustedProxies.
+func ParseTrustedProxies(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is not an IP address or network (such as 10.0.0.1 or 10.0.0.0/8)", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or network (such as 10.0.0.1 or 10.0.0.0/8)", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
