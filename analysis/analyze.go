@@ -790,16 +790,22 @@ func (a *analyzer) ambassadorsOf(dim string, n, willing int, byProfile []int, op
 		am.WholeGroupHigh = ptr(float64(willing+headcount-n) / float64(headcount))
 	}
 	if len(options) > 0 {
+		// The profiles of the willing cross two answers, and a profile
+		// can point at a person ("our one super-networker"): a profile
+		// counted for fewer than k willing people is not shown, nor one
+		// from which such a count follows by subtraction from the willing
+		// total (the same rule as for groups, over the profiles).
+		shown, any := cellsShown(byProfile, nil, a.cfg.MinGroup)
 		for i, c := range byProfile {
 			name := ""
 			if i < len(options) {
 				name = options[i]
 			}
-			share := 0.0
-			if willing > 0 {
-				share = float64(c) / float64(willing)
+			if !any || !shown[i] {
+				am.ProfilesHidden = append(am.ProfilesHidden, name)
+				continue
 			}
-			am.Profiles = append(am.Profiles, ProfileCount{Profile: name, Count: c, Share: share})
+			am.Profiles = append(am.Profiles, ProfileCount{Profile: name, Count: c, Share: float64(c) / float64(willing)})
 		}
 	}
 	return am

@@ -123,7 +123,7 @@ func Localize(res *Result, q *questionnaires.Questionnaire, lang string) {
 	subject := func(r Reason) string {
 		switch {
 		case r.Topic != "":
-			return r.Topic
+			return questionnaires.TopicName(r.Topic, lang)
 		case r.Dimension == "gap":
 			return map[string]string{"nl": "De kloof tussen belofte en praktijk", "en": "The gap between promise and reality"}[lang]
 		case r.Dimension == "enps":

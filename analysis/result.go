@@ -239,10 +239,15 @@ type Ambassadors struct {
 	WholeGroupLow  *float64       `json:"whole_group_low,omitempty"`
 	WholeGroupHigh *float64       `json:"whole_group_high,omitempty"`
 	Profiles       []ProfileCount `json:"profiles,omitempty"`
+	// ProfilesHidden names the profiles whose count is not shown: fewer
+	// than k of the willing, or one from which such a count follows.
+	ProfilesHidden []string `json:"profiles_hidden,omitempty"`
 }
 
 // ProfileCount is the number of willing respondents of one profile; Share is
 // of all willing respondents. Profile "" counts those who did not answer.
+// Only profiles of at least k willing respondents are counted (see
+// Ambassadors.ProfilesHidden).
 type ProfileCount struct {
 	Profile string  `json:"profile"`
 	Count   int     `json:"count"`

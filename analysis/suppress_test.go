@@ -87,6 +87,7 @@ func TestSuppressionHoldsForRandomGroups(t *testing.T) {
 		checkRemainders(t, where, doc, k)
 		checkSuppressedCarryNothing(t, where, doc)
 		checkHiddenMeansAbsent(t, where, groups, res, raw, k)
+		checkProfiles(t, where, res, k)
 		if t.Failed() {
 			t.FailNow()
 		}
@@ -320,4 +321,22 @@ func simpleFraction(x float64) bool {
 		}
 	}
 	return false
+}
+
+// checkProfiles: a profile of the willing is counted only for at least k
+// people. (A person may pick several profiles, so the willing minus the
+// counted profiles is no profile's count.)
+func checkProfiles(t *testing.T, where string, res *Result, k int) {
+	t.Helper()
+	for _, g := range append([]GroupResult{res.Organisation}, res.Departments...) {
+		if g.Figures == nil || g.Ambassadors == nil {
+			continue
+		}
+		am := g.Ambassadors
+		for _, p := range am.Profiles {
+			if p.Count < k {
+				t.Errorf("%s: %s: profile %q counted for %d willing people, fewer than %d", where, g.Name, p.Profile, p.Count, k)
+			}
+		}
+	}
 }

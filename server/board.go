@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -477,7 +479,7 @@ func detailFigures(res *analysis.Result, f *analysis.Figures, q *questionnaires.
 	var pairs []gapView
 	if f.Gap != nil {
 		for _, gc := range f.Gap.Pairs {
-			v := gapView{Topic: gc.Topic}
+			v := gapView{Topic: capitalFirst(questionnaires.TopicName(gc.Topic, lang))}
 			if gc.Suppressed || gc.GapStats == nil {
 				v.Value = i18n.T(lang, "board_cell_suppressed")
 			} else {
@@ -560,4 +562,14 @@ func resultDepartment(g *analysis.GroupResult, deps []survey.Department, byID ma
 		}
 	}
 	return survey.Department{}, false
+}
+
+// capitalFirst upper-cases the first letter, for a name that starts a
+// table cell.
+func capitalFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

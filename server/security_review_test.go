@@ -133,3 +133,30 @@ func TestTrustedProxyKeepsClientsApartForLoginLimits(t *testing.T) {
 		}
 	}
 }
+
+// The promise/reality topics are named in the page's language on a
+// department's page, in the table and in the verdict's reasons - never by
+// their ids in the questionnaire file.
+func TestDepartmentPageNamesTopicsInItsLanguage(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	b := e.browser()
+	b.login("viewer@example.org")
+	named := 0
+	for _, s := range e.demo.Departments {
+		if s.Responses < 5 {
+			continue
+		}
+		body := b.get("/board/departments/" + s.Department.ID + "?lang=nl&pulse=" + e.demo.Baseline.ID).body
+		for _, id := range []string{"innovation", "autonomy", "balance", "development"} {
+			if strings.Contains(body, ">"+id+"<") || strings.Contains(body, "Op "+id+" ") {
+				t.Errorf("%s: topic id %q on the Dutch page", s.Department.Name, id)
+			}
+		}
+		if strings.Contains(body, "Vernieuwing") {
+			named++
+		}
+	}
+	if named == 0 {
+		t.Fatal("no department page names the topic Vernieuwing: the test proves nothing")
+	}
+}
