@@ -101,6 +101,9 @@ type boardRow struct {
 	Verdict        analysis.Decision
 	VerdictLabel   string
 	VerdictClass   string
+	// Reason is the first reason of a FIX FIRST or NOT YET MEASURABLE
+	// verdict: what management should read before deciding.
+	Reason         string
 	Suppressed     bool
 	SuppressedText string
 	N              int
@@ -171,6 +174,9 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 			// One text whatever the cause: see analysis.SuppressedAnonymity.
 			row.SuppressedText = i18n.T(lang, "board_suppressed", res.Config.MinGroup)
 		} else {
+			if g.Verdict != nil && len(g.Reasons) > 0 {
+				row.Reason = g.Reasons[0].Text
+			}
 			f := g.Figures
 			row.N = f.N
 			if f.ResponseRate != nil {
