@@ -198,7 +198,7 @@ func interval(format string, lo, hi *float64) string {
 
 var decisionLabels = map[string]map[analysis.Decision]string{
 	"en": {analysis.Go: "GO", analysis.FixFirst: "FIX FIRST", analysis.NotMeasurable: "NOT YET MEASURABLE"},
-	"nl": {analysis.Go: "START", analysis.FixFirst: "EERST VERBETEREN", analysis.NotMeasurable: "NOG NIET MEETBAAR"},
+	"nl": {analysis.Go: "GO", analysis.FixFirst: "EERST VERBETEREN", analysis.NotMeasurable: "NOG NIET MEETBAAR"},
 }
 
 // writeAnalysisText writes a readable report: the organisation, then one

@@ -104,6 +104,7 @@ var (
 	aWeeks56Text    = text{nl: "Verhalen vertellen, privacy-instellingen, omgaan met een negatieve reactie en sjablonen om mee te beginnen. Bied alleen zoveel persoonlijke begeleiding aan als je kunt volhouden.", en: "Storytelling, privacy settings, handling a negative reaction, and templates to start from. Offer only as much one-to-one coaching as you can keep up."}
 	aProfilesTitle  = text{nl: "Zet elke ambassadeur op zijn eigen manier in", en: "Activate each ambassador in their own way"}
 	aProfilesIntro  = text{nl: "Ambassadeurs zijn niet alleen de luide extraverten. Onder wie hier wil delen:", en: "Ambassadors are not only the loud extraverts. Among those here who are willing to share:"}
+	aProfilesFew    = text{nl: "Per stijl zijn het hier te weinig mensen om te tonen zonder iemand aan te wijzen. Gebruik de stijlen in de pilot als gespreksopener: wat past bij wie?", en: "Here each style counts too few people to show without pointing at someone. Use the styles in the pilot to start the conversation: what suits whom?"}
 	aProfilesNone   = text{nl: "Wie wil delen, koos hier geen van de drie stijlen. Gebruik ze in de pilot als gespreksopener: wat past bij wie?", en: "Those willing to share here chose none of the three styles. Use them in the pilot to start the conversation: what suits whom?"}
 	aQuiet          = text{nl: "Vakinhoudelijke diepgang trekt schaarse specialisten aan. Vraag om een gastblog, een presentatie op een vakcongres of een kritische blik op een vacaturetekst in hun vakgebied, niet om een vlog.", en: "Depth of expertise attracts scarce specialists. Ask for a guest blog, a talk at a professional conference or a critical read of a vacancy text in their field, not for a vlog."}
 	aNetworker      = text{nl: "Kent mensen in alle lagen. Maak delen moeiteloos: seintje bij een belangrijke vacature, de vraag wie ze kennen, en een rol bij open dagen en netwerkbijeenkomsten.", en: "Knows people in every layer. Make sharing effortless: a heads-up on an important vacancy, the question who they know, and a role at open days and networking events."}
@@ -164,7 +165,7 @@ var (
 	aMeasureAskT    = text{nl: "elk kwartaal: voelt het nog vrijwillig, wat kost te veel tijd, wat helpt?", en: "every quarter: does it still feel voluntary, what costs too much time, what helps?"}
 	aMeasureAgain   = text{nl: "Meet opnieuw:", en: "Measure again:"}
 	aMeasureAgainT  = text{nl: "met de korte peiling over zo'n zes maanden. Trots en zin om te delen moeten overeind blijven; anders teert het programma in op zijn eigen fundament.", en: "with the short pulse in about six months. Pride and willingness to share must hold; otherwise the programme is eating into its own foundation."}
-	aIndustry       = text{nl: "Ter vergelijking, cijfers uit de branche (gerapporteerd door aanbieders van ambassadeurstools en praktijkmensen; context, geen belofte voor deze afdeling): ongeveer tien keer het bereik van bedrijfskanalen, persoonlijke berichten die 20 tot 30 keer vaker getoond worden dan berichten van een bedrijfspagina, zo'n 30%% meer sollicitaties op gedeelde vacatures, 20-30%% lagere wervingskosten, ongeveer een derde snellere invulling van vacatures en zo'n 20%% beter behoud. Alleen uw eigen cijfers tellen.", en: "For comparison, industry figures (reported by advocacy-tool vendors and practitioners; context, not a promise for this department): roughly ten times the reach of company channels, personal posts shown 20 to 30 times more often than posts from a company page, about 30%% more applications on shared vacancies, 20-30%% lower recruitment cost, about a third faster time-to-hire and around 20%% better retention. Only your own figures count."}
+	aIndustry       = text{nl: "Ter vergelijking, cijfers uit de branche (gerapporteerd door aanbieders van ambassadeurstools en praktijkmensen; context, geen belofte voor deze afdeling): ongeveer tien keer het bereik van bedrijfskanalen, persoonlijke berichten die 20 tot 30 keer vaker getoond worden dan berichten van een bedrijfspagina, zo'n 30%% meer sollicitaties op gedeelde vacatures, 20-30%% lagere wervingskosten, ongeveer een derde snellere invulling van vacatures en zo'n 20%% beter behoud. Alleen je eigen cijfers tellen.", en: "For comparison, industry figures (reported by advocacy-tool vendors and practitioners; context, not a promise for this department): roughly ten times the reach of company channels, personal posts shown 20 to 30 times more often than posts from a company page, about 30%% more applications on shared vacancies, 20-30%% lower recruitment cost, about a third faster time-to-hire and around 20%% better retention. Only your own figures count."}
 )
 
 func (v *view) goAdvice(g *analysis.GroupResult) []adviceBlock {
@@ -218,6 +219,9 @@ func (v *view) profileAdvice(g *analysis.GroupResult, internal bool) adviceBlock
 	}
 	if len(b.items) == 0 {
 		b.paras = []string{aProfilesNone.in(l)}
+		if g.Ambassadors != nil && len(g.Ambassadors.ProfilesHidden) > 0 {
+			b.paras = []string{aProfilesFew.in(l)}
+		}
 		for _, id := range []string{"quiet_expert", "super_networker", "warm_welcomer"} {
 			b.items = append(b.items, item{v.profileName(id) + ".", texts[id].in(l)})
 		}
@@ -335,6 +339,9 @@ var (
 	aDriversTitle  = text{nl: "Waar verbeteren het meest oplevert", en: "Where improvement pays off most"}
 	aDriversText   = text{nl: "In de hele organisatie hangen %s het sterkst samen met de zin om te delen. ", en: "Across the organisation, %s are most strongly associated with willingness to share. "}
 	aDriversWeak   = text{nl: "In deze afdeling scoort %s lager dan in de organisatie: verbeteren loont hier dubbel.", en: "In this department, %s scores lower than in the organisation: improving it pays off twice here."}
+	aDriversWeakN  = text{nl: "In deze afdeling scoren %s lager dan in de organisatie: verbeteren loont hier dubbel.", en: "In this department, %s score lower than in the organisation: improving them pays off twice here."}
+	aDriversSame   = text{nl: "%s weegt organisatiebreed zwaar; in deze afdeling is het niet aantoonbaar anders dan elders.", en: "%s weighs heavily across the organisation; in this department it is not demonstrably different from elsewhere."}
+	aDriversSameN  = text{nl: "%s wegen organisatiebreed zwaar; in deze afdeling zijn ze niet aantoonbaar anders dan elders.", en: "%s weigh heavily across the organisation; in this department they are not demonstrably different from elsewhere."}
 	aDriversStrong = text{nl: "In deze afdeling scoren die niet lager dan in de organisatie; begin daarom bij de punten hierboven.", en: "In this department they do not score lower than in the organisation, so begin with the points above."}
 	aDriversCaveat = text{nl: "Sleutelfactoren tonen samenhang, geen bewezen oorzaak.", en: "Key drivers show association, not proven cause."}
 	aBoardTitle    = text{nl: "Betrokken medewerkers: klankbord, geen reclamebord", en: "Engaged employees: a sounding board, not a billboard"}
@@ -343,7 +350,7 @@ var (
 	aPressure      = text{nl: "Let op: %s voelt een verzoek om te delen niet als een vrije keuze. Maak vrijwilligheid expliciet voordat je iets anders doet.", en: "Note: %s would not feel a request to share as a free choice. Make voluntariness explicit before anything else."}
 	aAgainTitle    = text{nl: "Wanneer opnieuw meten", en: "When to measure again"}
 	aAgainText     = text{nl: "Meet opnieuw zodra medewerkers de veranderingen merken, meestal na drie tot zes maanden; eerder meten meet vooral geduld. De korte peiling van tien vragen is genoeg voor die controle.", en: "Measure again once employees notice the changes, usually after three to six months; measuring sooner mostly measures patience. The short pulse of ten questions is enough for that check."}
-	aAgainMDD      = text{nl: "Met %s respondenten is op %s alleen een verandering van ongeveer %s punt of meer aantoonbaar (de kleinste aantoonbare verandering). Meer deelname maakt kleinere verbeteringen zichtbaar.", en: "With %s respondents, only a change of about %s points or more on %s can be demonstrated (the smallest detectable change). Higher participation makes smaller improvements visible."}
+	aAgainMDD      = text{nl: "Met %[1]s respondenten is op %[2]s alleen een verandering van ongeveer %[3]s punt of meer aantoonbaar (de kleinste aantoonbare verandering). Meer deelname maakt kleinere verbeteringen zichtbaar.", en: "With %[1]s respondents, only a change of about %[3]s points or more on %[2]s can be demonstrated (the smallest detectable change). Higher participation makes smaller improvements visible."}
 )
 
 // priority is one thing to fix, with its order.
@@ -494,28 +501,73 @@ func (v *view) driverAdvice(g *analysis.GroupResult) (adviceBlock, bool) {
 	if len(top) == 0 {
 		return adviceBlock{}, false
 	}
-	var names, weak []string
+	// weak: demonstrably worse than the rest of the organisation (the
+	// department table's "Demonstrated?"); unclear: worse by the means
+	// alone, which is no evidence of a difference.
+	var names, weak, unclear []string
 	for _, t := range top {
 		names = append(names, lowerFirst(v.dimName(t.Dimension))+" ("+v.num.pct(t.Share)+")")
 		dep, org := v.cellMean(g, t.Dimension), v.cellMean(&v.res.Organisation, t.Dimension)
 		if dep == nil || org == nil {
 			continue
 		}
-		worse := *dep < *org
+		// A higher gap is worse; a higher theme score better.
+		sign := 1.0
 		if t.Dimension == "gap" {
-			worse = *dep > *org
+			sign = -1
 		}
-		if worse {
+		c := v.vsRest(g, t.Dimension)
+		switch {
+		case v.demonstrated(c) && sign*c.Diff < 0:
 			weak = append(weak, lowerFirst(v.dimName(t.Dimension)))
+		case v.demonstrated(c):
+			// Demonstrably better: not a reason to start here.
+		case sign*(*dep-*org) < 0:
+			unclear = append(unclear, lowerFirst(v.dimName(t.Dimension)))
 		}
 	}
 	text := aDriversText.f(v.lang, v.list(names))
-	if len(weak) > 0 {
-		text += aDriversWeak.f(v.lang, v.list(weak))
-	} else {
+	switch {
+	case len(weak) == 0 && len(unclear) == 0:
 		text += aDriversStrong.in(v.lang)
+	case len(weak) == 1:
+		text += aDriversWeak.f(v.lang, weak[0])
+	case len(weak) > 1:
+		text += aDriversWeakN.f(v.lang, v.list(weak))
+	}
+	if len(weak) > 0 && len(unclear) > 0 {
+		text += " "
+	}
+	switch len(unclear) {
+	case 0:
+	case 1:
+		text += aDriversSame.f(v.lang, capital(unclear[0]))
+	default:
+		text += aDriversSameN.f(v.lang, capital(v.list(unclear)))
 	}
 	return adviceBlock{title: aDriversTitle.in(v.lang), paras: []string{text}, note: aDriversCaveat.in(v.lang)}, true
+}
+
+// vsRest is the comparison of a shown dimension (or of the overall gap) of
+// g with the rest of the organisation, nil when there is none.
+func (v *view) vsRest(g *analysis.GroupResult, id string) *analysis.Comparison {
+	if id == "gap" {
+		if g.Figures != nil && g.Gap != nil && g.Gap.Overall.GapStats != nil {
+			return g.Gap.Overall.VsRest
+		}
+		return nil
+	}
+	if s := dim(g, id); s != nil {
+		return s.VsRest
+	}
+	return nil
+}
+
+// demonstrated reports whether a comparison with the rest of the
+// organisation is significant after the Benjamini-Hochberg correction: the
+// department table's "Demonstrated?".
+func (v *view) demonstrated(c *analysis.Comparison) bool {
+	return c != nil && c.Q < 1-v.res.Config.Level
 }
 
 // cellMean is the shown mean of a dimension or of the overall gap.
@@ -601,7 +653,7 @@ var (
 	aWhyUnsure          = text{nl: "De onzekerheidsmarges liggen nog over de drempels heen: wat er is, wijst geen kant duidelijk op.", en: "The margins of uncertainty still straddle the bars: what there is points in no clear direction."}
 	aWhyNeeded          = text{nl: "Als de antwoorden blijven zoals ze zijn, beslist de regel bij ongeveer %s respondenten; nu zijn het er %s.", en: "If the answers stay as they are, the rule decides at about %s respondents; there are %s now."}
 	aWhyNeededHead      = text{nl: "De afdeling heeft %s medewerkers: dat aantal is dus haalbaar als de deelname stijgt.", en: "The department has %s employees, so that number is within reach if participation rises."}
-	aWhyTooMany         = text{nl: "Dat is meer dan de %s medewerkers van de afdeling: op dit niveau beslist een vragenlijst het niet. Rapporteer samen met een verwante afdeling, en werk ondertussen aan de laagste thema's.", en: "That is more than the department's %s employees: at this level a survey will not settle it. Report together with a related department, and meanwhile work on the lowest themes."}
+	aWhyTooMany         = text{nl: "Dat is meer dan de %s medewerkers van de afdeling: ook als iedereen meedoet, kan de regel hier niet beslissen. Rapporteer samen met een verwante afdeling, en werk ondertussen aan de laagste thema's.", en: "That is more than the department's %s employees: even if everyone takes part, the rule cannot decide here. Report together with a related department, and meanwhile work on the lowest themes."}
 	aWhyCriterion       = text{nl: "%s kon niet beoordeeld worden: te weinig antwoorden, verborgen ter bescherming van een kleinere groep, of antwoorden zonder spreiding.", en: "%s could not be judged: too few answers, hidden to protect a smaller group, or answers without any spread."}
 	aSilenceTitle       = text{nl: "Wat stilte kan betekenen", en: "What silence may mean"}
 	aSilenceText        = text{nl: "Weinig deelname en ontbrekende stemmen zijn zelf informatie. Ze kunnen wijzen op werkdruk (geen tijd voor een vragenlijst), op collega's zonder computer of e-mail op het werk, op twijfel aan de anonimiteit, of op het gevoel dat er met antwoorden toch niets gebeurt. Een stille afdeling naast een enthousiaste is zelden toeval: praat met het team en de leidinggevende voordat je conclusies trekt.", en: "Low participation and missing voices are information in themselves. They can point to workload (no time for a questionnaire), to colleagues without a computer or e-mail at work, to doubt about anonymity, or to the feeling that nothing happens with the answers anyway. A silent department next to an enthusiastic one is rarely a coincidence: talk with the team and the manager before drawing conclusions."}
@@ -618,6 +670,8 @@ var (
 	aHowShortT          = text{nl: "de korte peiling kost minder dan twee minuten.", en: "the short pulse takes under two minutes."}
 	aHowMerge           = text{nl: "Rapporteer een grotere eenheid", en: "Report a larger unit"}
 	aHowMergeT          = text{nl: "voeg kleine teams die nauw samenwerken samen tot één rapportage-eenheid van minstens %d respondenten. Besluit dat voordat de volgende peiling opent, nooit achteraf.", en: "combine small teams that work closely together into one reporting unit of at least %d respondents. Decide this before the next pulse opens, never afterwards."}
+	aHowRelated         = text{nl: "Rapporteer samen met een verwante afdeling", en: "Report together with a related department"}
+	aHowRelatedT        = text{nl: "voeg deze afdeling samen met een afdeling die nauw met haar samenwerkt tot één rapportage-eenheid, groot genoeg om te beslissen. Meer deelname is hier geen oplossing. Besluit dat voordat de volgende peiling opent, nooit achteraf.", en: "combine this department with one that works closely with it into one reporting unit, large enough to decide. Higher participation is no solution here. Decide this before the next pulse opens, never afterwards."}
 	aHowAim             = text{nl: "Mik op %s respondenten", en: "Aim for %s respondents"}
 	aHowAimT            = text{nl: "dan kan de regel waarschijnlijk beslissen.", en: "then the rule can probably decide."}
 	aMeanwhileShow      = text{nl: "Begin hier tot die tijd geen ambassadeursprogramma. Niets houdt je tegen om te werken aan wat de indicatieve cijfers suggereren, zolang je ze leest als richting en niet als oordeel.", en: "Until then, do not start an ambassador programme here. Nothing stops you from working on what the indicative figures suggest, as long as you read them as a direction and not as a verdict."}
@@ -633,6 +687,9 @@ func (v *view) notMeasurableAdvice(g *analysis.GroupResult) []adviceBlock {
 	cfg := v.res.Config
 	why := adviceBlock{title: aWhyTitle.in(l)}
 	silence, merge, aim := false, false, 0
+	// Beyond the headcount, participation cannot settle it: only a larger
+	// unit can.
+	unreachable := beyondHeadcount(g)
 	var reasons []analysis.Reason
 	if g.Verdict != nil {
 		reasons = g.Reasons
@@ -658,9 +715,8 @@ func (v *view) notMeasurableAdvice(g *analysis.GroupResult) []adviceBlock {
 			if g.NeededN > 0 && g.Figures != nil {
 				p += " " + aWhyNeeded.f(l, n.integer(g.NeededN), n.integer(g.N))
 				switch {
-				case g.Headcount > 0 && g.NeededN > g.Headcount:
+				case beyondHeadcount(g):
 					p += " " + aWhyTooMany.f(l, n.integer(g.Headcount))
-					merge = true
 				case g.Headcount > 0:
 					p += " " + aWhyNeededHead.f(l, n.integer(g.Headcount))
 					aim = max(aim, g.NeededN)
@@ -684,6 +740,13 @@ func (v *view) notMeasurableAdvice(g *analysis.GroupResult) []adviceBlock {
 		blocks = append(blocks, adviceBlock{title: aSilenceTitle.in(l), paras: []string{aSilenceText.in(l)}})
 	}
 	how := adviceBlock{title: aHowTitle.in(l)}
+	if unreachable {
+		// No participation tips and no number to aim for: even everyone
+		// taking part would not be enough.
+		how.items = append(how.items, item{aHowRelated.in(l) + ":", aHowRelatedT.in(l)})
+		blocks = append(blocks, how)
+		return append(blocks, adviceBlock{title: aMeanwhile.in(l), paras: []string{v.meanwhile(g)}})
+	}
 	if aim > 0 {
 		how.items = append(how.items, item{aHowAim.f(l, n.integer(aim)) + ":", aHowAimT.in(l)})
 	}
@@ -698,11 +761,22 @@ func (v *view) notMeasurableAdvice(g *analysis.GroupResult) []adviceBlock {
 		item{aHowShort.in(l) + ":", aHowShortT.in(l)},
 	)
 	blocks = append(blocks, how)
-	meanwhile := aMeanwhileNone.in(l)
+	return append(blocks, adviceBlock{title: aMeanwhile.in(l), paras: []string{v.meanwhile(g)}})
+}
+
+// meanwhile is what a department without a verdict can do until it has one.
+func (v *view) meanwhile(g *analysis.GroupResult) string {
 	if shown(g) {
-		meanwhile = aMeanwhileShow.in(l)
+		return aMeanwhileShow.in(v.lang)
 	}
-	return append(blocks, adviceBlock{title: aMeanwhile.in(l), paras: []string{meanwhile}})
+	return aMeanwhileNone.in(v.lang)
+}
+
+// beyondHeadcount reports whether the respondents the rule would need to
+// decide on g outnumber its (known) headcount: then even full
+// participation cannot settle it.
+func beyondHeadcount(g *analysis.GroupResult) bool {
+	return g.Verdict != nil && g.Figures != nil && g.Headcount > 0 && g.NeededN > g.Headcount
 }
 
 // --- one line for the organisation report ----------------------------------
@@ -711,6 +785,7 @@ var (
 	aNextGo       = text{nl: "Nodig 5 tot 10 collega's die willen delen persoonlijk uit voor een pilot. Het afdelingsrapport bevat het volledige plan.", en: "Personally invite 5 to 10 colleagues who are willing to share to a pilot. The department report holds the full plan."}
 	aNextInternal = text{nl: "Een interne pilot (buddy's voor nieuwkomers, kandidaten aandragen in vertrouwen, interne verhalen), zonder openbare zichtbaarheid.", en: "An internal pilot (buddies for newcomers, referrals in confidence, internal stories), without public visibility."}
 	aNextFix      = text{nl: "Werk eerst aan %s, met betrokken medewerkers als klankbord, en meet over drie tot zes maanden opnieuw.", en: "Work on %s first, with engaged employees as a sounding board, and measure again in three to six months."}
+	aNextRelated  = text{nl: "Rapporteer samen met een verwante afdeling: ook als iedereen meedoet, is deze afdeling te klein om te beslissen. Begin nog geen programma.", en: "Report together with a related department: even if everyone takes part, this department is too small to decide. Do not start a programme yet."}
 	aNextNM       = text{nl: "Zorg voor een meetbaar resultaat: meer deelname, of een grotere rapportage-eenheid. Begin nog geen programma.", en: "Get a measurable result: more participation, or a larger reporting unit. Do not start a programme yet."}
 )
 
@@ -735,6 +810,9 @@ func (v *view) nextStep(g *analysis.GroupResult) string {
 			names = []string{"?"}
 		}
 		return aNextFix.f(v.lang, v.list(names))
+	}
+	if beyondHeadcount(g) {
+		return aNextRelated.in(v.lang)
 	}
 	return aNextNM.in(v.lang)
 }

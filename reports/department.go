@@ -9,6 +9,7 @@ import (
 var (
 	tDeptReport     = text{nl: "Afdelingsrapport", en: "Department report"}
 	tVerdict        = text{nl: "Oordeel", en: "Verdict"}
+	tNeededNBeyond  = text{nl: "Dat is meer dan de %d medewerkers van de afdeling: ook als iedereen meedoet, beslist de regel hier niet.", en: "That is more than the department's %d employees: even if everyone takes part, the rule will not decide here."}
 	tNeededN        = text{nl: "Schatting: met ongeveer %d respondenten (nu %d) kan de regel beslissen, als gemiddelden en spreiding blijven zoals ze zijn.", en: "Estimate: with about %d respondents (now %d) the rule could decide, if means and spreads stay as they are."}
 	tIndicative     = text{nl: "Deze cijfers zijn indicatief: ze zijn niet genoeg om te beslissen. Lees ze als richting, niet als oordeel.", en: "These figures are indicative: they are not enough to decide. Read them as a direction, not as a verdict."}
 	tRespondents    = text{nl: "Respondenten", en: "Respondents"}
@@ -44,6 +45,7 @@ var (
 	tColProfile     = text{nl: "Stijl van wie wil delen", en: "Style of those willing"}
 	tColCount       = text{nl: "Aantal", en: "Count"}
 	tColShareWill   = text{nl: "Aandeel van wie wil", en: "Share of the willing"}
+	tProfileHidden  = text{nl: "verborgen", en: "hidden"}
 	tBarriersTitle  = text{nl: "Drempels en wat zou helpen", en: "Barriers and what would help"}
 	tColBarrier     = text{nl: "Drempel (eens of helemaal eens)", en: "Barrier (agree or strongly agree)"}
 	tColAgree       = text{nl: "Eens", en: "Agree"}
@@ -173,7 +175,11 @@ func (v *view) verdictBox(g *analysis.GroupResult) {
 			reasons = append(reasons, v.reasonText(r))
 		}
 		if g.NeededN > 0 && g.Figures != nil {
-			reasons = append(reasons, tNeededN.f(v.lang, g.NeededN, g.N))
+			r := tNeededN.f(v.lang, g.NeededN, g.N)
+			if beyondHeadcount(g) {
+				r += " " + tNeededNBeyond.f(v.lang, g.Headcount)
+			}
+			reasons = append(reasons, r)
 		}
 		for _, r := range g.Notes {
 			notes = append(notes, v.reasonText(r))
@@ -340,7 +346,7 @@ func (v *view) vsRestTable(g *analysis.GroupResult) {
 		row := []cell{{text: v.dimName(info.ID)}, {text: v.num.dec(s.Mean, 2), bold: true}, {text: v.num.optInterval(s.CILow, s.CIHigh, 2)}, {text: bar}, {text: org}}
 		if c := s.VsRest; c != nil {
 			yes := tNo.in(v.lang)
-			if c.Q < alpha {
+			if v.demonstrated(c) {
 				yes = tYes.in(v.lang)
 			}
 			row = append(row, cell{text: v.num.signed(c.Diff, 2) + "  " + v.num.signedInterval(c.CILow, c.CIHigh, 2)}, cell{text: yes})
@@ -426,13 +432,18 @@ func (v *view) ambassadors(g *analysis.GroupResult) {
 	if a.WholeGroupLow != nil && a.WholeGroupHigh != nil {
 		d.para(tWholeGroup.f(v.lang, n.pct(*a.WholeGroupLow), n.pct(*a.WholeGroupHigh)))
 	}
-	if len(a.Profiles) > 0 && w.Count > 0 {
+	if len(a.Profiles)+len(a.ProfilesHidden) > 0 && w.Count > 0 {
 		var rows [][]cell
 		for _, p := range a.Profiles {
 			if p.Profile == "" && p.Count == 0 {
 				continue
 			}
 			rows = append(rows, []cell{{text: v.profileName(p.Profile)}, {text: n.integer(p.Count)}, {text: n.pct(p.Share)}})
+		}
+		// A profile of fewer than k of the willing (or one that would give
+		// such a count away) has no count: the analysis leaves it out.
+		for _, p := range a.ProfilesHidden {
+			rows = append(rows, []cell{{text: v.profileName(p)}, {text: tProfileHidden.in(v.lang)}, {text: "–"}})
 		}
 		d.table(grid{size: 8.5, rowH: 6, cols: []column{{tColProfile.in(v.lang), 80, "L"}, {tColCount.in(v.lang), 25, "R"}, {tColShareWill.in(v.lang), 35, "R"}}}, rows)
 	}

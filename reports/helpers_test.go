@@ -192,7 +192,7 @@ func dec(x float64, lang string) string {
 }
 
 var verdictWord = map[string]map[analysis.Decision]string{
-	"nl": {analysis.Go: "START", analysis.FixFirst: "EERST VERBETEREN", analysis.NotMeasurable: "NOG NIET MEETBAAR"},
+	"nl": {analysis.Go: "GO", analysis.FixFirst: "EERST VERBETEREN", analysis.NotMeasurable: "NOG NIET MEETBAAR"},
 	"en": {analysis.Go: "GO", analysis.FixFirst: "FIX FIRST", analysis.NotMeasurable: "NOT YET MEASURABLE"},
 }
 

@@ -12,7 +12,7 @@ var (
 	tOrgReport      = text{nl: "Rapport ambassadeurschap", en: "Ambassadorship readiness report"}
 	tCoverKicker    = text{nl: "RAPPORT AMBASSADEURSCHAP", en: "AMBASSADORSHIP READINESS REPORT"}
 	tCoverTitle     = text{nl: "Klaar om ambassadeur te zijn?", en: "Ready to be ambassadors?"}
-	tCoverSub       = text{nl: "Per afdeling: starten, eerst verbeteren, of nog niet meetbaar", en: "Per department: go, fix first, or not yet measurable"}
+	tCoverSub       = text{nl: "Per afdeling: go, eerst verbeteren, of nog niet meetbaar", en: "Per department: go, fix first, or not yet measurable"}
 	tCoverPulse     = text{nl: "Meting", en: "Pulse"}
 	tCoverPeriod    = text{nl: "Periode", en: "Period"}
 	tCoverQuest     = text{nl: "Vragenlijst", en: "Questionnaire"}

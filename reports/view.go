@@ -62,9 +62,10 @@ func newView(in Input, opts Options) (*view, error) {
 // k is the anonymity threshold the analysis applied.
 func (v *view) k() int { return v.res.Config.MinGroup }
 
-// Verdict words, the same as `trots analyze --format text`.
+// Verdict words, the same as on the console's board (server/i18n,
+// verdict_*).
 var verdictWords = map[analysis.Decision]text{
-	analysis.Go:            {nl: "START", en: "GO"},
+	analysis.Go:            {nl: "GO", en: "GO"},
 	analysis.FixFirst:      {nl: "EERST VERBETEREN", en: "FIX FIRST"},
 	analysis.NotMeasurable: {nl: "NOG NIET MEETBAAR", en: "NOT YET MEASURABLE"},
 }

@@ -177,7 +177,7 @@ func reportPDFText(t *testing.T, pdf []byte) string {
 }
 
 var reportVerdictWords = map[string]map[analysis.Decision]string{
-	"nl": {analysis.Go: "START", analysis.FixFirst: "EERST VERBETEREN", analysis.NotMeasurable: "NOG NIET MEETBAAR"},
+	"nl": {analysis.Go: "GO", analysis.FixFirst: "EERST VERBETEREN", analysis.NotMeasurable: "NOG NIET MEETBAAR"},
 	"en": {analysis.Go: "GO", analysis.FixFirst: "FIX FIRST", analysis.NotMeasurable: "NOT YET MEASURABLE"},
 }
 
