@@ -466,6 +466,11 @@ func detailFigures(res *analysis.Result, f *analysis.Figures, q *questionnaires.
 	var dims []dimensionView
 	for _, dr := range f.Dimensions {
 		v := dimensionView{Name: dimensionName(q, dr.ID, lang)}
+		if info[dr.ID].Role == "barrier" {
+			// The one theme where a higher score is worse, among themes
+			// where higher is better.
+			v.Name += " " + i18n.T(lang, "department_higher_worse")
+		}
 		if dr.Suppressed || dr.DimensionStats == nil {
 			v.Value = i18n.T(lang, "board_cell_suppressed")
 		} else {

@@ -141,7 +141,7 @@ func TestDepartmentPageNamesTopicsInItsLanguage(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
 	b := e.browser()
 	b.login("viewer@example.org")
-	named := 0
+	named, barriers := 0, 0
 	for _, s := range e.demo.Departments {
 		if s.Responses < 5 {
 			continue
@@ -155,8 +155,13 @@ func TestDepartmentPageNamesTopicsInItsLanguage(t *testing.T) {
 		if strings.Contains(body, "Vernieuwing") {
 			named++
 		}
+		if strings.Contains(body, "Drempels (hoger = meer drempels)") {
+			barriers++
+		} else if strings.Contains(body, ">Drempels<") {
+			t.Errorf("%s: the barriers theme without saying that higher is worse", s.Department.Name)
+		}
 	}
-	if named == 0 {
-		t.Fatal("no department page names the topic Vernieuwing: the test proves nothing")
+	if named == 0 || barriers == 0 {
+		t.Fatalf("pages naming Vernieuwing: %d, with the barriers theme: %d; the test proves nothing", named, barriers)
 	}
 }
