@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -198,4 +199,45 @@ func get(t *testing.T, url string, want int) string {
 		t.Fatalf("GET %s: %d, want %d", url, res.StatusCode, want)
 	}
 	return string(b)
+}
+
+// `trots serve` warns at start about settings that leave a deployment
+// behind https half done: an https public address without TLS mode
+// (cookies without Secure), and TLS mode without trusted proxies (every
+// client would share the proxy's address for the login limits).
+func TestServeWarnsAboutHalfDoneTLS(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "trots.db")
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"TROTS_PUBLIC_URL": "https://trots.example.org"}, "TROTS_BEHIND_TLS is not set"},
+		{map[string]string{"TROTS_BEHIND_TLS": "true"}, "TROTS_TRUSTED_PROXIES"},
+	} {
+		for k, v := range tc.env {
+			t.Setenv(k, v)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		pr, pw := io.Pipe()
+		var stderr bytes.Buffer
+		done := make(chan int, 1)
+		go func() {
+			done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, pw, &stderr)
+			pw.Close()
+		}()
+		if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
+			t.Fatalf("serve did not start: %v", err)
+		}
+		go io.Copy(io.Discard, pr)
+		cancel()
+		if code := <-done; code != 0 {
+			t.Fatalf("serve exit %d: %s", code, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("with %v: no warning naming %s in:\n%s", tc.env, tc.want, stderr.String())
+		}
+		for k := range tc.env {
+			t.Setenv(k, "")
+		}
+	}
 }

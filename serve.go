@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 
 	"trots/server"
@@ -76,6 +77,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (set TROTS_ADDR or --addr): %w", *addr, err)
+	}
+	if strings.HasPrefix(public, "https://") && !*tls {
+		log.Warn("TROTS_PUBLIC_URL is https but TROTS_BEHIND_TLS is not set: session cookies go without Secure and there is no HSTS; set TROTS_BEHIND_TLS=true")
 	}
 	if *tls && len(trusted) == 0 {
 		log.Warn("behind TLS without trusted proxies: if a reverse proxy connects, every client has its address and one person's failed logins lock out the account for all; set TROTS_TRUSTED_PROXIES")
