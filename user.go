@@ -27,6 +27,10 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return runUserDisable(ctx, args, stdout, stderr)
 	case "token":
 		return runUserToken(ctx, args, stdout, stderr)
+	case "tokens":
+		return runUserTokens(ctx, args, stdout, stderr)
+	case "revoke":
+		return runUserRevoke(ctx, args, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stderr, userUsage)
 		return nil
@@ -35,7 +39,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return errUsage
 }
 
-const userUsage = `Usage: trots user <add|list|disable|token> [flags]
+const userUsage = `Usage: trots user <add|list|disable|token|tokens|revoke> [flags]
 
   add      --email ADDRESS --role admin|viewer|lead [--department ID-OR-NAME] [--password-stdin]
            The password comes from stdin (--password-stdin), else TROTS_PASSWORD,
@@ -43,6 +47,8 @@ const userUsage = `Usage: trots user <add|list|disable|token> [flags]
   list     print every account
   disable  --email ADDRESS: switch an account off and end its sessions
   token    --email ADDRESS --name NAME: a token for the JSON API (/api/v1), printed once
+  tokens   --email ADDRESS: the account's API tokens, by name and date
+  revoke   --email ADDRESS --name NAME: end the account's API tokens of that name
 `
 
 func openUserStore(ctx context.Context, dsn string) (*survey.Store, error) {
@@ -203,5 +209,64 @@ func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	fmt.Fprintf(stdout, "API token for %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n", survey.NormalizeEmail(*email), token)
+	return nil
+}
+
+func runUserTokens(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user tokens", "user tokens --email ADDRESS [flags]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	email := fs.String("email", "", "e-mail address of the account (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *email == "" {
+		fmt.Fprintln(stderr, "--email is required")
+		fs.Usage()
+		return errUsage
+	}
+	st, err := openUserStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tokens, err := st.APITokens(ctx, *email)
+	if err != nil {
+		return err
+	}
+	if len(tokens) == 0 {
+		fmt.Fprintf(stdout, "%s has no API tokens.\n", survey.NormalizeEmail(*email))
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tCREATED (UTC)")
+	for _, t := range tokens {
+		fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Created.Format("2006-01-02 15:04"))
+	}
+	return tw.Flush()
+}
+
+func runUserRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user revoke", "user revoke --email ADDRESS --name NAME [flags]", stderr)
+	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
+	email := fs.String("email", "", "e-mail address of the account (required)")
+	name := fs.String("name", "", "the name the token was made with (required; see user tokens)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" {
+		fmt.Fprintln(stderr, "--email and --name are required")
+		fs.Usage()
+		return errUsage
+	}
+	st, err := openUserStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.RevokeAPITokens(ctx, *email, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d API token(s) named %q of %s revoked; requests with them are refused from now on.\n", n, strings.TrimSpace(*name), survey.NormalizeEmail(*email))
 	return nil
 }

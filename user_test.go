@@ -125,3 +125,44 @@ func TestDemoPrintsAWorkingLoginOnce(t *testing.T) {
 		t.Fatalf("demo account = %+v", u)
 	}
 }
+
+// API tokens are listed by name and revoked by name, on both engines: a
+// revoked token is refused at once, the account's other tokens go on.
+func TestUserTokensListAndRevoke(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		if code, _, errOut := runUserCmd(t, "add", "--db", dsn, "--email", "bi@example.org", "--role", "viewer"); code != 0 {
+			t.Fatalf("add: %d %s", code, errOut)
+		}
+		token := func(name string) string {
+			t.Helper()
+			code, out, errOut := runUserCmd(t, "token", "--db", dsn, "--email", "bi@example.org", "--name", name)
+			tok := regexp.MustCompile(survey.APITokenPrefix + `\S+`).FindString(out)
+			if code != 0 || tok == "" {
+				t.Fatalf("token %s: %d %q %q", name, code, out, errOut)
+			}
+			return tok
+		}
+		leaked, kept := token("power-bi"), token("excel")
+		code, out, _ := runUserCmd(t, "tokens", "--db", dsn, "--email", "BI@example.org")
+		if code != 0 || !strings.Contains(out, "power-bi") || !strings.Contains(out, "excel") || strings.Contains(out, survey.APITokenPrefix) {
+			t.Fatalf("tokens: %d %q", code, out)
+		}
+		if code, out, errOut := runUserCmd(t, "revoke", "--db", dsn, "--email", "bi@example.org", "--name", "power-bi"); code != 0 || !strings.Contains(out, "1 API token") {
+			t.Fatalf("revoke: %d %q %q", code, out, errOut)
+		}
+		st := storetest.Open(t, dsn)
+		if _, err := st.UserByAPIToken(context.Background(), leaked); survey.ErrorCode(err) != survey.EUnauthorized {
+			t.Errorf("the revoked token: %v, want unauthorized", err)
+		}
+		if u, err := st.UserByAPIToken(context.Background(), kept); err != nil || u.Email != "bi@example.org" {
+			t.Errorf("the other token: %+v, %v", u, err)
+		}
+		st.Close()
+		if code, _, errOut := runUserCmd(t, "revoke", "--db", dsn, "--email", "bi@example.org", "--name", "power-bi"); code != 1 || !strings.Contains(errOut, "power-bi") {
+			t.Errorf("revoking it again: %d %q, want 1 and the name", code, errOut)
+		}
+		if code, _, _ := runUserCmd(t, "tokens", "--db", dsn); code != 2 {
+			t.Errorf("tokens without --email: %d, want 2", code)
+		}
+	})
+}

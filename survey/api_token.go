@@ -74,3 +74,45 @@ func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) 
 	}
 	return u.domain(), nil
 }
+
+// APIToken is what is known of a token after it was shown: its name and
+// when it was made (the token itself is not kept).
+type APIToken struct {
+	Name    string
+	Created time.Time
+}
+
+// APITokens lists the tokens of the account of email, oldest first.
+func (s *Store) APITokens(ctx context.Context, email string) ([]APIToken, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	var rows []apiTokenRow
+	if err := s.r.WithContext(ctx).Where("user_id = ?", u.ID).Order("created_at, name").Find(&rows).Error; err != nil {
+		return nil, internal("list API tokens", err)
+	}
+	out := make([]APIToken, len(rows))
+	for i, r := range rows {
+		out[i] = APIToken{Name: r.Name, Created: r.CreatedAt.UTC()}
+	}
+	return out, nil
+}
+
+// RevokeAPITokens ends the tokens of the account of email that carry
+// name (a leaked token, a tool no longer used) and says how many there
+// were; none is ENotFound. Disabling the account ends all of them.
+func (s *Store) RevokeAPITokens(ctx context.Context, email, name string) (int, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return 0, err
+	}
+	res := s.w.WithContext(ctx).Where("user_id = ? AND name = ?", u.ID, strings.TrimSpace(name)).Delete(&apiTokenRow{})
+	if res.Error != nil {
+		return 0, internal("revoke API tokens", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return 0, errorf(ENotFound, "api_token_not_found", "%s has no API token named %q", u.Email, name)
+	}
+	return int(res.RowsAffected), nil
+}
