@@ -162,79 +162,88 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return tw.Flush()
 }
 
-func runUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user disable", "user disable --email ADDRESS [flags]", stderr)
+// accountCommand is what user disable, token, tokens and revoke share:
+// --db, --email and, when nameHelp is set, a required --name; it opens the
+// store, which the caller closes.
+type accountCommand struct {
+	st          *survey.Store
+	email, name string
+}
+
+func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string, stderr io.Writer) (*accountCommand, error) {
+	usage := cmd + " --email ADDRESS"
+	if nameHelp != "" {
+		usage += " --name NAME"
+	}
+	fs := newFlagSet(cmd, usage+" [flags]", stderr)
 	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
 	email := fs.String("email", "", "e-mail address of the account (required)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	var name *string
+	if nameHelp != "" {
+		name = fs.String("name", "", nameHelp+" (required)")
 	}
-	if *email == "" {
-		fmt.Fprintln(stderr, "--email is required")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	if *email == "" || name != nil && strings.TrimSpace(*name) == "" {
+		if name != nil {
+			fmt.Fprintln(stderr, "--email and --name are required")
+		} else {
+			fmt.Fprintln(stderr, "--email is required")
+		}
 		fs.Usage()
-		return errUsage
+		return nil, errUsage
 	}
 	st, err := openUserStore(ctx, *dsn)
 	if err != nil {
+		return nil, err
+	}
+	c := &accountCommand{st: st, email: *email}
+	if name != nil {
+		c.name = strings.TrimSpace(*name)
+	}
+	return c, nil
+}
+
+func runUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := openAccountCommand(ctx, "user disable", "", args, stderr)
+	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := st.DisableUser(ctx, *email); err != nil {
+	defer c.st.Close()
+	if err := c.st.DisableUser(ctx, c.email); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Account %s disabled; its sessions have ended.\n", survey.NormalizeEmail(*email))
+	fmt.Fprintf(stdout, "Account %s disabled; its sessions have ended.\n", survey.NormalizeEmail(c.email))
 	return nil
 }
 
 func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user token", "user token --email ADDRESS --name NAME [flags]", stderr)
-	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
-	email := fs.String("email", "", "e-mail address of the account (required)")
-	name := fs.String("name", "", "what the token is for, e.g. power-bi (required)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *email == "" || *name == "" {
-		fmt.Fprintln(stderr, "--email and --name are required")
-		fs.Usage()
-		return errUsage
-	}
-	st, err := openUserStore(ctx, *dsn)
+	c, err := openAccountCommand(ctx, "user token", "what the token is for, e.g. power-bi", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	token, err := st.NewAPIToken(ctx, *email, *name)
+	defer c.st.Close()
+	token, err := c.st.NewAPIToken(ctx, c.email, c.name)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "API token for %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n", survey.NormalizeEmail(*email), token)
+	fmt.Fprintf(stdout, "API token for %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n", survey.NormalizeEmail(c.email), token)
 	return nil
 }
 
 func runUserTokens(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user tokens", "user tokens --email ADDRESS [flags]", stderr)
-	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
-	email := fs.String("email", "", "e-mail address of the account (required)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *email == "" {
-		fmt.Fprintln(stderr, "--email is required")
-		fs.Usage()
-		return errUsage
-	}
-	st, err := openUserStore(ctx, *dsn)
+	c, err := openAccountCommand(ctx, "user tokens", "", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	tokens, err := st.APITokens(ctx, *email)
+	defer c.st.Close()
+	tokens, err := c.st.APITokens(ctx, c.email)
 	if err != nil {
 		return err
 	}
 	if len(tokens) == 0 {
-		fmt.Fprintf(stdout, "%s has no API tokens.\n", survey.NormalizeEmail(*email))
+		fmt.Fprintf(stdout, "%s has no API tokens.\n", survey.NormalizeEmail(c.email))
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -246,27 +255,15 @@ func runUserTokens(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func runUserRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user revoke", "user revoke --email ADDRESS --name NAME [flags]", stderr)
-	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
-	email := fs.String("email", "", "e-mail address of the account (required)")
-	name := fs.String("name", "", "the name the token was made with (required; see user tokens)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *email == "" || *name == "" {
-		fmt.Fprintln(stderr, "--email and --name are required")
-		fs.Usage()
-		return errUsage
-	}
-	st, err := openUserStore(ctx, *dsn)
+	c, err := openAccountCommand(ctx, "user revoke", "the name the token was made with (see user tokens)", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	n, err := st.RevokeAPITokens(ctx, *email, *name)
+	defer c.st.Close()
+	n, err := c.st.RevokeAPITokens(ctx, c.email, c.name)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d API token(s) named %q of %s revoked; requests with them are refused from now on.\n", n, strings.TrimSpace(*name), survey.NormalizeEmail(*email))
+	fmt.Fprintf(stdout, "%d API token(s) named %q of %s revoked; requests with them are refused from now on.\n", n, c.name, survey.NormalizeEmail(c.email))
 	return nil
 }
