@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -271,15 +272,7 @@ func (v *view) candidates() []candidate {
 // department named at most once. Silent departments are candidates under
 // silence only, which names them all, so they are never named twice.
 func (v *view) pick(cs []candidate) []candidate {
-	slices.SortStableFunc(cs, func(a, b candidate) int {
-		switch {
-		case a.severity > b.severity:
-			return -1
-		case a.severity < b.severity:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(cs, func(a, b candidate) int { return cmp.Compare(b.severity, a.severity) })
 	named := map[int]bool{}
 	used := map[int]bool{}
 	var out []candidate

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -331,15 +332,7 @@ func (v *view) driverRows() ([]driverRow, *analysis.DriverAnalysis) {
 		}
 		rows = append(rows, r)
 	}
-	slices.SortStableFunc(rows, func(a, b driverRow) int {
-		switch {
-		case a.share > b.share:
-			return -1
-		case a.share < b.share:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(rows, func(a, b driverRow) int { return cmp.Compare(b.share, a.share) })
 	return rows, base
 }
 

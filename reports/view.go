@@ -123,24 +123,10 @@ var (
 	tWillingShare = text{nl: "Wil delen", en: "Willing to share"}
 )
 
-// Topic names of the reality-gap pairs. The questionnaire names a pair by
-// its topic id only; unknown topics are shown as their id.
-var topicNames = map[string]text{
-	"innovation":  {nl: "vernieuwing", en: "innovation"},
-	"autonomy":    {nl: "vrijheid in het werk", en: "autonomy"},
-	"balance":     {nl: "balans werk-privé", en: "work-life balance"},
-	"development": {nl: "ontwikkeling", en: "development"},
-	"workload":    {nl: "werkdruk", en: "workload"},
-	"growth":      {nl: "doorgroeien", en: "career growth"},
-	"impact":      {nl: "maatschappelijke impact", en: "societal impact"},
-	"flexibility": {nl: "flexibiliteit", en: "flexibility"},
-}
-
+// topicName is a reality-gap pair's topic in the report's language
+// (questionnaires.TopicName, which the console uses too).
 func (v *view) topicName(topic string) string {
-	if t, ok := topicNames[topic]; ok {
-		return t.in(v.lang)
-	}
-	return clean(strings.ReplaceAll(topic, "_", " "))
+	return clean(questionnaires.TopicName(topic, v.lang))
 }
 
 // capital upper-cases the first letter of s.

@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,25 +17,6 @@ import (
 	"trots/server/i18n"
 	"trots/survey/storetest"
 )
-
-// apiBodyCall sends body with its content type, a bearer token and an
-// Accept-Language, and returns the status and the body of the answer.
-func (e *consoleEnv) apiBodyCall(method, path, token, contentType, lang, body string) (int, string) {
-	e.t.Helper()
-	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	req.Header.Set("Accept-Language", lang)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
 
 // mustJSONOf is v as JSON, to compare what the store holds before and after.
 func mustJSONOf(t *testing.T, v any, err error) string {
@@ -114,7 +94,7 @@ func TestAPIBodiesAreRefusedBeforeAnythingIsStored(t *testing.T) {
 					{"too large", jsonType, "en", big, 413, "too_large", i18n.T("en", "api_too_large", 16)},
 				} {
 					before := ep.state()
-					code, body := e.apiBodyCall(ep.method, ep.path, tok, r.contentType, r.lang, r.body)
+					code, body := e.apiSend(ep.method, ep.path, tok, r.contentType, r.lang, r.body)
 					var doc struct {
 						Error struct{ Code, Message string }
 					}
@@ -133,7 +113,7 @@ func TestAPIBodiesAreRefusedBeforeAnythingIsStored(t *testing.T) {
 				// charset and trailing whitespace, both allowed), and the
 				// store shows it: the checks above could see a change.
 				before := ep.state()
-				code, body := e.apiBodyCall(ep.method, ep.path, tok, "application/json; charset=UTF-8", "en", valid+"\r\n\t ")
+				code, body := e.apiSend(ep.method, ep.path, tok, "application/json; charset=UTF-8", "en", valid+"\r\n\t ")
 				if code != ep.success {
 					t.Errorf("%s, correct request: %d %s, want %d", ep.name, code, body, ep.success)
 				} else if after := ep.state(); after == before {
@@ -143,7 +123,7 @@ func TestAPIBodiesAreRefusedBeforeAnythingIsStored(t *testing.T) {
 		}
 
 		// A report's body may be left out, whatever the Content-Type says.
-		code, body := e.apiBodyCall("POST", "/api/v1/pulses/"+base+"/reports", tok, "text/plain", "en", "")
+		code, body := e.apiSend("POST", "/api/v1/pulses/"+base+"/reports", tok, "text/plain", "en", "")
 		var job struct{ ID string }
 		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &job) != nil {
 			t.Fatalf("report without a body: %d %s", code, body)
@@ -161,7 +141,7 @@ func TestAPIUnknownDepartmentOfADecisionIsExplained(t *testing.T) {
 		e := newConsoleEnv(t, dsn, server.Config{})
 		tok := e.token("viewer@example.org")
 		for _, lang := range i18n.Languages {
-			code, body := e.apiBodyCall("POST", "/api/v1/pulses/"+e.demo.Baseline.ID+"/decisions", tok, "application/json", lang,
+			code, body := e.apiSend("POST", "/api/v1/pulses/"+e.demo.Baseline.ID+"/decisions", tok, "application/json", lang,
 				`{"department_id":"zzz","choice":"go","note":"x"}`)
 			var doc struct {
 				Error struct{ Code, Message string }

@@ -14,12 +14,26 @@ import (
 
 func (e *consoleEnv) api(method, path, token, body string) (int, string) {
 	e.t.Helper()
+	contentType := ""
+	if body != "" {
+		contentType = "application/json"
+	}
+	return e.apiSend(method, path, token, contentType, "", body)
+}
+
+// apiSend sends body to the API with, when given, a bearer token, a
+// content type and an Accept-Language; it returns status and answer.
+func (e *consoleEnv) apiSend(method, path, token, contentType, lang, body string) (int, string) {
+	e.t.Helper()
 	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
