@@ -161,7 +161,7 @@ func (e *authzEnv) client(t *testing.T, email string) (*http.Client, string) {
 	u, _ := url.Parse(e.http.URL)
 	for _, ck := range jar.Cookies(u) {
 		if ck.Name == e.srv.sessionCookieName() {
-			return c, consoleSession{token: ck.Value}.csrfToken()
+			return c, consoleSession{token: ck.Value}.maskedCSRF()
 		}
 	}
 	t.Fatalf("login %s: no session cookie", email)

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
@@ -117,11 +118,41 @@ type consoleSession struct {
 	token string
 }
 
-// csrfToken is derived from the session token, which only the browser and
+// csrfSecret is derived from the session token, which only the browser and
 // the server know: another site can neither read nor compute it.
-func (cs consoleSession) csrfToken() string {
-	sum := sha256.Sum256([]byte("trots csrf\x00" + cs.token))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
+func (cs consoleSession) csrfSecret() [sha256.Size]byte {
+	return sha256.Sum256([]byte("trots csrf\x00" + cs.token))
+}
+
+// maskedCSRF is the token as a page carries it: a fresh random mask and the
+// secret XORed with it. Pages are compressed, and a secret that is the same
+// in every response beside text an attacker can put there could be read off
+// the compressed sizes (BREACH); masked, it differs in every response.
+func (cs consoleSession) maskedCSRF() string {
+	secret := cs.csrfSecret()
+	out := make([]byte, 2*len(secret))
+	if _, err := rand.Read(out[:len(secret)]); err != nil {
+		panic("server: no randomness for a CSRF mask: " + err.Error())
+	}
+	for i, b := range secret {
+		out[len(secret)+i] = out[i] ^ b
+	}
+	return base64.RawURLEncoding.EncodeToString(out)
+}
+
+// validCSRF says whether a form's token is the session's secret under
+// any mask.
+func (cs consoleSession) validCSRF(got string) bool {
+	secret := cs.csrfSecret()
+	raw, err := base64.RawURLEncoding.DecodeString(got)
+	if err != nil || len(raw) != 2*len(secret) {
+		return false
+	}
+	plain := make([]byte, len(secret))
+	for i := range plain {
+		plain[i] = raw[i] ^ raw[len(secret)+i]
+	}
+	return subtle.ConstantTimeCompare(plain, secret[:]) == 1
 }
 
 func sessionOf(c echo.Context) consoleSession {
@@ -170,8 +201,7 @@ func (s *Server) requireRole(roles ...survey.Role) echo.MiddlewareFunc {
 				return echo.NewHTTPError(http.StatusForbidden, "Your role does not allow this.")
 			}
 			if slices.Contains(unsafeVerbs, c.Request().Method) {
-				got := c.Request().PostFormValue(csrfField)
-				if subtle.ConstantTimeCompare([]byte(got), []byte(cs.csrfToken())) != 1 {
+				if !cs.validCSRF(c.Request().PostFormValue(csrfField)) {
 					return echo.NewHTTPError(http.StatusForbidden, "The form has expired. Please try again.")
 				}
 			}
@@ -226,7 +256,7 @@ func (s *Server) newConsolePage(c echo.Context, titleKey, section string) consol
 	if cs := sessionOf(c); cs.token != "" {
 		u := cs.User
 		p.User = &u
-		p.CSRF = cs.csrfToken()
+		p.CSRF = cs.maskedCSRF()
 		p.Admin = u.Role == survey.RoleAdmin
 	}
 	return p

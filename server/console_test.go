@@ -636,3 +636,30 @@ func TestOpenPulseShowsNoResults(t *testing.T) {
 		t.Fatalf("API decision on the open pulse: %d %s", code, body)
 	}
 }
+
+// Console pages are compressed, so the CSRF token is masked afresh in every
+// response (BREACH): two looks at one page carry different tokens, both
+// accepted; another session's token is not.
+func TestCSRFTokenIsMaskedPerResponse(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	other := e.browser()
+	other.login("admin@example.org")
+	foreign := other.csrf("/board")
+
+	b := e.browser()
+	b.login("viewer@example.org")
+	first, second := b.csrf("/board"), b.csrf("/board")
+	if first == second {
+		t.Fatalf("two responses carried the same CSRF token %q", first)
+	}
+	if p := b.post("/logout", url.Values{"_csrf": {foreign}}); p.status != http.StatusForbidden {
+		t.Fatalf("logout with another session's token: %d", p.status)
+	}
+	if p := b.post("/logout", url.Values{"_csrf": {first}}); p.status != http.StatusSeeOther {
+		t.Fatalf("logout with the first masked token: %d", p.status)
+	}
+	b.login("viewer@example.org")
+	if p := b.post("/logout", url.Values{"_csrf": {b.csrf("/board")}}); p.status != http.StatusSeeOther {
+		t.Fatalf("logout with a fresh masked token: %d", p.status)
+	}
+}

@@ -62,10 +62,11 @@ func (s *Server) surveySubmit(c echo.Context) error {
 // surveyThanks is the thank-you page of a department link: GET
 // /s/:code/thanks. It only shows; reloading it stores nothing.
 func (s *Server) surveyThanks(c echo.Context) error {
-	if _, err := s.store.LinkByCode(c.Request().Context(), c.Param("code")); err != nil {
+	link, err := s.store.LinkByCode(c.Request().Context(), c.Param("code"))
+	if err != nil {
 		return s.refuse(c, s.langOf(c), err)
 	}
-	return s.renderThanks(c)
+	return s.renderThanks(c, link.PulseID)
 }
 
 // submit validates a parsed survey form and stores it. Whatever is wrong,
@@ -101,7 +102,7 @@ func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url
 		return s.refuse(c, v.lang, err)
 	}
 	// A replay (double tap, retry) lands on the same page as the first.
-	return c.Redirect(http.StatusSeeOther, v.thanks+"?lang="+v.lang)
+	return c.Redirect(http.StatusSeeOther, withQuery(v.thanks, "lang", v.lang))
 }
 
 // surveyFormFields are the fields of a posted survey form.
@@ -239,14 +240,40 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
-// thanksPage thanks the respondent.
+// thanksPage thanks the respondent, names the organisation, and says when
+// and where the results will be shared.
 type thanksPage struct {
 	page
+	Organisation string
+	Closes       string // the pulse's closing time; empty: closed by hand
+	K            int    // the pulse's anonymity threshold (0: unknown)
 }
 
-func (s *Server) renderThanks(c echo.Context) error {
+// renderThanks shows the thank-you page of pulseID ("" or an unknown id:
+// without the pulse's closing time and threshold).
+func (s *Server) renderThanks(c echo.Context, pulseID string) error {
+	ctx := c.Request().Context()
 	lang := s.langOf(c)
 	p := newPage(lang, "", c.Request().URL.Path, nil)
 	p.Title = i18n.T(lang, "thanks_title")
-	return s.render(c, http.StatusOK, "thanks", thanksPage{page: p})
+	page := thanksPage{page: p}
+	if st, err := s.store.Settings(ctx); err == nil {
+		page.Organisation = st.Name
+	}
+	if pulseID != "" {
+		if pl, err := s.store.Pulse(ctx, pulseID); err == nil {
+			page.Closes = formatLocal(pl.Closes, pulseLocation())
+			page.K = pl.MinGroup
+		}
+	}
+	return s.render(c, http.StatusOK, "thanks", page)
+}
+
+// withQuery adds key=value to target, which may have a query already.
+func withQuery(target, key, value string) string {
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	return target + sep + url.QueryEscape(key) + "=" + url.QueryEscape(value)
 }

@@ -459,3 +459,23 @@ func TestInvitationRateLimitIsPerToken(t *testing.T) {
 		t.Fatalf("%d responses, want 2", n)
 	}
 }
+
+// The thank-you page names the organisation and says when and where the
+// results are shared: after the close (on its date, when the pulse has
+// one), per department in trots, from groups of k.
+func TestThanksPageSaysWhenResultsAreShared(t *testing.T) {
+	e := newSurveyEnv(t, storetest.SQLiteDSN(t), "advocacy-readiness", server.Config{})
+	must(t, e.store.SaveSettings(ctx, survey.Settings{Name: "Gemeente Voorbeeld", DefaultLanguage: "nl", MinGroup: 5, MinComments: 10}))
+	for _, lang := range []string{"nl", "en"} {
+		r := e.get("/s/"+e.link.Code+"/thanks?lang="+lang, nil)
+		d := parseHTML(t, r.body)
+		lead := text(d.one(tag("p", "class", "lead"), "lead"))
+		if !strings.Contains(lead, "Gemeente Voorbeeld") {
+			t.Errorf("%s: the thank-you page does not name the organisation: %q", lang, lead)
+		}
+		when := text(d.one(func(n *html.Node) bool { return hasAttr(n, "data-results") }, "results paragraph"))
+		if want := i18n.T(lang, "thanks_results_after", e.pulse.MinGroup); when != want {
+			t.Errorf("%s: results paragraph %q, want %q", lang, when, want)
+		}
+	}
+}

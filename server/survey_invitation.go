@@ -73,12 +73,14 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 // invitationThanks is the thank-you page after an invitation: GET
 // /i/thanks.
 func (s *Server) invitationThanks(c echo.Context) error {
-	return s.renderThanks(c)
+	return s.renderThanks(c, c.QueryParam("pulse"))
 }
 
 // invitation points a survey view at the invitation routes.
 func (v *surveyView) invitation(token string) {
 	v.token = token
-	v.action, v.here, v.thanks = "/i", "/i/"+token, "/i/thanks"
+	// The thank-you page names the pulse (not the token): its closing
+	// time says when results come.
+	v.action, v.here, v.thanks = "/i", "/i/"+token, withQuery("/i/thanks", "pulse", v.pulse.ID)
 	v.storeKey = "i." + token
 }

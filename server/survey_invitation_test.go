@@ -41,15 +41,15 @@ func TestInvitationAnswersOnceAndHidesTheLink(t *testing.T) {
 		f := fullForm(e.q)
 		f.Set("token", token)
 		first := e.post("/i?lang=en", f, nil)
-		if first.status != http.StatusSeeOther || first.header.Get("Location") != "/i/thanks?lang=en" {
+		if first.status != http.StatusSeeOther || first.header.Get("Location") != "/i/thanks?pulse="+e.pulse.ID+"&lang=en" {
 			t.Fatalf("submit: %d %q", first.status, first.header.Get("Location"))
 		}
 		// A retry of the same form is answered like the first.
 		if again := e.post("/i?lang=en", f, nil); again.status != http.StatusSeeOther {
 			t.Fatalf("replay: %d", again.status)
 		}
-		if r := e.get("/i/thanks?lang=en", nil); r.status != http.StatusOK {
-			t.Fatalf("thank-you page: %d", r.status)
+		if r := e.get(first.header.Get("Location"), nil); r.status != http.StatusOK || !strings.Contains(r.body, i18n.T("en", "thanks_results_after", e.pulse.MinGroup)) {
+			t.Fatalf("thank-you page: %d, without when results come:\n%s", r.status, r.body)
 		}
 		if n := e.responses(); n != 1 {
 			t.Fatalf("%d responses, want 1", n)
