@@ -40,6 +40,11 @@ func (s *Server) routes() {
 		s.e.POST("/logout", s.logout, s.requireRole(anyRole...))
 		s.e.GET("/board", s.board, s.requireRole(anyRole...))
 		s.e.GET("/board.csv", s.boardCSV, s.requireRole(anyRole...))
+		// Exports as the board shows them to the user (export.go).
+		s.e.GET("/board.xlsx", s.boardXLSX, s.requireRole(anyRole...))
+		s.e.GET("/results.xlsx", s.resultsXLSX, s.requireRole(anyRole...))
+		s.e.GET("/decisions.csv", s.decisionsCSV, s.requireRole(anyRole...))
+		s.e.GET("/decisions.xlsx", s.decisionsXLSX, s.requireRole(anyRole...))
 		s.e.GET("/board/departments/:id", s.boardDepartment, s.requireRole(anyRole...))
 		s.e.POST("/board/departments/:id/decisions", s.recordDecision, s.requireRole(deciders...))
 		// PDF reports made in the background with their progress
