@@ -267,26 +267,14 @@ const (
 	hidden                    // the cell is suppressed
 )
 
-// judge classifies [lo, hi] against bar: for higherOK measures the good
-// side is above it (lo >= bar), otherwise below it (hi <= bar). This is
-// the verdict rule's own test, so the colours agree with the verdicts.
+// judge classifies [lo, hi] against bar with the verdict rule's own test
+// (analysis.Judge), so the colours agree with the verdicts and with the
+// board's heatmap.
 func judge(lo, hi *float64, bar float64, higherOK bool) judgement {
-	if lo == nil || hi == nil {
-		return unsure
-	}
-	if higherOK {
-		switch {
-		case *lo >= bar:
-			return clearOK
-		case *hi < bar:
-			return clearBad
-		}
-		return unsure
-	}
-	switch {
-	case *hi <= bar:
+	switch analysis.Judge(lo, hi, bar, higherOK) {
+	case analysis.JudgedMet:
 		return clearOK
-	case *lo > bar:
+	case analysis.JudgedFailed:
 		return clearBad
 	}
 	return unsure

@@ -113,6 +113,9 @@ type boardRow struct {
 	Gap            string
 	GapStatus      string
 	Decision       *decisionView
+	// Internal is a GO for a department whose people may not be visible
+	// outside: advocacy stays internal there.
+	Internal bool
 	// Trend is the change of the weakest theme since the previous pulse.
 	Trend       string
 	trends      []analysis.DimensionTrend
@@ -165,6 +168,7 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 			row.Verdict = analysis.NotMeasurable
 		}
 		row.VerdictLabel = i18n.T(lang, "verdict_"+string(row.Verdict))
+		row.Internal = row.Verdict == analysis.Go && !g.ExternallyVisible
 		row.VerdictClass = map[analysis.Decision]string{analysis.Go: "go", analysis.FixFirst: "fix"}[row.Verdict]
 		if row.VerdictClass == "" {
 			row.VerdictClass = "nm"
@@ -307,6 +311,14 @@ type boardPage struct {
 	Rows    []boardRow
 	CSVHref string
 	Lead    bool
+	// The board at a glance (board_glance.go): counts per verdict, the
+	// heatmap, and the filter and sort of Rows.
+	Counts      []verdictCount
+	HeatColumns []heatColumn
+	HeatRows    []heatRow
+	Sorts       []sortOption
+	View        boardView
+	Filtered    bool
 }
 
 type pulseOption struct {
@@ -324,7 +336,12 @@ func (s *Server) board(c echo.Context) error {
 	if b.outcome != nil || b.pending {
 		page.HasPulse, page.Pending, page.Pulse = true, b.pending, b.pulse
 		if b.outcome != nil {
-			page.Rows = b.rows
+			page.View = boardViewOf(c)
+			page.Counts = verdictCounts(b.rows, b.pulse.ID, page.View, p.Lang)
+			page.Rows = arrange(b.rows, page.View)
+			page.Filtered = page.View.Verdict != ""
+			page.HeatColumns, page.HeatRows = heatmap(b, page.Rows, p.Lang)
+			page.Sorts = sortOptions(page.HeatColumns, page.View, p.Lang)
 			page.K = b.outcome.Result.Config.MinGroup
 			page.CSVHref = "/board.csv?pulse=" + url.QueryEscape(b.pulse.ID)
 		}

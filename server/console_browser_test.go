@@ -66,3 +66,57 @@ func TestBrowserViewerRecordsADecisionOnAPhone(t *testing.T) {
 	assertPage(t, ctx, "nl", 1280, axe, "board (desktop)")
 	shot("board-1280")
 }
+
+// The board at a glance at desktop and phone width: the heatmap's cells are
+// coloured by judgement (one colour per judgement, all different), the
+// page passes axe-core and fits, and a count filters the board by a plain
+// link. Screenshots go to TROTS_SCREENSHOTS.
+func TestBrowserBoardAtAGlance(t *testing.T) {
+	axe := mustAxe(t)
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	for _, width := range []int{1280, 390, 320} {
+		ctx, shot := phoneTab(t, newBrowser(t), int64(width), "board-glance-")
+		must(t, chromedp.Do(ctx,
+			chromedp.Navigate(e.srv.URL+"/board?lang=en"),
+			signIn("viewer@example.org"),
+			chromedp.WaitVisible(chromedp.ID("heatmap")),
+		))
+		assertPage(t, ctx, "en", width, axe, fmt.Sprintf("board at %d px", width))
+		shot(fmt.Sprint(width))
+		colours, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][]string](`
+			Array.from(document.querySelectorAll('#heatmap td[data-judgement]')).reduce((m, td) => {
+				const c = getComputedStyle(td).backgroundColor, k = td.dataset.judgement;
+				m[k] = m[k] || [];
+				if (!m[k].includes(c)) m[k].push(c);
+				return m;
+			}, {})`))
+		must(t, err)
+		seen := map[string]string{}
+		for _, j := range []string{"ok", "bad", "unsure"} {
+			if len(colours[j]) != 1 {
+				t.Fatalf("%d px: %q cells have colours %v, want one", width, j, colours[j])
+			}
+			if other, dup := seen[colours[j][0]]; dup {
+				t.Fatalf("%d px: %q and %q cells share the colour %s", width, j, other, colours[j][0])
+			}
+			seen[colours[j][0]] = j
+		}
+		must(t, chromedp.Do(ctx,
+			scrollTo(`#verdict-counts a[data-verdict=fix]`),
+			chromedp.Tap(chromedp.CSS(`#verdict-counts a[data-verdict=fix]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#verdict-counts a[data-verdict=fix][aria-current]`)),
+		))
+		verdicts, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`Array.from(document.querySelectorAll('#heatmap tbody tr .verdict')).map(v => v.className)`))
+		must(t, err)
+		if len(verdicts) == 0 {
+			t.Fatalf("%d px: the FIX FIRST filter left no row", width)
+		}
+		for _, v := range verdicts {
+			if !strings.Contains(v, "verdict-fix") {
+				t.Fatalf("%d px: filtered by FIX FIRST, a row shows %q", width, v)
+			}
+		}
+		assertPage(t, ctx, "en", width, axe, fmt.Sprintf("filtered board at %d px", width))
+	}
+}

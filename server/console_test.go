@@ -453,7 +453,7 @@ func TestBoardShowsTheTrendAgainstThePreviousPulse(t *testing.T) {
 	b := e.browser()
 	b.login("viewer@example.org")
 	d := parseHTML(t, b.get("/board?lang=en").body)
-	if got := attr(d.one(func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") }, "selected pulse"), "value"); got != p.ID {
+	if got := selectedPulse(t, d); got != p.ID {
 		t.Fatalf("board shows pulse %s, want the newest %s", got, p.ID)
 	}
 	trends := d.all(tag("span", "class", "muted trend"))
@@ -592,7 +592,7 @@ func TestOpenPulseShowsNoResults(t *testing.T) {
 	b.login("viewer@example.org")
 	// The default is the newest closed pulse, not the newer open one.
 	def := parseHTML(t, b.get("/board?lang=en").body)
-	if got := attr(def.one(func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") }, "selected pulse"), "value"); got != e.demo.Baseline.ID {
+	if got := selectedPulse(t, def); got != e.demo.Baseline.ID {
 		t.Fatalf("board defaults to pulse %s, want the closed baseline %s", got, e.demo.Baseline.ID)
 	}
 	for lang, want := range map[string]string{"en": "Results appear when this pulse closes", "nl": "De resultaten verschijnen zodra deze peiling sluit"} {
@@ -662,4 +662,14 @@ func TestCSRFTokenIsMaskedPerResponse(t *testing.T) {
 	if p := b.post("/logout", url.Values{"_csrf": {b.csrf("/board")}}); p.status != http.StatusSeeOther {
 		t.Fatalf("logout with a fresh masked token: %d", p.status)
 	}
+}
+
+// selectedPulse is the pulse the board's pulse menu has selected.
+func selectedPulse(t *testing.T, d doc) string {
+	t.Helper()
+	opts := within(d.byID("pulse"), func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") })
+	if len(opts) != 1 {
+		t.Fatalf("%d selected pulses, want 1", len(opts))
+	}
+	return attr(opts[0], "value")
 }
