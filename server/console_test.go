@@ -673,3 +673,34 @@ func selectedPulse(t *testing.T, d doc) string {
 	}
 	return attr(opts[0], "value")
 }
+
+// Early in a pulse every count is hidden by the rule; the page says that
+// this is the rule at work and when counts appear, and the total says it
+// is still below k rather than "hidden".
+func TestParticipationWhileOpenSaysWhenCountsAppear(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	b := e.browser()
+	b.login("admin@example.org")
+	for lang, want := range map[string][3]string{
+		"en": {"not shown yet", "fewer than 5 so far", "from 5 answers"},
+		"nl": {"nog niet getoond", "nog minder dan 5", "vanaf 5 antwoorden"},
+	} {
+		d := parseHTML(t, b.get("/participation?lang="+lang+"&pulse="+e.demo.Open.ID).body)
+		for _, r := range within(d.byID("participation"), tag("tr", "class", "dept")) {
+			if got := text(within(r, tag("td"))[1]); got != want[0] {
+				t.Errorf("%s: a department of the open pulse without answers reads %q, want %q", lang, got, want[0])
+			}
+		}
+		foot := within(d.one(tag("tr", "class", "total"), "total row"), tag("td"))
+		if got := text(foot[1]); got != want[1] {
+			t.Errorf("%s: total %q, want %q", lang, got, want[1])
+		}
+		if note := text(d.byID("participation-open")); !strings.Contains(note, want[2]) {
+			t.Errorf("%s: the open pulse's note %q does not say counts appear %s", lang, note, want[2])
+		}
+	}
+	// A closed pulse has no such note.
+	if parseHTML(t, b.get("/participation?lang=en&pulse="+e.demo.Baseline.ID).body).has(tag("p", "id", "participation-open")) {
+		t.Error("a closed pulse's participation says it is open")
+	}
+}

@@ -24,6 +24,8 @@ type participationPage struct {
 	Total    participationRow
 	// Hidden explains the hidden counts, when there are any.
 	Hidden string
+	// Open says, for a pulse still taking answers, when counts appear.
+	Open string
 }
 
 type participationRow struct {
@@ -82,6 +84,12 @@ func (s *Server) participation(c echo.Context) error {
 	}
 	shown, totalShown := analysis.CountsShown(ns, k)
 	hidden := p.T("participation_hidden")
+	if pulse.Status == survey.PulseOpen {
+		// Early in a pulse every count is hidden: say that this is the
+		// rule at work, not an empty pulse, and when counts appear.
+		hidden = p.T("participation_not_yet")
+		p.Open = i18n.T(p.Lang, "participation_open_note", k)
+	}
 	row := func(name string, headcount, n int, show bool) participationRow {
 		r := participationRow{Name: name, Headcount: headcount, Responses: hidden, Rate: "–"}
 		if show {
@@ -98,6 +106,11 @@ func (s *Server) participation(c echo.Context) error {
 		headcount += d.Headcount
 	}
 	p.Total = row(p.T("participation_total"), headcount, total, totalShown)
+	if !totalShown {
+		// The total is hidden only while it is below k (CountsShown), so
+		// saying so tells nothing more than its being hidden does.
+		p.Total.Responses = i18n.T(p.Lang, "participation_total_below", k)
+	}
 	return s.renderConsole(c, http.StatusOK, "participation", p)
 }
 
