@@ -116,6 +116,9 @@ type boardRow struct {
 	// Internal is a GO for a department whose people may not be visible
 	// outside: advocacy stays internal there.
 	Internal bool
+	// Needs is what the department must still show to reach GO
+	// (goNeeds).
+	Needs []string
 	// Trend is the change of the weakest theme since the previous pulse.
 	Trend       string
 	trends      []analysis.DimensionTrend
@@ -181,6 +184,7 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 			if g.Verdict != nil && len(g.Reasons) > 0 {
 				row.Reason = g.Reasons[0].Text
 			}
+			row.Needs = goNeeds(g, b.outcome.Questionnaire, lang)
 			f := g.Figures
 			row.N = f.N
 			if f.ResponseRate != nil {

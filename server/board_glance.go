@@ -307,3 +307,53 @@ func sortOptions(cols []heatColumn, v boardView, lang string) []sortOption {
 	}
 	return out
 }
+
+// goNeeds says what a shown department that is not GO must still show to
+// reach GO: each criterion of the verdict whose bound is not yet on the
+// good side of its bar (the bound against the bar, as the rule reads it),
+// and how many answers in all would let the rule decide, when the verdict
+// estimates it. Empty for GO and for hidden departments.
+func goNeeds(g *analysis.GroupResult, q *questionnaires.Questionnaire, lang string) []string {
+	if g.Suppressed || g.Verdict == nil || g.Decision == analysis.Go {
+		return nil
+	}
+	var out []string
+	for _, b := range g.Bounds {
+		if b.Outcome == "met" {
+			continue
+		}
+		name, lowerOK, pct := "", false, false
+		switch {
+		case b.Criterion == "gap":
+			name, lowerOK = i18n.T(lang, "board_gap"), true
+		case strings.HasPrefix(b.Criterion, "gap:"):
+			name, lowerOK = questionnaires.TopicName(strings.TrimPrefix(b.Criterion, "gap:"), lang), true
+		case b.Criterion == "willing_share":
+			name, pct = i18n.T(lang, "board_heat_willing"), true
+		case b.Criterion == "response_rate":
+			name, pct = i18n.T(lang, "board_rate"), true
+		case b.Criterion == "enps":
+			name = "eNPS"
+		case b.Criterion == "n":
+			out = append(out, i18n.T(lang, "board_needs_n", b.Threshold, b.Estimate))
+			continue
+		default:
+			name = dimensionName(q, b.Criterion, lang)
+		}
+		num := func(x float64) string { return fmtNum(lang, x, 2) }
+		if pct {
+			num = func(x float64) string { return fmtNum(lang, 100*x, 0) + "%" }
+		} else if b.Criterion == "enps" {
+			num = func(x float64) string { return fmtNum(lang, x, 0) }
+		}
+		if lowerOK {
+			out = append(out, i18n.T(lang, "board_needs_upper", name, num(b.Threshold), num(b.High)))
+		} else {
+			out = append(out, i18n.T(lang, "board_needs_lower", name, num(b.Threshold), num(b.Low)))
+		}
+	}
+	if g.NeededN > 0 {
+		out = append(out, i18n.T(lang, "board_needs_answers", g.NeededN))
+	}
+	return out
+}

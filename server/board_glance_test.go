@@ -212,3 +212,54 @@ func TestBoardSaysWhereGOIsInternalOnly(t *testing.T) {
 		t.Fatal("the demo has no internal-only GO to show")
 	}
 }
+
+// Every shown department that is not GO says what GO needs: one line per
+// criterion whose bound is not yet on the good side, with the bar and the
+// bound; a GO and a hidden department say nothing of the kind.
+func TestBoardSaysWhatGONeeds(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	b := e.browser()
+	b.login("viewer@example.org")
+	d := parseHTML(t, b.get("/board?lang=en").body)
+	checked := 0
+	for _, g := range e.outcome().Result.Departments {
+		var row *html.Node
+		for _, tr := range within(d.byID("board"), tag("tr", "class", "dept")) {
+			if attr(tr, "data-department") == g.ID {
+				row = tr
+			}
+		}
+		needs := within(row, tag("span", "class", "needs"))
+		if g.Suppressed || g.Decision == analysis.Go {
+			if len(needs) != 0 {
+				t.Errorf("%s (%s, suppressed %v) says what GO needs: %q", g.Name, g.Decision, g.Suppressed, text(needs[0]))
+			}
+			continue
+		}
+		unmet := 0
+		for _, bd := range g.Bounds {
+			if bd.Outcome != "met" {
+				unmet++
+			}
+		}
+		if unmet == 0 {
+			continue
+		}
+		if len(needs) != 1 {
+			t.Fatalf("%s (%s) has %d unmet bounds but says nothing of what GO needs", g.Name, g.Decision, unmet)
+		}
+		got := text(needs[0])
+		if n := strings.Count(got, "; ") + 1; n < unmet {
+			t.Errorf("%s: %d needs listed for %d unmet bounds: %q", g.Name, n, unmet, got)
+		}
+		for _, bd := range g.Bounds {
+			if bd.Outcome != "met" && bd.Criterion == "pride" && !strings.Contains(got, "Pride with a lower bound of at least 3.50") {
+				t.Errorf("%s: pride is unmet but the needs say %q", g.Name, got)
+			}
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no department with unmet bounds to check")
+	}
+}
