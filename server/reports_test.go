@@ -47,6 +47,11 @@ func (c *reportClock) advance(d time.Duration) {
 
 func newReportsEnv(t *testing.T, dsn string) *reportsEnv {
 	t.Helper()
+	return newReportsEnvWith(t, dsn, server.Config{})
+}
+
+func newReportsEnvWith(t *testing.T, dsn string, cfg server.Config) *reportsEnv {
+	t.Helper()
 	clock := &reportClock{}
 	st, err := survey.Open(ctx, dsn, survey.Options{Now: clock.now})
 	if err != nil {
@@ -71,7 +76,7 @@ func newReportsEnv(t *testing.T, dsn string) *reportsEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	srv := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(srv.Close) // runs after the HTTP server's close, before the store's
 	t.Cleanup(e.srv.Close)
