@@ -233,4 +233,3 @@ func apiWithHeader(t *testing.T, base, method, path, token, lang string, typeAnd
 	must(t, err)
 	return res.StatusCode, string(b), res.Header
 }
-

@@ -46,9 +46,9 @@ func Unavailable(err error) bool {
 	if errors.As(err, &pe) {
 		switch {
 		case strings.HasPrefix(pe.Code, "08"), // connection exception
-			strings.HasPrefix(pe.Code, "53"), // insufficient resources: disk, memory, connections
+			strings.HasPrefix(pe.Code, "53"),  // insufficient resources: disk, memory, connections
 			strings.HasPrefix(pe.Code, "57P"), // shutting down, crashed, starting up
-			pe.Code == "25006": // a read-only standby
+			pe.Code == "25006":                // a read-only standby
 			return true
 		}
 		return false
