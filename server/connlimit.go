@@ -27,7 +27,7 @@ import (
 //     an idle keep-alive connection closes after Config.IdleTimeout.
 
 // limitConns wraps ln with the total and per-source caps of cfg.
-func limitConns(ln net.Listener, cfg Config) net.Listener {
+func limitConns(ln net.Listener, cfg Config) *sourceListener {
 	return &sourceListener{Listener: netutil.LimitListener(ln, cfg.MaxConns), perSource: cfg.MaxConnsPerSource,
 		trusted: cfg.TrustedProxies, open: map[string]int{}}
 }
@@ -107,9 +107,8 @@ type sourceConn struct {
 }
 
 func (c *sourceConn) Close() error {
-	err := c.Conn.Close()
 	c.once.Do(c.release)
-	return err
+	return c.Conn.Close()
 }
 
 // surveyBodyDeadline gives a survey post Config.SurveyBodyTimeout to send

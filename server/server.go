@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -120,6 +121,8 @@ type Server struct {
 	limits *surveyLimits
 	// quotas holds the console's per-account quotas (quota.go).
 	quotas *quotas
+	// conns is the listener Serve caps connections with (connlimit.go).
+	conns atomic.Pointer[sourceListener]
 	// submits remembers what submissions to a link need (survey_cache.go).
 	submits *submitCache
 	// reports runs report jobs in the background (report_job.go); nil
@@ -221,7 +224,9 @@ func (s *Server) Handler() http.Handler { return s.e }
 // connections and waits up to grace for requests in flight to finish.
 // Connections are capped in total and per source (connlimit.go).
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	ln = limitConns(ln, s.cfg)
+	capped := limitConns(ln, s.cfg)
+	s.conns.Store(capped)
+	ln = capped
 	srv := &http.Server{
 		Handler:           s.e,
 		ReadHeaderTimeout: s.cfg.HeaderTimeout,
