@@ -46,15 +46,12 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	}
 	// Every refusal below spends the link's budget of refused posts, never
 	// that of valid answers (ratelimit.go).
-	refused := func(status int, key string, fields survey.FieldErrors) error {
+	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
+	if ct != "application/json" {
 		if wait := s.spendAnswer(c, link, false); wait > 0 {
 			return s.denyRateAPI(c, wait)
 		}
-		return apiError(c, status, v.lang, key, fields)
-	}
-	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
-	if ct != "application/json" {
-		return refused(http.StatusUnsupportedMediaType, "unsupported_media_type", nil)
+		return apiError(c, http.StatusUnsupportedMediaType, v.lang, "unsupported_media_type", nil)
 	}
 	var body apiSubmission
 	r := c.Request()
@@ -68,16 +65,22 @@ func (s *Server) apiSubmit(c echo.Context) error {
 		var tooLarge *http.MaxBytesError
 		var he *echo.HTTPError
 		if errors.As(err, &tooLarge) || errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
-			return refused(http.StatusRequestEntityTooLarge, "too_large", nil)
+			if wait := s.spendAnswer(c, link, false); wait > 0 {
+				return s.denyRateAPI(c, wait)
+			}
+			return apiError(c, http.StatusRequestEntityTooLarge, v.lang, "too_large", nil)
 		}
-		return refused(http.StatusBadRequest, "bad_request", nil)
+		if wait := s.spendAnswer(c, link, false); wait > 0 {
+			return s.denyRateAPI(c, wait)
+		}
+		return apiError(c, http.StatusBadRequest, v.lang, "bad_request", nil)
 	}
 	answers := survey.DecodeJSONAnswers(v.q, body.Answers)
-	if !answers.Valid() {
-		return refused(http.StatusUnprocessableEntity, "answers_invalid", answers.Errors)
-	}
-	if wait := s.spendAnswer(c, link, true); wait > 0 {
+	if wait := s.spendAnswer(c, link, answers.Valid()); wait > 0 {
 		return s.denyRateAPI(c, wait)
+	}
+	if !answers.Valid() {
+		return apiError(c, http.StatusUnprocessableEntity, v.lang, "answers_invalid", answers.Errors)
 	}
 	rc, err := s.store.Submit(r.Context(), survey.Submission{
 		Link: link, Key: body.SubmissionKey, Token: body.Token, Answers: answers.Answers, Comments: answers.Comments,
