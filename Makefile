@@ -41,6 +41,9 @@ lint:
 # over loopback, on SQLite (WAL, synchronous=FULL) and on a throwaway
 # PostgreSQL started durable (fsync on, unlike the tests' server).
 LOADTEST_FLAGS ?= -clients 64 -rounds 3 -duration 10s
+# Then the abuse benchmark (server/loadtest -abuse, issue 20): real answers
+# while each attack runs for ABUSE_FLAGS' -attack-duration, on SQLite.
+ABUSE_FLAGS ?= -attack-duration 10s
 # The Go benchmarks get that PostgreSQL too (BenchmarkSeal needs one).
 bench: build
 	@.ci/deps bench
@@ -50,7 +53,9 @@ bench: build
 	TROTS_TEST_POSTGRES="$$dsn" $(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench-results.txt; \
 	.ci/bench-analysis | tee -a bench-results.txt; \
 	echo "go run ./server/loadtest $(LOADTEST_FLAGS) -postgres $$dsn"; \
-	$(GO) run ./server/loadtest $(LOADTEST_FLAGS) -postgres "$$dsn" | tee -a bench-results.txt
+	$(GO) run ./server/loadtest $(LOADTEST_FLAGS) -postgres "$$dsn" | tee -a bench-results.txt; \
+	echo "go run ./server/loadtest -abuse $(ABUSE_FLAGS)"; \
+	$(GO) run ./server/loadtest -abuse $(ABUSE_FLAGS) | tee -a bench-results.txt
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s); crashers land in testdata/fuzz
 # Go 1.26's fuzz coordinator can fail a clean run with a bare "context

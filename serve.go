@@ -29,8 +29,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	retention := retentionFlag(fs, "retention-months")
 	publicURL := fs.String("public-url", env("TROTS_PUBLIC_URL", ""), "address employees reach trots at, which survey links, QR codes and posters start with, e.g. https://trots.example.org (TROTS_PUBLIC_URL; default: the address the console is opened at)")
 	schedule := scheduleFlag(fs)
+	limits := newLimitsFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if limits.err != nil {
+		return usageError(fs, limits.err.Error())
 	}
 	if retention.err != nil {
 		return usageError(fs, retention.err.Error())
@@ -84,8 +88,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *tls && len(trusted) == 0 {
 		log.Warn("behind TLS without trusted proxies: if a reverse proxy connects, every client has its address and one person's failed logins lock out the account for all; set TROTS_TRUSTED_PROXIES")
 	}
-	srv := server.New(server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, TrustedProxies: trusted,
-		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public}, log, store)
+	cfg := server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, TrustedProxies: trusted,
+		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public}
+	limits.apply(&cfg)
+	srv := server.New(cfg, log, store)
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	return srv.Serve(ctx, ln, *grace)

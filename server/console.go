@@ -365,6 +365,8 @@ func surveyStatus(err error) int {
 		return http.StatusUnauthorized
 	case survey.ELocked:
 		return http.StatusTooManyRequests
+	case survey.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -200,7 +200,7 @@ func (s *Server) renderMessage(c echo.Context, status int, lang, key, back strin
 	}
 	p := newPage(lang, "", here, offered)
 	p.Title = i18n.T(lang, key+"_title")
-	if status == http.StatusTooManyRequests {
+	if status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", "60")
 	}
 	return s.render(c, status, "message", messagePage{page: p, Heading: p.Title, Body: i18n.T(lang, key), Back: back})

@@ -1,15 +1,12 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"trots/server/i18n"
-	"trots/survey"
 )
 
 // crossOrigin refuses state-changing requests that a browser sends from
@@ -28,23 +25,6 @@ func crossOrigin(deny echo.HandlerFunc) echo.MiddlewareFunc {
 	}
 }
 
-// perLink limits submissions per survey link: a whole office may share one
-// IP address, so the address is no key; the link is. Invitations have
-// limits of their own (allowInvitation).
-func (s *Server) perLink(deny echo.HandlerFunc) echo.MiddlewareFunc {
-	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: s.limits,
-		IdentifierExtractor: func(c echo.Context) (string, error) {
-			if code := c.Param("code"); survey.ValidID(code) {
-				return "link:" + code, nil
-			}
-			return "link:invalid", nil
-		},
-		ErrorHandler: func(c echo.Context, err error) error { return deny(c) },
-		DenyHandler:  func(c echo.Context, _ string, _ error) error { return deny(c) },
-	})
-}
-
 // Pages for refused form posts.
 
 // They pick the language without the database: the form's address
@@ -54,7 +34,8 @@ func (s *Server) denyCrossOriginPage(c echo.Context) error {
 	return s.renderMessage(c, http.StatusForbidden, requestLang(c), "cross_origin", "")
 }
 
-func (s *Server) denyRatePage(c echo.Context) error {
+func (s *Server) denyRatePage(c echo.Context, wait time.Duration) error {
+	setRetryAfter(c, wait)
 	return s.renderMessage(c, http.StatusTooManyRequests, requestLang(c), "rate_limited", "")
 }
 
@@ -62,8 +43,8 @@ func (s *Server) denyCrossOriginAPI(c echo.Context) error {
 	return apiError(c, http.StatusForbidden, requestLang(c), "cross_origin", nil)
 }
 
-func (s *Server) denyRateAPI(c echo.Context) error {
-	c.Response().Header().Set("Retry-After", "60")
+func (s *Server) denyRateAPI(c echo.Context, wait time.Duration) error {
+	setRetryAfter(c, wait)
 	return apiError(c, http.StatusTooManyRequests, requestLang(c), "rate_limited", nil)
 }
 
@@ -72,16 +53,14 @@ func requestLang(c echo.Context) string {
 	return i18n.Negotiate(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"), "", nil)
 }
 
-// allowInvitation tells whether a post with this invitation token may go
-// on. A token that exists has a bucket of its own: it can be used once, so
-// only its retries share it. Tokens that do not exist share one bucket, so
-// that guessing costs something - and blocks nobody with a real one.
-func (s *Server) allowInvitation(token string, known bool) bool {
-	key := "invitations:unknown"
+// allowInvitation tells how long a post with this invitation token must
+// wait (0: it may go on). A token that exists has a bucket of its own: it
+// can be used once, so only its retries share it. Tokens that do not
+// exist share the one bucket of unknown keys (unknownGate), so that
+// guessing costs something - and blocks nobody with a real one.
+func (s *Server) allowInvitation(token string, known bool) time.Duration {
 	if known {
-		sum := sha256.Sum256([]byte(token)) // the token itself stays out of memory's keys
-		key = "invitation:" + hex.EncodeToString(sum[:])
+		return s.limits.allowInvitation(token, time.Now())
 	}
-	ok, err := s.limits.Allow(key)
-	return ok && err == nil
+	return s.limits.allowUnknown(time.Now())
 }

@@ -26,7 +26,8 @@ type reportStore interface {
 	results.Store
 	Settings(ctx context.Context) (survey.Settings, error)
 	Department(ctx context.Context, id string) (survey.Department, error)
-	CreateReportJob(ctx context.Context, j survey.ReportJob, maxActive int) (survey.ReportJob, error)
+	CreateReportJob(ctx context.Context, j survey.ReportJob, lim survey.ReportLimits) (survey.ReportJob, error)
+	TrimReportPDFs(ctx context.Context, maxBytes int64) (int, error)
 	StartReportJob(ctx context.Context, id string) error
 	ReportJobProgress(ctx context.Context, id string, done, total int) error
 	TouchReportJob(ctx context.Context, id string) error
@@ -85,17 +86,19 @@ type reportRunner struct {
 	// (working or waiting for a slot).
 	slots, backlog chan struct{}
 	heartbeat      time.Duration
-	ctx            context.Context
-	cancel         context.CancelFunc
-	wg             sync.WaitGroup
+	// quotas bound each account's jobs a day and the PDFs kept.
+	quotas Quotas
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 	// sweeper starts with the first job, so that a server that never
 	// makes a report runs nothing in the background.
 	sweeper sync.Once
 }
 
-func newReportRunner(st reportStore, log *slog.Logger, m *metrics.Registry) *reportRunner {
+func newReportRunner(st reportStore, log *slog.Logger, m *metrics.Registry, q Quotas) *reportRunner {
 	ctx, cancel := context.WithCancel(metrics.NewContext(context.Background(), m))
-	return &reportRunner{store: st, log: log, metrics: m, slots: make(chan struct{}, reportWorkers),
+	return &reportRunner{store: st, log: log, metrics: m, quotas: q, slots: make(chan struct{}, reportWorkers),
 		backlog: make(chan struct{}, reportBacklog), heartbeat: survey.ReportJobHeartbeat, ctx: ctx, cancel: cancel}
 }
 
@@ -111,7 +114,7 @@ func (r *reportRunner) create(ctx context.Context, j survey.ReportJob) (survey.R
 		<-r.backlog
 		return survey.ReportJob{}, errReportBusy
 	}
-	j, err := r.store.CreateReportJob(ctx, j, reportActivePerUser)
+	j, err := r.store.CreateReportJob(ctx, j, survey.ReportLimits{MaxActive: reportActivePerUser, PerDay: r.quotas.ReportsPerDay})
 	if err != nil {
 		<-r.backlog
 		return survey.ReportJob{}, err
@@ -189,6 +192,12 @@ func (r *reportRunner) run(j survey.ReportJob) {
 		return
 	}
 	r.log.Info("report job done", "job", j.ID, "kind", kind, "bytes", len(pdf), "duration", time.Since(start).String())
+	// The PDFs kept stay within their cap, the oldest removed first.
+	if n, err := r.store.TrimReportPDFs(final, r.quotas.ReportBytes); err != nil {
+		r.log.Warn("report jobs: keep the PDFs within their cap", "error", err.Error())
+	} else if n > 0 {
+		r.log.Info("report jobs: oldest PDFs removed to make room", "jobs", n)
+	}
 }
 
 // make analyses the pulse and renders the report, recording progress.

@@ -69,7 +69,7 @@ func newRunnerEnv(t *testing.T) *runnerEnv {
 		}
 		e.users = append(e.users, u)
 	}
-	e.runner = newReportRunner(e.store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	e.runner = newReportRunner(e.store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, DefaultQuotas())
 	t.Cleanup(func() { e.runner.stop(context.Background()) })
 	return e
 }

@@ -90,7 +90,7 @@ func (s *Server) apiStartReport(c echo.Context) error {
 	j, err := s.startReport(ctx, u, reportAsk{PulseID: c.Param("id"), DepartmentID: req.DepartmentID, Lang: req.Lang}, def)
 	if r, ok := asRefusal(err); ok {
 		if r.status == http.StatusServiceUnavailable || r.status == http.StatusTooManyRequests {
-			c.Response().Header().Set("Retry-After", "60")
+			setRetryAfter(c, r.retryAfter)
 		}
 		return apiError(c, r.status, lang, r.key, nil)
 	}

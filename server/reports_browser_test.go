@@ -37,7 +37,7 @@ func TestBrowserReportOnAPhone(t *testing.T) {
 	// Dutch: the form below asks for the English report, which would
 	// otherwise be this very job.
 	viewer := e.user("viewer@example.org")
-	j, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "nl"}, 3)
+	j, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "nl"}, survey.ReportLimits{MaxActive: 3})
 	must(t, err)
 	must(t, e.store.StartReportJob(ctx, j.ID))
 	must(t, e.store.ReportJobProgress(ctx, j.ID, 12, 40))
@@ -73,8 +73,11 @@ func TestBrowserReportOnAPhone(t *testing.T) {
 
 	// That job may have finished before its page first loaded; this one
 	// finishes only after its page is shown, so the download link can
-	// only appear through the refresh.
-	k, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "en"}, 3)
+	// only appear through the refresh. A department's report: the
+	// organisation's in English is done, and asked for again would be
+	// that very job.
+	k, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "en",
+		DepartmentID: e.demo.Departments[0].Department.ID}, survey.ReportLimits{MaxActive: 3})
 	must(t, err)
 	must(t, chromedp.Do(ctx,
 		chromedp.Navigate(e.srv.URL+"/reports/"+k.ID),

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
@@ -34,6 +35,8 @@ type reportAsk struct {
 type reportRefusal struct {
 	status int
 	key    string
+	// retryAfter is when to come back, for a 429 or 503.
+	retryAfter time.Duration
 }
 
 func (e *reportRefusal) Error() string { return "server: report refused: " + e.key }
@@ -50,11 +53,13 @@ func asRefusal(err error) (*reportRefusal, bool) {
 	case errors.As(err, &r):
 		return r, true
 	case errors.Is(err, errReportBusy):
-		return &reportRefusal{http.StatusServiceUnavailable, keyReportBusy}, true
+		return &reportRefusal{status: http.StatusServiceUnavailable, key: keyReportBusy, retryAfter: time.Minute}, true
 	case survey.ErrorKey(err) == survey.KeyReportTooMany:
-		return &reportRefusal{http.StatusTooManyRequests, survey.KeyReportTooMany}, true
+		return &reportRefusal{status: http.StatusTooManyRequests, key: survey.KeyReportTooMany, retryAfter: time.Minute}, true
+	case survey.ErrorKey(err) == survey.KeyReportDailyQuota:
+		return &reportRefusal{status: http.StatusTooManyRequests, key: survey.KeyReportDailyQuota, retryAfter: survey.RetryAfterOf(err)}, true
 	case strings.HasPrefix(survey.ErrorKey(err), "reports_"):
-		return &reportRefusal{surveyStatus(err), survey.ErrorKey(err)}, true
+		return &reportRefusal{status: surveyStatus(err), key: survey.ErrorKey(err)}, true
 	}
 	return nil, false
 }
@@ -66,11 +71,11 @@ func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, 
 		return survey.ReportJob{}, errNoReports
 	}
 	if ask.PulseID == "" {
-		return survey.ReportJob{}, &reportRefusal{http.StatusBadRequest, keyReportPulseMissing}
+		return survey.ReportJob{}, &reportRefusal{status: http.StatusBadRequest, key: keyReportPulseMissing}
 	}
 	p, err := s.accounts.Pulse(ctx, ask.PulseID)
 	if survey.ErrorCode(err) == survey.ENotFound {
-		return survey.ReportJob{}, &reportRefusal{http.StatusNotFound, "reports_pulse_not_found"}
+		return survey.ReportJob{}, &reportRefusal{status: http.StatusNotFound, key: "reports_pulse_not_found"}
 	}
 	if err != nil {
 		return survey.ReportJob{}, err
@@ -78,19 +83,19 @@ func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, 
 	if p.Status != survey.PulseClosed {
 		// No interim reports: figures of a pulse still taking answers,
 		// compared over time, give away who answered in between.
-		return survey.ReportJob{}, &reportRefusal{http.StatusConflict, survey.KeyReportPulseNotClosed}
+		return survey.ReportJob{}, &reportRefusal{status: http.StatusConflict, key: survey.KeyReportPulseNotClosed}
 	}
 	if u.Role == survey.RoleLead {
 		if ask.DepartmentID == "" {
 			ask.DepartmentID = u.DepartmentID
 		}
 		if ask.DepartmentID != u.DepartmentID {
-			return survey.ReportJob{}, &reportRefusal{http.StatusForbidden, keyReportLeadOwnOnly}
+			return survey.ReportJob{}, &reportRefusal{status: http.StatusForbidden, key: keyReportLeadOwnOnly}
 		}
 	}
 	if ask.DepartmentID != "" {
 		if _, err := s.accounts.Department(ctx, ask.DepartmentID); survey.ErrorCode(err) == survey.ENotFound {
-			return survey.ReportJob{}, &reportRefusal{http.StatusBadRequest, survey.KeyReportDepartmentNotFound}
+			return survey.ReportJob{}, &reportRefusal{status: http.StatusBadRequest, key: survey.KeyReportDepartmentNotFound}
 		} else if err != nil {
 			return survey.ReportJob{}, err
 		}
@@ -99,7 +104,7 @@ func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, 
 		ask.Lang = defaultLang
 	}
 	if !i18n.Supported(ask.Lang) {
-		return survey.ReportJob{}, &reportRefusal{http.StatusBadRequest, survey.KeyReportLangInvalid}
+		return survey.ReportJob{}, &reportRefusal{status: http.StatusBadRequest, key: survey.KeyReportLangInvalid}
 	}
 	j, err := s.reports.create(ctx, survey.ReportJob{UserID: u.ID, PulseID: p.ID, DepartmentID: ask.DepartmentID, Lang: ask.Lang})
 	if err != nil {
@@ -333,7 +338,7 @@ func (s *Server) reportsStart(c echo.Context) error {
 		}
 		p.Error = p.T(refused.key)
 		if refused.status == http.StatusServiceUnavailable || refused.status == http.StatusTooManyRequests {
-			c.Response().Header().Set("Retry-After", "60")
+			setRetryAfter(c, refused.retryAfter)
 		}
 		return s.renderConsole(c, refused.status, "reports", p)
 	}
@@ -360,11 +365,11 @@ func (s *Server) userReportJob(c echo.Context) (survey.ReportJob, error) {
 		return survey.ReportJob{}, errNoReports
 	}
 	if !survey.ValidID(id) {
-		return survey.ReportJob{}, &reportRefusal{http.StatusNotFound, survey.KeyReportJobNotFound}
+		return survey.ReportJob{}, &reportRefusal{status: http.StatusNotFound, key: survey.KeyReportJobNotFound}
 	}
 	j, err := s.reports.store.ReportJob(c.Request().Context(), id, sessionOf(c).User.ID)
 	if survey.ErrorCode(err) == survey.ENotFound {
-		return survey.ReportJob{}, &reportRefusal{http.StatusNotFound, survey.KeyReportJobNotFound}
+		return survey.ReportJob{}, &reportRefusal{status: http.StatusNotFound, key: survey.KeyReportJobNotFound}
 	}
 	return j, err
 }

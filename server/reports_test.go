@@ -47,6 +47,11 @@ func (c *reportClock) advance(d time.Duration) {
 
 func newReportsEnv(t *testing.T, dsn string) *reportsEnv {
 	t.Helper()
+	return newReportsEnvWith(t, dsn, server.Config{})
+}
+
+func newReportsEnvWith(t *testing.T, dsn string, cfg server.Config) *reportsEnv {
+	t.Helper()
 	clock := &reportClock{}
 	st, err := survey.Open(ctx, dsn, survey.Options{Now: clock.now})
 	if err != nil {
@@ -71,7 +76,7 @@ func newReportsEnv(t *testing.T, dsn string) *reportsEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	srv := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(srv.Close) // runs after the HTTP server's close, before the store's
 	t.Cleanup(e.srv.Close)
@@ -270,7 +275,7 @@ func TestReportJobPageShowsProgress(t *testing.T) {
 	e := newReportsEnv(t, storetest.SQLiteDSN(t))
 	viewer := e.user("viewer@example.org")
 	// Made in the store, so no worker runs it: it stays where it is put.
-	j, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "en"}, 3)
+	j, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "en"}, survey.ReportLimits{MaxActive: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +429,7 @@ func TestReportRequestsAreRefusedClearly(t *testing.T) {
 	var first survey.ReportJob
 	for i, j := range []survey.ReportJob{{Lang: "en"}, {Lang: "nl"}, {DepartmentID: d0, Lang: "en"}} {
 		j.UserID, j.PulseID = admin.ID, base
-		made, err := e.store.CreateReportJob(ctx, j, 3)
+		made, err := e.store.CreateReportJob(ctx, j, survey.ReportLimits{MaxActive: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -526,7 +531,7 @@ func TestCrashedReportJobShowsFailed(t *testing.T) {
 		viewer := e.user("viewer@example.org")
 		// A job some other process took and then lost: made and started in
 		// the store, never touched again.
-		j, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "en"}, 3)
+		j, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "en"}, survey.ReportLimits{MaxActive: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -632,7 +637,7 @@ func TestReportJobThroughTheAPI(t *testing.T) {
 			t.Errorf("API PDF lacks %s / %s", dept.Name, reportVerdictWords["en"][verdict])
 		}
 		// A job not done has no PDF yet.
-		q, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "nl"}, 3)
+		q, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: viewer.ID, PulseID: e.demo.Baseline.ID, Lang: "nl"}, survey.ReportLimits{MaxActive: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

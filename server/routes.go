@@ -12,9 +12,13 @@ func (s *Server) routes() {
 	}
 
 	// Respondents answer through their department's link, or through a
-	// single-use invitation. Posts must come from the survey's own pages
-	// and are rate limited per link, never per address.
-	formPost := []echo.MiddlewareFunc{crossOrigin(s.denyCrossOriginPage), s.perLink(s.denyRatePage)}
+	// single-use invitation. Posts must come from the survey's own pages,
+	// have a short deadline for their body (surveyBodyDeadline), and are
+	// rate limited per link in the handlers, once the link is known and
+	// the answers are checked (ratelimit.go): valid answers and refused
+	// posts have budgets of their own, one address gets a share of each,
+	// and made-up codes share one bucket.
+	formPost := []echo.MiddlewareFunc{s.surveyBodyDeadline, crossOrigin(s.denyCrossOriginPage)}
 	s.e.GET("/s/:code", s.surveyForm)
 	s.e.POST("/s/:code", s.surveySubmit, formPost...)
 	s.e.GET("/s/:code/thanks", s.surveyThanks)
@@ -23,12 +27,12 @@ func (s *Server) routes() {
 	// the body): one bucket for all of them would let anyone block every
 	// invitation with made-up tokens, and cap a whole organisation's
 	// Monday-morning answers at one link's rate.
-	s.e.POST("/i", s.invitationSubmit, crossOrigin(s.denyCrossOriginPage))
+	s.e.POST("/i", s.invitationSubmit, formPost...)
 	s.e.GET("/i/thanks", s.invitationThanks)
 
 	// The same survey as JSON, for organisations that show it elsewhere.
 	s.e.GET("/api/v1/surveys/:code", s.apiSurvey)
-	s.e.POST("/api/v1/surveys/:code/responses", s.apiSubmit, crossOrigin(s.denyCrossOriginAPI), s.perLink(s.denyRateAPI))
+	s.e.POST("/api/v1/surveys/:code/responses", s.apiSubmit, s.surveyBodyDeadline, crossOrigin(s.denyCrossOriginAPI))
 	s.e.GET("/api/openapi.json", s.openAPI)
 
 	// The console: HR and management log in; every route below the login
@@ -58,7 +62,7 @@ func (s *Server) routes() {
 		// Departments: list, add, change, delete, CSV import (departments.go).
 		s.e.GET("/departments", s.departmentsList, s.requireRole(adminsOnly...))
 		s.e.POST("/departments", s.createDepartment, s.requireRole(adminsOnly...))
-		s.e.POST("/departments/import", s.importDepartments, s.requireRole(adminsOnly...))
+		s.e.POST("/departments/import", s.importDepartments, s.requireRole(adminsOnly...), s.withinQuota(quotaImports))
 		s.e.GET("/departments/:id", s.departmentEdit, s.requireRole(adminsOnly...))
 		s.e.POST("/departments/:id", s.updateDepartment, s.requireRole(adminsOnly...))
 		s.e.POST("/departments/:id/delete", s.deleteDepartment, s.requireRole(adminsOnly...))
@@ -70,16 +74,18 @@ func (s *Server) routes() {
 		s.e.POST("/pulses/:id/open", s.transition("open"), s.requireRole(adminsOnly...))
 		s.e.POST("/pulses/:id/close", s.transition("close"), s.requireRole(adminsOnly...))
 		// A pulse's survey links with QR codes, posters and invitations
-		// (pulse_links.go): the links are secrets, so HR only.
+		// (pulse_links.go): the links are secrets, so HR only. Posters,
+		// invitation batches and CSV imports have daily allowances per
+		// account (quota.go), as report jobs do (in the store).
 		s.e.GET("/pulses/:id/links", s.pulseLinks, s.requireRole(adminsOnly...))
 		s.e.GET("/pulses/:id/links/:department/qr.svg", s.pulseLinkQR("svg"), s.requireRole(adminsOnly...))
 		s.e.GET("/pulses/:id/links/:department/qr.png", s.pulseLinkQR("png"), s.requireRole(adminsOnly...))
-		s.e.GET("/pulses/:id/links/:department/poster.pdf", s.pulseLinkPoster, s.requireRole(adminsOnly...))
-		s.e.POST("/pulses/:id/links/:department/invitations", s.pulseLinkInvitations, s.requireRole(adminsOnly...))
+		s.e.GET("/pulses/:id/links/:department/poster.pdf", s.pulseLinkPoster, s.requireRole(adminsOnly...), s.withinQuota(quotaPosters))
+		s.e.POST("/pulses/:id/links/:department/invitations", s.pulseLinkInvitations, s.requireRole(adminsOnly...), s.withinQuota(quotaInvitations))
 		// The same as JSON, with per-user API tokens (openapi.json).
 		s.e.GET("/api/v1/departments", s.apiDepartments, s.requireRole(anyRole...))
 		s.e.POST("/api/v1/departments", s.apiCreateDepartment, s.requireRole(adminsOnly...))
-		s.e.POST("/api/v1/departments/import", s.apiImportDepartments, s.requireRole(adminsOnly...))
+		s.e.POST("/api/v1/departments/import", s.apiImportDepartments, s.requireRole(adminsOnly...), s.withinQuota(quotaImports))
 		s.e.PUT("/api/v1/departments/:id", s.apiUpdateDepartment, s.requireRole(adminsOnly...))
 		s.e.DELETE("/api/v1/departments/:id", s.apiDeleteDepartment, s.requireRole(adminsOnly...))
 		s.e.GET("/api/v1/pulses", s.apiPulses, s.requireRole(anyRole...))

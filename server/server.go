@@ -11,11 +11,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"trots/questionnaires"
 	"trots/server/metrics"
@@ -39,9 +39,28 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// SurveyRate and SurveyBurst bound the submissions per survey link: a
 	// steady rate per second and the burst allowed at once. A whole office
-	// shares one IP address, so the limit is per link, and generous.
+	// shares one IP address, so the limit is per link, and generous. Valid
+	// answers and refused posts have a budget each (ratelimit.go); made-up
+	// codes and tokens share one bucket of this size.
 	SurveyRate  float64
 	SurveyBurst int
+	// SurveySourceRate and SurveySourceBurst are one source's share of a
+	// link's budget (default half of it): no one address can spend it
+	// all.
+	SurveySourceRate  float64
+	SurveySourceBurst int
+	// Connections (connlimit.go, Serve): at most MaxConns at once, and
+	// MaxConnsPerSource from one address (trusted proxies excepted).
+	MaxConns          int
+	MaxConnsPerSource int
+	// HeaderTimeout bounds reading a request's headers, SurveyBodyTimeout
+	// reading the body of a survey post, IdleTimeout a keep-alive
+	// connection waiting for its next request.
+	HeaderTimeout     time.Duration
+	SurveyBodyTimeout time.Duration
+	IdleTimeout       time.Duration
+	// Quotas of work per console account (quota.go).
+	Quotas Quotas
 	// LoginRate and LoginBurst bound login attempts per client address
 	// (default 1 a second, bursts of 30), besides the per-account back-off.
 	LoginRate  float64
@@ -69,7 +88,9 @@ type Config struct {
 
 // DefaultConfig is used for fields left zero.
 func DefaultConfig() Config {
-	return Config{BodyLimit: "1M", RequestTimeout: 30 * time.Second, SurveyRate: 20, SurveyBurst: 400}
+	return Config{BodyLimit: "1M", RequestTimeout: 30 * time.Second, SurveyRate: 20, SurveyBurst: 400,
+		MaxConns: 4096, MaxConnsPerSource: 256, HeaderTimeout: 5 * time.Second, SurveyBodyTimeout: 10 * time.Second,
+		IdleTimeout: 60 * time.Second, Quotas: DefaultQuotas()}
 }
 
 // store is what the server needs of the survey store.
@@ -96,8 +117,12 @@ type Server struct {
 	// store given to New has no accounts, which leaves the console out.
 	accounts consoleStore
 	console  *consolePages
-	// limits holds the per-link submission buckets.
-	limits middleware.RateLimiterStore
+	// limits holds the survey's rate limits (ratelimit.go).
+	limits *surveyLimits
+	// quotas holds the console's per-account quotas (quota.go).
+	quotas *quotas
+	// conns is the listener Serve caps connections with (connlimit.go).
+	conns atomic.Pointer[sourceListener]
 	// submits remembers what submissions to a link need (survey_cache.go).
 	submits *submitCache
 	// reports runs report jobs in the background (report_job.go); nil
@@ -121,6 +146,28 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	if cfg.SurveyBurst <= 0 {
 		cfg.SurveyBurst = def.SurveyBurst
 	}
+	if cfg.SurveySourceRate <= 0 {
+		cfg.SurveySourceRate = cfg.SurveyRate / 2
+	}
+	if cfg.SurveySourceBurst <= 0 {
+		cfg.SurveySourceBurst = max(cfg.SurveyBurst/2, 1)
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = def.MaxConns
+	}
+	if cfg.MaxConnsPerSource <= 0 {
+		cfg.MaxConnsPerSource = def.MaxConnsPerSource
+	}
+	if cfg.HeaderTimeout <= 0 {
+		cfg.HeaderTimeout = def.HeaderTimeout
+	}
+	if cfg.SurveyBodyTimeout <= 0 {
+		cfg.SurveyBodyTimeout = def.SurveyBodyTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = def.IdleTimeout
+	}
+	cfg.Quotas = cfg.Quotas.withDefaults()
 	if cfg.Questionnaire == nil {
 		cfg.Questionnaire = shippedQuestionnaires()
 	}
@@ -128,9 +175,8 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, log: log, store: st, e: echo.New(), pages: mustParsePages(), submits: newSubmitCache()}
-	s.limits = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(cfg.SurveyRate), Burst: cfg.SurveyBurst, ExpiresIn: 5 * time.Minute,
-	})
+	s.limits = newSurveyLimits(cfg)
+	s.quotas = newQuotas(cfg.Quotas)
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	// Trust no X-Forwarded-For from clients: rate limits keyed on the
@@ -165,7 +211,7 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	s.e.Use(middleware.ContextTimeout(cfg.RequestTimeout))
 	s.accounts, _ = st.(consoleStore)
 	if rs, ok := st.(reportStore); ok && s.accounts != nil {
-		s.reports = newReportRunner(rs, log, cfg.Metrics)
+		s.reports = newReportRunner(rs, log, cfg.Metrics, cfg.Quotas)
 	}
 	s.console = mustParseConsolePages(s.pages)
 	s.routes()
@@ -177,13 +223,17 @@ func (s *Server) Handler() http.Handler { return s.e }
 
 // Serve answers on ln until ctx is cancelled, then stops accepting new
 // connections and waits up to grace for requests in flight to finish.
+// Connections are capped in total and per source (connlimit.go).
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	capped := limitConns(ln, s.cfg)
+	s.conns.Store(capped)
+	ln = capped
 	srv := &http.Server{
 		Handler:           s.e,
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: s.cfg.HeaderTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      s.cfg.RequestTimeout + 30*time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
@@ -280,6 +330,10 @@ func secureHeaders(tls bool) echo.MiddlewareFunc {
 // a message safe for the user. Internal details go to the log only.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if survey.ErrorCode(err) == survey.EUnavailable {
+		_ = s.unavailable(c, err)
 		return
 	}
 	status := http.StatusInternalServerError

@@ -34,16 +34,24 @@ type apiSubmitted struct {
 // apiSubmit stores a response: 201 when stored, 200 with replay=true when
 // the same submission_key was stored before through this link.
 func (s *Server) apiSubmit(c echo.Context) error {
-	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
-	if ct != "application/json" {
-		return apiError(c, http.StatusUnsupportedMediaType, requestLang(c), "unsupported_media_type", nil)
-	}
 	link, v, err := s.submissionSurvey(c, c.Param("code"))
-	if err != nil {
+	if err = s.unknownGate(err); err != nil {
+		if limited, ok := err.(*errRateLimited); ok {
+			return s.denyRateAPI(c, limited.RetryAfter)
+		}
 		return s.apiRefuse(c, requestLang(c), err)
 	}
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.apiRefuse(c, v.lang, err)
+	}
+	// Every refusal below spends the link's budget of refused posts, never
+	// that of valid answers (ratelimit.go).
+	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
+	if ct != "application/json" {
+		if wait := s.spendAnswer(c, link, false); wait > 0 {
+			return s.denyRateAPI(c, wait)
+		}
+		return apiError(c, http.StatusUnsupportedMediaType, v.lang, "unsupported_media_type", nil)
 	}
 	var body apiSubmission
 	r := c.Request()
@@ -57,11 +65,20 @@ func (s *Server) apiSubmit(c echo.Context) error {
 		var tooLarge *http.MaxBytesError
 		var he *echo.HTTPError
 		if errors.As(err, &tooLarge) || errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+			if wait := s.spendAnswer(c, link, false); wait > 0 {
+				return s.denyRateAPI(c, wait)
+			}
 			return apiError(c, http.StatusRequestEntityTooLarge, v.lang, "too_large", nil)
+		}
+		if wait := s.spendAnswer(c, link, false); wait > 0 {
+			return s.denyRateAPI(c, wait)
 		}
 		return apiError(c, http.StatusBadRequest, v.lang, "bad_request", nil)
 	}
 	answers := survey.DecodeJSONAnswers(v.q, body.Answers)
+	if wait := s.spendAnswer(c, link, answers.Valid()); wait > 0 {
+		return s.denyRateAPI(c, wait)
+	}
 	if !answers.Valid() {
 		return apiError(c, http.StatusUnprocessableEntity, v.lang, "answers_invalid", answers.Errors)
 	}
@@ -207,6 +224,9 @@ func apiItemOf(q *questionnaires.Questionnaire, it *questionnaires.Item, lang st
 func (s *Server) apiRefuse(c echo.Context, lang string, err error) error {
 	status := statusOf(err)
 	key := survey.ErrorKey(err)
+	if status == http.StatusServiceUnavailable {
+		return s.unavailable(c, err)
+	}
 	if status >= 500 || key == "" || !i18n.Has(lang, key) {
 		if status < 500 {
 			status = http.StatusInternalServerError

@@ -41,13 +41,21 @@ func (s *Server) surveyForm(c echo.Context) error {
 // /s/:code, then redirects to the thank-you page.
 func (s *Server) surveySubmit(c echo.Context) error {
 	link, v, err := s.submissionSurvey(c, c.Param("code"))
-	if err != nil {
+	if err = s.unknownGate(err); err != nil {
+		if limited, ok := err.(*errRateLimited); ok {
+			return s.denyRatePage(c, limited.RetryAfter)
+		}
 		return s.refuse(c, s.langOf(c), err)
 	}
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
 	}
 	form, err := readPostForm(c)
+	if err != nil {
+		if wait := s.spendAnswer(c, link, false); wait > 0 {
+			return s.denyRatePage(c, wait)
+		}
+	}
 	if errors.Is(err, errTooLarge) {
 		// The answers cannot be read back; the script restores those it
 		// kept in the browser.
@@ -83,6 +91,13 @@ func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url
 		// A form without a valid key cannot be made idempotent; give it a
 		// fresh one and let the respondent send again.
 		f.key, formErr = survey.NewID(), "submission_key"
+	}
+	// Posts to a link spend its budget of valid answers only when they
+	// are; invitations have their own limit per token (allowInvitation).
+	if v.token == "" {
+		if wait := s.spendAnswer(c, link, dec.Valid() && formErr == ""); wait > 0 {
+			return s.denyRatePage(c, wait)
+		}
 	}
 	if !dec.Valid() || formErr != "" {
 		// Also with a used invitation: refusing it here, before the
@@ -217,6 +232,9 @@ func (s *Server) langOf(c echo.Context) string {
 func (s *Server) refuse(c echo.Context, lang string, err error) error {
 	status := statusOf(err)
 	key := survey.ErrorKey(err)
+	if status == http.StatusServiceUnavailable {
+		return s.unavailable(c, err)
+	}
 	if status >= 500 || key == "" || !i18n.Has(lang, key+"_title") {
 		if status < 500 {
 			status = http.StatusInternalServerError
@@ -236,6 +254,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case survey.EConflict:
 		return http.StatusConflict
+	case survey.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

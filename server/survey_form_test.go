@@ -377,7 +377,10 @@ func TestSurveyRefusesCrossOriginPosts(t *testing.T) {
 }
 
 func TestSurveyRateLimitIsPerLink(t *testing.T) {
-	e := newSurveyEnv(t, storetest.SQLiteDSN(t), "pulse", server.Config{SurveyRate: 0.001, SurveyBurst: 3})
+	// One source may spend the whole budget here (its share is set to all
+	// of it): this test is about links; ratelimit_test.go about shares.
+	e := newSurveyEnv(t, storetest.SQLiteDSN(t), "pulse", server.Config{SurveyRate: 0.001, SurveyBurst: 3,
+		SurveySourceRate: 0.001, SurveySourceBurst: 3})
 	other := storetest.MustDepartment(t, e.store, "Andere afdeling", 10)
 	otherLink := mustLink(t, e.store, e.pulse.ID, other.ID)
 	for i := 0; i < 3; i++ {

@@ -50,8 +50,8 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 	token := form.Get("token")
 	link, used := s.store.LinkByToken(c.Request().Context(), token)
 	known := used == nil || survey.ErrorKey(used) == "token_used" && link.Code != ""
-	if !s.allowInvitation(token, known) {
-		return s.denyRatePage(c)
+	if wait := s.allowInvitation(token, known); wait > 0 {
+		return s.denyRatePage(c, wait)
 	}
 	if !known {
 		return s.refuse(c, s.langOf(c), used)

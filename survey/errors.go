@@ -9,6 +9,7 @@ package survey
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the boundaries (HTTP status, CLI exit text).
@@ -29,6 +30,9 @@ type Error struct {
 	Key     string // translation key for user-facing text, e.g. "pulse_closed"
 	Message string
 	Err     error
+	// RetryAfter, when set, says when the same request may succeed (a
+	// quota that frees up): the HTTP boundary sends it as Retry-After.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -40,11 +44,16 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrorCode returns the code of err, EInternal when it carries none.
+// ErrorCode returns the code of err, EInternal when it carries none;
+// an internal error caused by a database out of reach is EUnavailable
+// (Unavailable).
 func ErrorCode(err error) Code {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e.Code != EInternal {
 		return e.Code
+	}
+	if Unavailable(err) {
+		return EUnavailable
 	}
 	return EInternal
 }
@@ -52,8 +61,11 @@ func ErrorCode(err error) Code {
 // ErrorKey returns the translation key of err, or "" when it has none.
 func ErrorKey(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e.Key != "" {
 		return e.Key
+	}
+	if ErrorCode(err) == EUnavailable {
+		return KeyUnavailable
 	}
 	return ""
 }
@@ -71,3 +83,12 @@ const (
 	EUnauthorized Code = "unauthorized" // wrong e-mail or password, disabled account, expired session
 	ELocked       Code = "locked"       // too many failed logins: wait before trying again
 )
+
+// RetryAfterOf is the RetryAfter of err, 0 when it has none.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}

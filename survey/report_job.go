@@ -51,7 +51,19 @@ const (
 	KeyReportLangInvalid        = "reports_lang_invalid"     // not nl or en
 	KeyReportJobNotFound        = "reports_job_not_found"    // no such job of this user
 	KeyReportDepartmentNotFound = "reports_department_not_found"
+	KeyReportDailyQuota         = "reports_daily_quota" // the user made ReportLimits.PerDay today
+	KeyReportRemoved            = "reports_removed"     // its PDF made room for newer ones (TrimReportPDFs)
 )
+
+// ReportLimits bound the report jobs of one user.
+type ReportLimits struct {
+	// MaxActive is how many jobs may be queued or running at once.
+	MaxActive int
+	// PerDay is how many jobs may be created in 24 hours; 0 is no limit.
+	// A report asked for again while its job is unfinished or its PDF
+	// kept is that job, and does not count.
+	PerDay int
+}
 
 // ReportJob is one report asked for by a console user.
 type ReportJob struct {
@@ -138,12 +150,16 @@ func (r reportJobInfo) domain(now time.Time) ReportJob {
 
 // CreateReportJob stores a new queued job for a report of a closed pulse,
 // for the organisation (DepartmentID "") or one department, in nl or en.
-// A user may have at most maxActive jobs queued or running at once; one
-// more is EConflict (KeyReportTooMany). The same report asked for again
-// while the user's job for it is still queued or running (a double click,
-// a second tab, another instance) is that job, not a new one. Jobs older
-// than ReportJobTTL are deleted in the same transaction.
-func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, maxActive int) (ReportJob, error) {
+// A user may have at most lim.MaxActive jobs queued or running at once;
+// one more is EConflict (KeyReportTooMany). The same report asked for
+// again while the user's job for it is still queued or running (a double
+// click, a second tab, another instance), or done with its PDF kept, is
+// that job, not a new one: a closed pulse's report does not change. A
+// user who created lim.PerDay jobs in the last 24 hours gets EConflict
+// (KeyReportDailyQuota) with RetryAfter. Jobs older than ReportJobTTL are
+// deleted in the same transaction.
+func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, lim ReportLimits) (ReportJob, error) {
+	maxActive := lim.MaxActive
 	if j.Lang != "nl" && j.Lang != "en" {
 		return ReportJob{}, errorf(EInvalid, KeyReportLangInvalid, "report language %q: use nl or en", j.Lang)
 	}
@@ -186,18 +202,30 @@ func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, maxActive int)
 			return internal("delete old report jobs", err)
 		}
 		q := tx.Model(&reportJobRow{}).Select(reportJobInfoColumns).
-			Where("user_id = ? AND pulse_id = ? AND lang = ? AND status IN ? AND updated_at >= ?",
-				j.UserID, j.PulseID, j.Lang, []string{string(ReportQueued), string(ReportRunning)}, now.Add(-ReportJobStale))
+			Where("user_id = ? AND pulse_id = ? AND lang = ? AND (status = ? OR status IN ? AND updated_at >= ?)",
+				j.UserID, j.PulseID, j.Lang, string(ReportDone), []string{string(ReportQueued), string(ReportRunning)}, now.Add(-ReportJobStale))
 		if j.DepartmentID == "" {
 			q = q.Where("department_id IS NULL")
 		} else {
 			q = q.Where("department_id = ?", j.DepartmentID)
 		}
-		if err := q.Order("created_at").Limit(1).Scan(&same).Error; err != nil {
+		if err := q.Order("created_at DESC").Limit(1).Scan(&same).Error; err != nil {
 			return internal("read report jobs", err)
 		}
 		if len(same) > 0 {
 			return nil
+		}
+		if lim.PerDay > 0 {
+			var today []time.Time
+			if err := tx.Model(&reportJobRow{}).Where("user_id = ? AND created_at >= ?", j.UserID, now.Add(-24*time.Hour)).
+				Order("created_at DESC").Limit(lim.PerDay).Pluck("created_at", &today).Error; err != nil {
+				return internal("count today's report jobs", err)
+			}
+			if len(today) >= lim.PerDay {
+				e := errorf(EConflict, KeyReportDailyQuota, "%d reports made in 24 hours", len(today))
+				e.RetryAfter = today[len(today)-1].UTC().Add(24 * time.Hour).Sub(now)
+				return e
+			}
 		}
 		var active int64
 		if err := tx.Model(&reportJobRow{}).Where("user_id = ? AND status IN ? AND updated_at >= ?",
@@ -332,6 +360,42 @@ func (s *Store) ReportJobs(ctx context.Context, userID string, limit int) ([]Rep
 		out[i] = r.domain(now)
 	}
 	return out, nil
+}
+
+// TrimReportPDFs keeps the PDFs of done jobs within maxBytes together:
+// beyond it, the oldest finished are removed first, and their jobs show
+// as failed with KeyReportRemoved (they can be made again). It says how
+// many were removed. maxBytes <= 0 keeps everything.
+func (s *Store) TrimReportPDFs(ctx context.Context, maxBytes int64) (int, error) {
+	if maxBytes <= 0 {
+		return 0, nil
+	}
+	var rows []struct {
+		ID   string
+		Size int64
+	}
+	err := s.r.WithContext(ctx).Model(&reportJobRow{}).Select("id, COALESCE(LENGTH(pdf), 0) AS size").
+		Where("status = ?", string(ReportDone)).Order("finished_at DESC, id").Scan(&rows).Error
+	if err != nil {
+		return 0, internal("sum report PDFs", err)
+	}
+	var total int64
+	var drop []string
+	for _, r := range rows {
+		total += r.Size
+		if total > maxBytes {
+			drop = append(drop, r.ID)
+		}
+	}
+	if len(drop) == 0 {
+		return 0, nil
+	}
+	res := s.w.WithContext(ctx).Model(&reportJobRow{}).Where("id IN ? AND status = ?", drop, string(ReportDone)).
+		Updates(map[string]any{"status": string(ReportFailed), "error": KeyReportRemoved, "pdf": nil})
+	if res.Error != nil {
+		return 0, internal("remove old report PDFs", res.Error)
+	}
+	return int(res.RowsAffected), nil
 }
 
 // DeleteExpiredReportJobs deletes the jobs (and PDFs) asked for more than

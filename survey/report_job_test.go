@@ -41,7 +41,7 @@ func (f reportJobFixture) mustCreate(t *testing.T, u survey.User, dept string) s
 
 func (f reportJobFixture) mustCreateIn(t *testing.T, u survey.User, dept, lang string) survey.ReportJob {
 	t.Helper()
-	j, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: u.ID, PulseID: f.closed.ID, DepartmentID: dept, Lang: lang}, 3)
+	j, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: u.ID, PulseID: f.closed.ID, DepartmentID: dept, Lang: lang}, survey.ReportLimits{MaxActive: 3})
 	if err != nil {
 		t.Fatalf("create report job: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestReportJobRefusesBadRequests(t *testing.T) {
 			if c.job.UserID == "" {
 				c.job.UserID = f.anna.ID
 			}
-			_, err := f.s.CreateReportJob(ctx, c.job, 3)
+			_, err := f.s.CreateReportJob(ctx, c.job, survey.ReportLimits{MaxActive: 3})
 			if survey.ErrorCode(err) != c.code || c.key != "" && survey.ErrorKey(err) != c.key {
 				t.Errorf("%s: %v (code %s key %q), want %s %q", name, err, survey.ErrorCode(err), survey.ErrorKey(err), c.code, c.key)
 			}
@@ -168,7 +168,7 @@ func TestReportJobLimitsAndExpiry(t *testing.T) {
 		if again := f.mustCreate(t, f.anna, f.dept.ID); again.ID != c.ID {
 			t.Fatalf("the same report asked for twice made two jobs: %s and %s", c.ID, again.ID)
 		}
-		_, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: f.anna.ID, PulseID: f.closed.ID, DepartmentID: f.dept.ID, Lang: "en"}, 3)
+		_, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: f.anna.ID, PulseID: f.closed.ID, DepartmentID: f.dept.ID, Lang: "en"}, survey.ReportLimits{MaxActive: 3})
 		if survey.ErrorCode(err) != survey.EConflict || survey.ErrorKey(err) != survey.KeyReportTooMany {
 			t.Fatalf("fourth job: %v", err)
 		}
@@ -179,7 +179,12 @@ func TestReportJobLimitsAndExpiry(t *testing.T) {
 		if err := f.s.FinishReportJob(ctx, a.ID, []byte("%PDF")); err != nil {
 			t.Fatal(err)
 		}
-		f.mustCreate(t, f.anna, "") // a finished job frees a place
+		// The same report again once it is done: the done job, whose PDF
+		// is kept, not another one.
+		if again := f.mustCreate(t, f.anna, ""); again.ID != a.ID || again.Status != survey.ReportDone {
+			t.Fatalf("a finished report asked for again: %+v, want job %s", again, a.ID)
+		}
+		f.mustCreateIn(t, f.anna, f.dept.ID, "en") // a finished job frees a place
 
 		f.clock.advance(survey.ReportJobTTL + time.Minute)
 		_, err = f.s.ReportJob(ctx, a.ID, f.anna.ID)
@@ -229,5 +234,69 @@ func TestLostReportJobShowsFailed(t *testing.T) {
 			t.Fatal("a lost job was given again for the same report")
 		}
 		f.mustCreateIn(t, f.anna, f.dept.ID, "en")
+	})
+}
+
+// Issue 20: a viewer's token made 482 organisation reports in 20 s. The
+// same report is now the same job once done, a user makes at most PerDay
+// jobs in 24 hours (with the time until the next one is possible), and
+// the PDFs kept are capped in bytes, the oldest removed first.
+func TestReportJobQuotaAndStorageCap(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		f := newReportJobFixture(t, dsn)
+		lim := survey.ReportLimits{MaxActive: 3, PerDay: 3}
+		create := func(dept, lang string) (survey.ReportJob, error) {
+			return f.s.CreateReportJob(ctx, survey.ReportJob{UserID: f.bert.ID, PulseID: f.closed.ID, DepartmentID: dept, Lang: lang}, lim)
+		}
+		finish := func(j survey.ReportJob, size int) {
+			t.Helper()
+			must(t, f.s.StartReportJob(ctx, j.ID))
+			must(t, f.s.FinishReportJob(ctx, j.ID, bytes.Repeat([]byte("%"), size)))
+		}
+		var made []survey.ReportJob
+		for i, c := range []struct{ dept, lang string }{{"", "nl"}, {"", "en"}, {f.dept.ID, "nl"}} {
+			j, err := create(c.dept, c.lang)
+			if err != nil {
+				t.Fatalf("job %d: %v", i, err)
+			}
+			f.clock.advance(time.Hour)
+			finish(j, 1000)
+			made = append(made, j)
+		}
+		// A flood of the same report: the done job every time.
+		for range 50 {
+			j, err := create("", "nl")
+			if err != nil || j.ID != made[0].ID {
+				t.Fatalf("the same report again: %+v, %v", j, err)
+			}
+		}
+		// A fourth, different report: over the daily quota, with when to
+		// come back (the oldest of the three leaves the 24 hours in 21 h).
+		_, err := create(f.dept.ID, "en")
+		if survey.ErrorKey(err) != survey.KeyReportDailyQuota || survey.ErrorCode(err) != survey.EConflict {
+			t.Fatalf("fourth report in a day: %v", err)
+		}
+		if ra := survey.RetryAfterOf(err); ra != 21*time.Hour {
+			t.Fatalf("Retry-After %s, want 21h", ra)
+		}
+		f.mustCreate(t, f.anna, "") // the quota is per user
+		// The storage cap: 2,500 bytes keep the two newest PDFs.
+		n, err := f.s.TrimReportPDFs(ctx, 2500)
+		if err != nil || n != 1 {
+			t.Fatalf("trimmed %d, %v; want 1", n, err)
+		}
+		if got := f.mustRead(t, made[0].ID, f.bert); got.Status != survey.ReportFailed || got.ErrorKey != survey.KeyReportRemoved || got.Size != 0 {
+			t.Fatalf("the oldest after the trim: %+v", got)
+		}
+		for _, j := range made[1:] {
+			if got := f.mustRead(t, j.ID, f.bert); got.Status != survey.ReportDone || got.Size != 1000 {
+				t.Fatalf("a newer job after the trim: %+v", got)
+			}
+		}
+		// A day later the removed report can be made again.
+		f.clock.advance(24 * time.Hour)
+		if j, err := create("", "nl"); err != nil || j.ID == made[0].ID || j.Status != survey.ReportQueued {
+			t.Fatalf("the removed report made again: %+v, %v", j, err)
+		}
 	})
 }

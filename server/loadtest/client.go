@@ -20,7 +20,8 @@ const requestTimeout = 30 * time.Second
 // connection pool, and on two cores the load generator's own scheduling
 // would then weigh on the latencies it measures.
 type client struct {
-	host   string // host:port
+	host   string       // host:port
+	local  *net.TCPAddr // the address to connect from; nil: any
 	conn   net.Conn
 	r      *bufio.Reader
 	w      *bufio.Writer
@@ -41,7 +42,11 @@ func newClient(host string, header http.Header) *client {
 // is read and dropped, so that the connection can carry the next request.
 func (c *client) post(path string, body []byte) (int, error) {
 	if c.conn == nil {
-		conn, err := net.Dial("tcp", c.host)
+		d := net.Dialer{Timeout: requestTimeout}
+		if c.local != nil {
+			d.LocalAddr = c.local
+		}
+		conn, err := d.Dial("tcp", c.host)
 		if err != nil {
 			return 0, err
 		}

@@ -63,6 +63,12 @@ type config struct {
 	seed        uint64
 	cpuProfile  string
 	pprofAddr   string
+	// -abuse (abuse.go)
+	abuse          bool
+	attackDuration time.Duration
+	realClients    int
+	realRate       float64
+	slowConns      int
 }
 
 func main() {
@@ -108,6 +114,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	b, err := newBench(cfg, stderr)
 	if err != nil {
 		return err
+	}
+	if cfg.abuse {
+		return b.abuse(ctx, stdout)
 	}
 	var engines []engine
 	switch {
@@ -166,6 +175,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.api, "api", false, "post JSON to /api/v1/surveys/:code/responses instead of the form to /s/:code")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the demo answers")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.BoolVar(&cfg.abuse, "abuse", false, "run the abuse benchmark instead: real answers while each attack runs (abuse.go)")
+	fs.DurationVar(&cfg.attackDuration, "attack-duration", 10*time.Second, "with -abuse: how long each attack runs")
+	fs.IntVar(&cfg.realClients, "real-clients", 32, "with -abuse: respondents, each from an address of its own")
+	fs.Float64Var(&cfg.realRate, "real-rate", 200, "with -abuse: real answers a second, all respondents together")
+	fs.IntVar(&cfg.slowConns, "slow-conns", 3000, "with -abuse: slow connections the slow attack keeps trying to hold")
 	fs.StringVar(&cfg.pprofAddr, "pprof", "", "serve net/http/pprof at this loopback address while running (e.g. 127.0.0.1:6060)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: go run ./server/loadtest [flags]")
@@ -191,6 +205,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	switch {
 	case fs.NArg() > 0:
 		return bad("unexpected argument %q", fs.Arg(0))
+	case cfg.abuse && (cfg.attackDuration <= 0 || cfg.realClients < 1 || cfg.realRate <= 0 || cfg.slowConns < 0):
+		return bad("-abuse needs a positive -attack-duration, -real-clients and -real-rate")
 	case cfg.clients < 1 || cfg.rounds < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.maxRequests < 0:
 		return bad("-clients and -rounds must be at least 1, -duration positive")
 	case cfg.url != "" && cfg.db == "":

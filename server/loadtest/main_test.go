@@ -42,3 +42,18 @@ func TestRefusesOtherMachines(t *testing.T) {
 		}
 	}
 }
+
+// A short abuse run: every attack runs, the table has a row for each,
+// and every real answer stored was one sent.
+func TestAbuseShortRun(t *testing.T) {
+	var out, progress bytes.Buffer
+	args := []string{"-abuse", "-attack-duration", "400ms", "-real-clients", "4", "-real-rate", "40", "-slow-conns", "24"}
+	if err := run(context.Background(), args, &out, &progress); err != nil {
+		t.Fatalf("%v\n%s%s", err, progress.String(), out.String())
+	}
+	for _, want := range []string{attackBaseline, attackGarbage, attackSlow, attackReports, attackMadeUp, "real answers stored", "Goal (>= 99%"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the abuse table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
