@@ -1,0 +1,181 @@
+package analysis
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"trots/questionnaires"
+)
+
+// Collection integrity: what the answers of a department show about how
+// they were collected, without knowing who gave them. Two checks, on plain
+// data only:
+//
+//   - more responses than the department's headcount
+//     (IntegrityMoreThanHeadcount);
+//   - a group of exactly identical answers larger than honest answering
+//     explains (IntegrityDuplicates).
+//
+// The duplicate test. Two responses are identical when every numeric item
+// has the same value (or is missing in both) and every choice item the same
+// options; open answers are not compared. Let c be the size of the largest
+// group of identical responses among the department's n, and p_jv the
+// department's own share of symbol v (a value, "missing", a set of options)
+// on item j. If c given responses were drawn independently from these
+// shares, the chance that all c agree on item j is sum_v p_jv^c. Items are
+// correlated, so no independence between items is assumed inside a block
+// (the items of one dimension, or one choice item): agreeing on a block
+// implies agreeing on each of its items, so the chance is at most the
+// smallest of those sums. Blocks are taken as independent. By the union
+// bound over the C(n, c) sets of c responses,
+//
+//	P(some c responses identical) <= C(n, c) prod_B min_{j in B} sum_v p_jv^c.
+//
+// The department is flagged when c >= IntegrityMinIdentical and this bound
+// lies below IntegrityAlpha. The shares include the suspect answers, which
+// makes them look more common and the test more conservative. A single
+// pair of identical responses never flags: two people who tick the same
+// boxes throughout (straight-lining) occur in real surveys.
+const (
+	IntegrityMoreThanHeadcount = "more_answers_than_headcount"
+	IntegrityDuplicates        = "duplicate_answers"
+
+	// IntegrityMinIdentical is the smallest group of identical responses
+	// that can raise a flag.
+	IntegrityMinIdentical = 3
+	// IntegrityAlpha is the bound on the chance of the largest identical
+	// group under honest answering below which a department is flagged.
+	IntegrityAlpha = 0.001
+)
+
+// IntegrityFlag is one reason to distrust a department's answers. Flags
+// are set only for shown departments: a suppressed department is NOT
+// MEASURABLE whatever its answers, and a flag would tell something about
+// the few answers it hides (that there are more than its headcount, or that
+// some of them are identical).
+type IntegrityFlag struct {
+	// Code is IntegrityMoreThanHeadcount or IntegrityDuplicates.
+	Code string `json:"code"`
+	// Identical is the size of the largest group of identical responses
+	// and P the bound on its chance under honest answering (duplicates
+	// only). Both are present only when at least k responses are
+	// identical: a smaller count would be a figure about fewer than k
+	// people.
+	Identical int     `json:"identical,omitempty"`
+	P         float64 `json:"p,omitempty"`
+}
+
+// integrityFlags checks the responses of one shown department; k is the
+// anonymity threshold.
+func integrityFlags(q *questionnaires.Questionnaire, g Group, k int) []IntegrityFlag {
+	var flags []IntegrityFlag
+	if g.Headcount > 0 && len(g.Responses) > g.Headcount {
+		flags = append(flags, IntegrityFlag{Code: IntegrityMoreThanHeadcount})
+	}
+	if c, p := DuplicateTest(q, g.Responses); c >= IntegrityMinIdentical && p < IntegrityAlpha {
+		f := IntegrityFlag{Code: IntegrityDuplicates}
+		if c >= k {
+			f.Identical, f.P = c, p
+		}
+		flags = append(flags, f)
+	}
+	return flags
+}
+
+// DuplicateTest returns the size of the largest group of identical
+// responses and the upper bound on its chance under honest, independent
+// answering (see the comment at the top of integrity.go); p is 1 when no two
+// responses are identical.
+func DuplicateTest(q *questionnaires.Questionnaire, rs []Response) (largest int, p float64) {
+	n := len(rs)
+	if n < 2 {
+		return min(n, 1), 1
+	}
+	// One symbol per response and compared item.
+	type column struct {
+		block int
+		syms  []string
+	}
+	var cols []column
+	blocks := map[string]int{}
+	for j, it := range q.Items {
+		if it.Scale == nil || it.Scale.Type == questionnaires.FreeText {
+			continue
+		}
+		b, ok := blocks[it.Dimension]
+		if !ok {
+			b = len(blocks)
+			blocks[it.Dimension] = b
+		}
+		col := column{block: b, syms: make([]string, n)}
+		for i, r := range rs {
+			col.syms[i] = symbol(it, j, r)
+		}
+		cols = append(cols, col)
+	}
+	groups := map[string]int{}
+	var key strings.Builder
+	for i := range rs {
+		key.Reset()
+		for _, col := range cols {
+			key.WriteString(col.syms[i])
+			key.WriteByte(0)
+		}
+		groups[key.String()]++
+	}
+	for _, c := range groups {
+		largest = max(largest, c)
+	}
+	if largest < 2 {
+		return largest, 1
+	}
+	// log of prod_B min_j sum_v p_jv^c
+	c := float64(largest)
+	blockMin := make([]float64, len(blocks))
+	for b := range blockMin {
+		blockMin[b] = 1
+	}
+	counts := map[string]int{}
+	for _, col := range cols {
+		clear(counts)
+		for _, s := range col.syms {
+			counts[s]++
+		}
+		sum := 0.0
+		for _, m := range counts {
+			sum += math.Pow(float64(m)/float64(n), c)
+		}
+		blockMin[col.block] = math.Min(blockMin[col.block], sum)
+	}
+	logP := logChoose(n, largest)
+	for _, m := range blockMin {
+		logP += math.Log(m)
+	}
+	return largest, math.Min(1, math.Exp(logP))
+}
+
+// symbol is response r's answer to item it (index j) as a comparable string.
+func symbol(it *questionnaires.Item, j int, r Response) string {
+	if it.Scale.Type == questionnaires.Choice {
+		picked := r.Choices[it.ID]
+		if len(picked) == 0 {
+			return "-"
+		}
+		s := slices.Clone(picked)
+		slices.Sort(s)
+		return strings.Join(s, ";")
+	}
+	if j >= len(r.Values) || isNaN(r.Values[j]) {
+		return "-"
+	}
+	return strconv.FormatFloat(r.Values[j], 'g', -1, 64)
+}
+
+func logChoose(n, k int) float64 {
+	a, _ := math.Lgamma(float64(n + 1))
+	b, _ := math.Lgamma(float64(k + 1))
+	c, _ := math.Lgamma(float64(n - k + 1))
+	return a - b - c
+}
