@@ -33,8 +33,16 @@ import (
 //
 //	P(some c responses identical) <= C(n, c) prod_B min_{j in B} sum_v p_jv^c.
 //
-// The department is flagged when c >= IntegrityMinIdentical and this bound
-// lies below IntegrityAlpha. The shares include the suspect answers, which
+// Every group of identical responses is judged with its own c; the most
+// improbable one is reported. Straight-lining (the same point on every
+// agreement item, reverse-keyed ones included) is a known honest habit that
+// this independence model would call impossible: a group of straight lines
+// is judged against C(n, c) s^c instead when that is larger, s =
+// IntegrityStraightLine (0.1: one respondent in ten giving this very line,
+// far more than surveys report). A stuffer who answers as a real
+// enthusiast - agreeing with the positive items, disagreeing with the
+// reverse-keyed ones - gives no straight line. The department is flagged
+// when c >= IntegrityMinIdentical and the bound lies below IntegrityAlpha. The shares include the suspect answers, which
 // makes them look more common and the test more conservative. A single
 // pair of identical responses never flags: two people who tick the same
 // boxes throughout (straight-lining) occur in real surveys.
@@ -45,6 +53,11 @@ const (
 	// IntegrityMinIdentical is the smallest group of identical responses
 	// that can raise a flag.
 	IntegrityMinIdentical = 3
+	// IntegrityStraightLine is the share of honest respondents assumed
+	// to give one and the same straight line (the same point on every
+	// agreement item): groups of such answers are judged against
+	// C(n, c) IntegrityStraightLine^c when that is larger.
+	IntegrityStraightLine = 0.1
 	// IntegrityAlpha is the bound on the chance of the largest identical
 	// group under honest answering below which a department is flagged.
 	IntegrityAlpha = 0.001
@@ -115,7 +128,11 @@ func DuplicateTest(q *questionnaires.Questionnaire, rs []Response) (largest int,
 		}
 		cols = append(cols, col)
 	}
-	groups := map[string]int{}
+	type group struct {
+		size     int
+		straight bool
+	}
+	groups := map[string]*group{}
 	var key strings.Builder
 	for i := range rs {
 		key.Reset()
@@ -123,37 +140,73 @@ func DuplicateTest(q *questionnaires.Questionnaire, rs []Response) (largest int,
 			key.WriteString(col.syms[i])
 			key.WriteByte(0)
 		}
-		groups[key.String()]++
+		if g, ok := groups[key.String()]; ok {
+			g.size++
+		} else {
+			groups[key.String()] = &group{size: 1, straight: straightLine(q, rs[i])}
+		}
 	}
-	for _, c := range groups {
-		largest = max(largest, c)
-	}
-	if largest < 2 {
-		return largest, 1
-	}
-	// log of prod_B min_j sum_v p_jv^c
-	c := float64(largest)
-	blockMin := make([]float64, len(blocks))
-	for b := range blockMin {
-		blockMin[b] = 1
-	}
+	p = 1
+	largest = 1
+	logQ := map[int]float64{} // log prod_B min_j sum_v p_jv^c, per c
 	counts := map[string]int{}
-	for _, col := range cols {
-		clear(counts)
-		for _, s := range col.syms {
-			counts[s]++
+	for _, g := range groups {
+		if g.size < 2 {
+			continue
 		}
-		sum := 0.0
-		for _, m := range counts {
-			sum += math.Pow(float64(m)/float64(n), c)
+		lq, ok := logQ[g.size]
+		if !ok {
+			c := float64(g.size)
+			blockMin := make([]float64, len(blocks))
+			for b := range blockMin {
+				blockMin[b] = 1
+			}
+			for _, col := range cols {
+				clear(counts)
+				for _, s := range col.syms {
+					counts[s]++
+				}
+				sum := 0.0
+				for _, m := range counts {
+					sum += math.Pow(float64(m)/float64(n), c)
+				}
+				blockMin[col.block] = math.Min(blockMin[col.block], sum)
+			}
+			for _, m := range blockMin {
+				lq += math.Log(m)
+			}
+			logQ[g.size] = lq
 		}
-		blockMin[col.block] = math.Min(blockMin[col.block], sum)
+		if g.straight {
+			// Honest straight-lining: up to IntegrityStraightLine of the
+			// respondents may give this very line.
+			lq = math.Max(lq, float64(g.size)*math.Log(IntegrityStraightLine))
+		}
+		gp := math.Min(1, math.Exp(logChoose(n, g.size)+lq))
+		if gp < p || (gp == p && g.size > largest) {
+			p, largest = gp, g.size
+		}
 	}
-	logP := logChoose(n, largest)
-	for _, m := range blockMin {
-		logP += math.Log(m)
+	return largest, p
+}
+
+// straightLine reports whether every answered agreement item of r has the
+// same value (reverse-keyed items included, as a careless respondent answers
+// them).
+func straightLine(q *questionnaires.Questionnaire, r Response) bool {
+	first := math.NaN()
+	for j, it := range q.Items {
+		if it.Scale == nil || it.Scale.Type != questionnaires.Likert || j >= len(r.Values) || isNaN(r.Values[j]) {
+			continue
+		}
+		switch {
+		case isNaN(first):
+			first = r.Values[j]
+		case r.Values[j] != first:
+			return false
+		}
 	}
-	return largest, math.Min(1, math.Exp(logP))
+	return !isNaN(first)
 }
 
 // symbol is response r's answer to item it (index j) as a comparable string.
