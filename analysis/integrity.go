@@ -35,7 +35,8 @@ import (
 //
 // Every group of identical responses is judged with its own c; the most
 // improbable one is reported. Straight-lining (the same point on every
-// agreement item, reverse-keyed ones included) is a known honest habit that
+// agreement item, reverse-keyed ones included; or none answered) is a known
+// honest habit that
 // this independence model would call impossible: a group of straight lines
 // is judged against C(n, c) s^c instead when that is larger, s =
 // IntegrityStraightLine (0.1: one respondent in ten giving this very line,
@@ -192,7 +193,8 @@ func DuplicateTest(q *questionnaires.Questionnaire, rs []Response) (largest int,
 
 // straightLine reports whether every answered agreement item of r has the
 // same value (reverse-keyed items included, as a careless respondent answers
-// them).
+// them), or none is answered: a blank form is an honest habit too where
+// every question may be skipped.
 func straightLine(q *questionnaires.Questionnaire, r Response) bool {
 	first := math.NaN()
 	for j, it := range q.Items {
@@ -206,7 +208,7 @@ func straightLine(q *questionnaires.Questionnaire, r Response) bool {
 			return false
 		}
 	}
-	return !isNaN(first)
+	return true
 }
 
 // symbol is response r's answer to item it (index j) as a comparable string.

@@ -140,6 +140,36 @@ func TestDuplicateTestBoundByHand(t *testing.T) {
 	}
 }
 
+// Straight lines and blank forms are honest habits: a few of them alike
+// raise no flag, a great many do.
+func TestIntegrityToleratesStraightLinesAndBlankForms(t *testing.T) {
+	q := mustQuestionnaire(t)
+	line := map[string]float64{}
+	for _, it := range q.Items {
+		if it.Scale.Type == "likert" {
+			line[it.ID] = 4
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		vals map[string]float64
+		same int
+		flag bool
+	}{
+		{"four straight lines", line, 4, false},
+		{"four blank forms", map[string]float64{}, 4, false},
+		{"twenty blank forms", map[string]float64{}, 20, true},
+	} {
+		g := department(q, "D", 30, 60, middling, 5)
+		for i := 0; i < tc.same; i++ {
+			g.Responses = append(g.Responses, answers(q, tc.vals, nil))
+		}
+		if flags := integrityFlags(q, g, 5); (flags != nil) != tc.flag {
+			t.Errorf("%s among 30: flags %+v, want flagged %v", tc.name, flags, tc.flag)
+		}
+	}
+}
+
 // Honest departments of every size raise no flag (the full false-flag
 // measurement is in analysis/sim).
 func TestIntegrityHonestDepartmentsAreNotFlagged(t *testing.T) {
