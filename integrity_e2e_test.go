@@ -32,7 +32,7 @@ import (
 // The case of issue 14, end to end: a department of 40 with ten poor
 // answers, and one enthusiastic person pushing 30 (then 45) identical
 // favourable answers through the department's open link. Real HTTP on
-// loopback, a real SQLite file: the pulse is closed from the console, the
+// loopback, a real SQLite file and a real PostgreSQL: the pulse is closed from the console, the
 // department must not be GO, it is flagged, and the board and the
 // department page say why. The same answers, exported as `trots analyze`
 // reads them, give the same verdicts and flags there.
@@ -46,101 +46,105 @@ func TestStuffedOpenLinkIsFlaggedOnTheBoardAndByAnalyze(t *testing.T) {
 		{45, []string{"more_answers_than_headcount", "duplicate_answers"}, "More answers than employees (55 answers, headcount 40)"},
 	} {
 		t.Run(fmt.Sprintf("%d extra", tc.extra), func(t *testing.T) {
-			ctx := context.Background()
-			st := storetest.Open(t, storetest.SQLiteDSN(t))
-			q, err := questionnaires.Load("advocacy-readiness")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ict := storetest.MustDepartment(t, st, "ICT", 40)
-			pulse := storetest.MustOpenPulse(t, st, q.ID, q.Version)
-			links, err := st.Links(ctx, pulse.ID)
-			if err != nil || len(links) != 1 || links[0].DepartmentID != ict.ID {
-				t.Fatalf("links %+v: %v", links, err)
-			}
-			if _, err := st.CreateUser(ctx, survey.User{Email: "admin@example.org", Role: survey.RoleAdmin}, "correct horse battery"); err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
-			t.Cleanup(srv.Close)
-
-			// Ten poor answers, then the stuffer's, all through the open link.
-			rng := rand.New(rand.NewPCG(14, 1))
-			for i := 0; i < 10; i++ {
-				submit(t, srv.URL, links[0].Code, poorAnswers(q, rng))
-			}
-			fav := favourableAnswers(q)
-			for i := 0; i < tc.extra; i++ {
-				submit(t, srv.URL, links[0].Code, fav)
-			}
-
-			c := newConsole(t, srv.URL)
-			c.login("admin@example.org", "correct horse battery")
-			csrf := c.csrf("/pulses/" + pulse.ID)
-			if r := c.post("/pulses/"+pulse.ID+"/close", url.Values{"_csrf": {csrf}, "confirm": {"yes"}}); r.StatusCode != http.StatusSeeOther {
-				t.Fatalf("close: %d", r.StatusCode)
-			}
-
-			// The stored final results.
-			out, err := results.Analyze(ctx, st, pulse.ID, analysis.DefaultConfig())
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := out.Result.Departments[0]
-			if d.Decision == analysis.Go || d.Decision != analysis.NotMeasurable || kinds(d.Reasons) == nil || !slices.Equal(kinds(d.Reasons), tc.kinds) {
-				t.Fatalf("ICT: %s %v, want NOT_MEASURABLE %v", d.Decision, kinds(d.Reasons), tc.kinds)
-			}
-			if d.N != 10+tc.extra || len(d.IntegrityFlags) != len(tc.kinds) || d.IntegrityFlags[len(d.IntegrityFlags)-1].Identical != tc.extra {
-				t.Fatalf("ICT: n %d flags %+v", d.N, d.IntegrityFlags)
-			}
-
-			// The board says why, in both languages, and so does the
-			// department page.
-			cell := c.boardVerdictCell("/board?lang=en&pulse="+pulse.ID, ict.ID)
-			if !strings.Contains(cell, "NOT YET MEASURABLE") || !strings.Contains(cell, tc.say) {
-				t.Errorf("English board cell %q, want NOT YET MEASURABLE and %q", cell, tc.say)
-			}
-			if !strings.Contains(cell, "one person may have answered many times") {
-				t.Errorf("English board cell %q does not name the duplicates", cell)
-			}
-			cell = c.boardVerdictCell("/board?lang=nl&pulse="+pulse.ID, ict.ID)
-			if !strings.Contains(cell, "NOG NIET MEETBAAR") || !strings.Contains(cell, fmt.Sprintf("%d identieke antwoorden", tc.extra)) {
-				t.Errorf("Dutch board cell %q", cell)
-			}
-			if body := c.get("/board/departments/" + ict.ID + "?lang=en&pulse=" + pulse.ID); !strings.Contains(body, tc.say) {
-				t.Errorf("department page lacks %q", tc.say)
-			}
-
-			// The same answers through `trots analyze`.
-			dir := t.TempDir()
-			org := demo.Organisation{Departments: []demo.Department{{Name: "ICT", Headcount: 40, ExternallyVisible: true}}}
-			err = st.EachResponse(ctx, pulse.ID, func(r survey.Response) error {
-				org.Departments[0].Responses = append(org.Departments[0].Responses, demo.Response{Answers: r.Answers})
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			answersCSV, headsCSV := filepath.Join(dir, "answers.csv"), filepath.Join(dir, "headcounts.csv")
-			writeWith(t, answersCSV, func(w io.Writer) error { return demo.WriteCSV(w, q, org) })
-			writeWith(t, headsCSV, func(w io.Writer) error { return demo.WriteHeadcounts(w, org) })
-			stdout, stderr, err := runAnalyzeArgs(t, "--questionnaire", "advocacy-readiness", "--responses", answersCSV, "--headcounts", headsCSV, "--seed", "1")
-			if err != nil {
-				t.Fatalf("trots analyze: %v\n%s", err, stderr)
-			}
-			var res analysis.Result
-			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-				t.Fatal(err)
-			}
-			a := res.Departments[0]
-			if a.Decision != d.Decision || !slices.Equal(kinds(a.Reasons), kinds(d.Reasons)) || !slices.Equal(a.IntegrityFlags, d.IntegrityFlags) {
-				t.Errorf("trots analyze: %s %v %+v; the server: %s %v %+v", a.Decision, kinds(a.Reasons), a.IntegrityFlags, d.Decision, kinds(d.Reasons), d.IntegrityFlags)
-			}
-			text, _, err := runAnalyzeArgs(t, "--questionnaire", "advocacy-readiness", "--responses", answersCSV, "--headcounts", headsCSV, "--format", "text", "--seed", "1")
-			if err != nil || !strings.Contains(text, tc.say) {
-				t.Errorf("trots analyze --format text lacks %q (%v):\n%s", tc.say, err, text)
-			}
+			storetest.ForEach(t, func(t *testing.T, dsn string) { stuffOpenLink(t, dsn, tc.extra, tc.kinds, tc.say) })
 		})
+	}
+}
+
+func stuffOpenLink(t *testing.T, dsn string, extra int, wantKinds []string, say string) {
+	ctx := context.Background()
+	st := storetest.Open(t, dsn)
+	q, err := questionnaires.Load("advocacy-readiness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ict := storetest.MustDepartment(t, st, "ICT", 40)
+	pulse := storetest.MustOpenPulse(t, st, q.ID, q.Version)
+	links, err := st.Links(ctx, pulse.ID)
+	if err != nil || len(links) != 1 || links[0].DepartmentID != ict.ID {
+		t.Fatalf("links %+v: %v", links, err)
+	}
+	if _, err := st.CreateUser(ctx, survey.User{Email: "admin@example.org", Role: survey.RoleAdmin}, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
+	t.Cleanup(srv.Close)
+
+	// Ten poor answers, then the stuffer's, all through the open link.
+	rng := rand.New(rand.NewPCG(14, 1))
+	for i := 0; i < 10; i++ {
+		submit(t, srv.URL, links[0].Code, poorAnswers(q, rng))
+	}
+	fav := favourableAnswers(q)
+	for i := 0; i < extra; i++ {
+		submit(t, srv.URL, links[0].Code, fav)
+	}
+
+	c := newConsole(t, srv.URL)
+	c.login("admin@example.org", "correct horse battery")
+	csrf := c.csrf("/pulses/" + pulse.ID)
+	if r := c.post("/pulses/"+pulse.ID+"/close", url.Values{"_csrf": {csrf}, "confirm": {"yes"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("close: %d", r.StatusCode)
+	}
+
+	// The stored final results.
+	out, err := results.Analyze(ctx, st, pulse.ID, analysis.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := out.Result.Departments[0]
+	if d.Decision == analysis.Go || d.Decision != analysis.NotMeasurable || kinds(d.Reasons) == nil || !slices.Equal(kinds(d.Reasons), wantKinds) {
+		t.Fatalf("ICT: %s %v, want NOT_MEASURABLE %v", d.Decision, kinds(d.Reasons), wantKinds)
+	}
+	if d.N != 10+extra || len(d.IntegrityFlags) != len(wantKinds) || d.IntegrityFlags[len(d.IntegrityFlags)-1].Identical != extra {
+		t.Fatalf("ICT: n %d flags %+v", d.N, d.IntegrityFlags)
+	}
+
+	// The board says why, in both languages, and so does the
+	// department page.
+	cell := c.boardVerdictCell("/board?lang=en&pulse="+pulse.ID, ict.ID)
+	if !strings.Contains(cell, "NOT YET MEASURABLE") || !strings.Contains(cell, say) {
+		t.Errorf("English board cell %q, want NOT YET MEASURABLE and %q", cell, say)
+	}
+	if !strings.Contains(cell, "one person may have answered many times") {
+		t.Errorf("English board cell %q does not name the duplicates", cell)
+	}
+	cell = c.boardVerdictCell("/board?lang=nl&pulse="+pulse.ID, ict.ID)
+	if !strings.Contains(cell, "NOG NIET MEETBAAR") || !strings.Contains(cell, fmt.Sprintf("%d identieke antwoorden", extra)) {
+		t.Errorf("Dutch board cell %q", cell)
+	}
+	if body := c.get("/board/departments/" + ict.ID + "?lang=en&pulse=" + pulse.ID); !strings.Contains(body, say) {
+		t.Errorf("department page lacks %q", say)
+	}
+
+	// The same answers through `trots analyze`.
+	dir := t.TempDir()
+	org := demo.Organisation{Departments: []demo.Department{{Name: "ICT", Headcount: 40, ExternallyVisible: true}}}
+	err = st.EachResponse(ctx, pulse.ID, func(r survey.Response) error {
+		org.Departments[0].Responses = append(org.Departments[0].Responses, demo.Response{Answers: r.Answers})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answersCSV, headsCSV := filepath.Join(dir, "answers.csv"), filepath.Join(dir, "headcounts.csv")
+	writeWith(t, answersCSV, func(w io.Writer) error { return demo.WriteCSV(w, q, org) })
+	writeWith(t, headsCSV, func(w io.Writer) error { return demo.WriteHeadcounts(w, org) })
+	stdout, stderr, err := runAnalyzeArgs(t, "--questionnaire", "advocacy-readiness", "--responses", answersCSV, "--headcounts", headsCSV, "--seed", "1")
+	if err != nil {
+		t.Fatalf("trots analyze: %v\n%s", err, stderr)
+	}
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	a := res.Departments[0]
+	if a.Decision != d.Decision || !slices.Equal(kinds(a.Reasons), kinds(d.Reasons)) || !slices.Equal(a.IntegrityFlags, d.IntegrityFlags) {
+		t.Errorf("trots analyze: %s %v %+v; the server: %s %v %+v", a.Decision, kinds(a.Reasons), a.IntegrityFlags, d.Decision, kinds(d.Reasons), d.IntegrityFlags)
+	}
+	text, _, err := runAnalyzeArgs(t, "--questionnaire", "advocacy-readiness", "--responses", answersCSV, "--headcounts", headsCSV, "--format", "text", "--seed", "1")
+	if err != nil || !strings.Contains(text, say) {
+		t.Errorf("trots analyze --format text lacks %q (%v):\n%s", say, err, text)
 	}
 }
 
