@@ -98,19 +98,22 @@ func integrityFlags(q *questionnaires.Questionnaire, g Group, k int) []Integrity
 	return flags
 }
 
-// DuplicateTest returns the size of the largest group of identical
+// DuplicateTest returns the size of the most improbable group of identical
 // responses and the upper bound on its chance under honest, independent
-// answering (see the comment at the top of integrity.go); p is 1 when no two
-// responses are identical.
+// answering (see the comment at the top of integrity.go). Only groups of at
+// least IntegrityMinIdentical responses are judged: with none, it returns
+// the size of the largest group (1 when all responses differ) and p = 1.
 func DuplicateTest(q *questionnaires.Questionnaire, rs []Response) (largest int, p float64) {
 	n := len(rs)
 	if n < 2 {
 		return min(n, 1), 1
 	}
-	// One symbol per response and compared item.
+	// One small code per response and compared item, so that rows compare
+	// without building strings: numbers that are small whole values code
+	// as themselves (+2), "missing" as 1, anything else through a table.
 	type column struct {
 		block int
-		syms  []string
+		item  int
 	}
 	var cols []column
 	blocks := map[string]int{}
@@ -123,62 +126,114 @@ func DuplicateTest(q *questionnaires.Questionnaire, rs []Response) (largest int,
 			b = len(blocks)
 			blocks[it.Dimension] = b
 		}
-		col := column{block: b, syms: make([]string, n)}
-		for i, r := range rs {
-			col.syms[i] = symbol(it, j, r)
-		}
-		cols = append(cols, col)
+		cols = append(cols, column{block: b, item: j})
 	}
-	type group struct {
-		size     int
-		straight bool
-	}
-	groups := map[string]*group{}
-	var key strings.Builder
-	for i := range rs {
-		key.Reset()
-		for _, col := range cols {
-			key.WriteString(col.syms[i])
-			key.WriteByte(0)
+	m := len(cols)
+	codes := make([]uint32, n*m)
+	other := map[string]uint32{}
+	code := func(s string) uint32 {
+		c, ok := other[s]
+		if !ok {
+			c = uint32(smallCodes + len(other))
+			other[s] = c
 		}
-		if g, ok := groups[key.String()]; ok {
-			g.size++
-		} else {
-			groups[key.String()] = &group{size: 1, straight: straightLine(q, rs[i])}
+		return c
+	}
+	for i, r := range rs {
+		row := codes[i*m : (i+1)*m]
+		for c, col := range cols {
+			it := q.Items[col.item]
+			if it.Scale.Type == questionnaires.Choice {
+				picked := r.Choices[it.ID]
+				switch len(picked) {
+				case 0:
+					row[c] = 1
+				case 1:
+					row[c] = code(picked[0])
+				default:
+					sorted := slices.Clone(picked)
+					slices.Sort(sorted)
+					row[c] = code(strings.Join(sorted, "\x00"))
+				}
+				continue
+			}
+			x := math.NaN()
+			if col.item < len(r.Values) {
+				x = r.Values[col.item]
+			}
+			switch {
+			case isNaN(x):
+				row[c] = 1
+			case x >= 0 && x < smallCodes-2 && x == math.Trunc(x):
+				row[c] = uint32(x) + 2
+			default:
+				row[c] = code(strconv.FormatFloat(x, 'g', -1, 64))
+			}
 		}
 	}
-	p = 1
+	// Identical rows are neighbours once the rows are sorted.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	rowOf := func(i int) []uint32 { return codes[i*m : (i+1)*m] }
+	slices.SortFunc(order, func(a, b int) int { return slices.Compare(rowOf(a), rowOf(b)) })
+	type group struct{ first, size int }
+	var judged []group
 	largest = 1
-	logQ := map[int]float64{} // log prod_B min_j sum_v p_jv^c, per c
-	counts := map[string]int{}
-	for _, g := range groups {
-		if g.size < 2 {
-			continue
+	for start := 0; start < n; {
+		end := start + 1
+		for end < n && slices.Equal(rowOf(order[start]), rowOf(order[end])) {
+			end++
 		}
+		largest = max(largest, end-start)
+		if end-start >= IntegrityMinIdentical {
+			judged = append(judged, group{first: order[start], size: end - start})
+		}
+		start = end
+	}
+	if len(judged) == 0 {
+		return largest, 1
+	}
+	// log prod_B min_j sum_v p_jv^c, per c, from each column's answer counts.
+	counts := make([][]int, m)
+	col := make([]uint32, n)
+	for c := range cols {
+		for i := 0; i < n; i++ {
+			col[i] = codes[i*m+c]
+		}
+		slices.Sort(col)
+		for start := 0; start < n; {
+			end := start + 1
+			for end < n && col[end] == col[start] {
+				end++
+			}
+			counts[c] = append(counts[c], end-start)
+			start = end
+		}
+	}
+	logQ := map[int]float64{}
+	blockMin := make([]float64, len(blocks))
+	p, largest = 1, judged[0].size
+	for _, g := range judged {
 		lq, ok := logQ[g.size]
 		if !ok {
-			c := float64(g.size)
-			blockMin := make([]float64, len(blocks))
 			for b := range blockMin {
 				blockMin[b] = 1
 			}
-			for _, col := range cols {
-				clear(counts)
-				for _, s := range col.syms {
-					counts[s]++
-				}
+			for c, col := range cols {
 				sum := 0.0
-				for _, m := range counts {
-					sum += math.Pow(float64(m)/float64(n), c)
+				for _, k := range counts[c] {
+					sum += math.Pow(float64(k)/float64(n), float64(g.size))
 				}
 				blockMin[col.block] = math.Min(blockMin[col.block], sum)
 			}
-			for _, m := range blockMin {
-				lq += math.Log(m)
+			for _, b := range blockMin {
+				lq += math.Log(b)
 			}
 			logQ[g.size] = lq
 		}
-		if g.straight {
+		if straightLine(q, rs[g.first]) {
 			// Honest straight-lining: up to IntegrityStraightLine of the
 			// respondents may give this very line.
 			lq = math.Max(lq, float64(g.size)*math.Log(IntegrityStraightLine))
@@ -190,6 +245,9 @@ func DuplicateTest(q *questionnaires.Questionnaire, rs []Response) (largest int,
 	}
 	return largest, p
 }
+
+// smallCodes bounds the answer codes that stand for themselves.
+const smallCodes = 1 << 10
 
 // straightLine reports whether every answered agreement item of r has the
 // same value (reverse-keyed items included, as a careless respondent answers
@@ -209,23 +267,6 @@ func straightLine(q *questionnaires.Questionnaire, r Response) bool {
 		}
 	}
 	return true
-}
-
-// symbol is response r's answer to item it (index j) as a comparable string.
-func symbol(it *questionnaires.Item, j int, r Response) string {
-	if it.Scale.Type == questionnaires.Choice {
-		picked := r.Choices[it.ID]
-		if len(picked) == 0 {
-			return "-"
-		}
-		s := slices.Clone(picked)
-		slices.Sort(s)
-		return strings.Join(s, ";")
-	}
-	if j >= len(r.Values) || isNaN(r.Values[j]) {
-		return "-"
-	}
-	return strconv.FormatFloat(r.Values[j], 'g', -1, 64)
 }
 
 func logChoose(n, k int) float64 {

@@ -128,12 +128,22 @@ func TestDuplicateTestBoundByHand(t *testing.T) {
 	if c != 3 || math.Abs(p-want) > 1e-12 {
 		t.Errorf("DuplicateTest = %d, %g; want 3, %g", c, p, want)
 	}
-	// Choice options count in any order; no two identical: p = 1.
+	// Choice options count in any order; a pair is not judged (p = 1).
 	a := answers(q, map[string]float64{"pride_1": 1}, map[string][]string{"help": {"training", "guidelines"}})
 	b := answers(q, map[string]float64{"pride_1": 1}, map[string][]string{"help": {"guidelines", "training"}})
 	e := answers(q, map[string]float64{"pride_1": 2}, nil)
-	if c, p := DuplicateTest(q, []Response{a, b, e}); c != 2 || p >= 1 {
-		t.Errorf("same options in another order: %d, %g; want a pair", c, p)
+	if c, p := DuplicateTest(q, []Response{a, b, e}); c != 2 || p != 1 {
+		t.Errorf("same options in another order: %d, %g; want a pair, not judged", c, p)
+	}
+	// A third copy is judged; a value that is no small whole number is
+	// compared too.
+	f := answers(q, map[string]float64{"pride_1": 2.5}, nil)
+	g := answers(q, map[string]float64{"pride_1": 2.5}, nil)
+	if c, p := DuplicateTest(q, []Response{a, b, a, e, f}); c != 3 || p >= 1 {
+		t.Errorf("three identical: %d, %g", c, p)
+	}
+	if c, _ := DuplicateTest(q, []Response{f, g, e}); c != 2 {
+		t.Errorf("2.5 twice: largest group %d, want 2", c)
 	}
 	if c, p := DuplicateTest(q, []Response{a, e}); c != 1 || p != 1 {
 		t.Errorf("distinct answers: %d, %g", c, p)
