@@ -20,33 +20,33 @@ import (
 //
 // The duplicate test. Two responses are identical when every numeric item
 // has the same value (or is missing in both) and every choice item the same
-// options; open answers are not compared. Let c be the size of the largest
-// group of identical responses among the department's n, and p_jv the
-// department's own share of symbol v (a value, "missing", a set of options)
-// on item j. If c given responses were drawn independently from these
-// shares, the chance that all c agree on item j is sum_v p_jv^c. Items are
-// correlated, so no independence between items is assumed inside a block
-// (the items of one dimension, or one choice item): agreeing on a block
-// implies agreeing on each of its items, so the chance is at most the
-// smallest of those sums. Blocks are taken as independent. By the union
-// bound over the C(n, c) sets of c responses,
+// options; open answers are not compared. Let c be the size of a group of
+// identical responses among the department's n, and p_jv the department's
+// own share of answer v (a value, "missing", a set of options) on item j.
+// If c responses were drawn independently from these shares, the chance
+// that all c agree on item j is sum_v p_jv^c. Items are correlated, so no
+// independence between items is assumed inside a block (the items of one
+// dimension, or one choice item): agreeing on a block implies agreeing on
+// each of its items, so the chance is at most the smallest of those sums.
+// Blocks are taken as independent. By the union bound over the C(n, c) sets
+// of c responses,
 //
 //	P(some c responses identical) <= C(n, c) prod_B min_{j in B} sum_v p_jv^c.
 //
-// Every group of identical responses is judged with its own c; the most
-// improbable one is reported. Straight-lining (the same point on every
-// agreement item, reverse-keyed ones included; or none answered) is a known
-// honest habit that
+// Every group of at least IntegrityMinIdentical identical responses is
+// judged with its own c, and the most improbable one is reported; the
+// department is flagged when its bound lies below IntegrityAlpha. The
+// shares include the suspect answers, which makes them look more common
+// and the test more conservative. A pair of identical responses is never
+// judged: two people who tick the same boxes throughout occur in real
+// surveys. Straight-lining (the same point on every agreement item,
+// reverse-keyed ones included, or none answered at all) is an honest habit
 // this independence model would call impossible: a group of straight lines
 // is judged against C(n, c) s^c instead when that is larger, s =
 // IntegrityStraightLine (0.1: one respondent in ten giving this very line,
 // far more than surveys report). A stuffer who answers as a real
 // enthusiast - agreeing with the positive items, disagreeing with the
-// reverse-keyed ones - gives no straight line. The department is flagged
-// when c >= IntegrityMinIdentical and the bound lies below IntegrityAlpha. The shares include the suspect answers, which
-// makes them look more common and the test more conservative. A single
-// pair of identical responses never flags: two people who tick the same
-// boxes throughout (straight-lining) occur in real surveys.
+// reverse-keyed ones - gives no straight line.
 const (
 	IntegrityMoreThanHeadcount = "more_answers_than_headcount"
 	IntegrityDuplicates        = "duplicate_answers"
@@ -59,8 +59,9 @@ const (
 	// agreement item): groups of such answers are judged against
 	// C(n, c) IntegrityStraightLine^c when that is larger.
 	IntegrityStraightLine = 0.1
-	// IntegrityAlpha is the bound on the chance of the largest identical
-	// group under honest answering below which a department is flagged.
+	// IntegrityAlpha is the bound on the chance of a group of identical
+	// responses under honest answering below which a department is
+	// flagged.
 	IntegrityAlpha = 0.001
 )
 
@@ -72,7 +73,7 @@ const (
 type IntegrityFlag struct {
 	// Code is IntegrityMoreThanHeadcount or IntegrityDuplicates.
 	Code string `json:"code"`
-	// Identical is the size of the largest group of identical responses
+	// Identical is the size of the flagged group of identical responses
 	// and P the bound on its chance under honest answering (duplicates
 	// only). Both are present only when at least k responses are
 	// identical: a smaller count would be a figure about fewer than k
