@@ -149,9 +149,9 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 		v.Decision = NotMeasurable
 		for _, fl := range d.IntegrityFlags {
 			v.Reasons = append(v.Reasons, integrityReason(fl, f.N, d.Headcount))
-		}
-		if d.Headcount > 0 {
-			v.Bounds = []Bound{{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(d.Headcount), Outcome: outcome(f.N <= d.Headcount)}}
+			if fl.Code == IntegrityMoreThanHeadcount {
+				v.Bounds = append(v.Bounds, Bound{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(d.Headcount), Outcome: "failed"})
+			}
 		}
 		return finishVerdict(v)
 	}
@@ -299,13 +299,6 @@ func demonstratedProblems(f *Figures, p *plan, cs []criterion, cfg Config) ([]Re
 		bs = append(bs, Bound{Criterion: "enps", Estimate: e.Value, Low: e.CILow, High: e.CIHigh, Threshold: cfg.ENPSThreshold, Outcome: "failed"})
 	}
 	return rs, bs
-}
-
-func outcome(met bool) string {
-	if met {
-		return "met"
-	}
-	return "failed"
 }
 
 func finishVerdict(v *Verdict) *Verdict {
