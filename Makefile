@@ -37,6 +37,8 @@ lint:
 	$(GO) vet ./...
 
 ## bench: the benchmarks behind the README's performance section
+# The planted-truth simulation (analysis/sim) runs 10,000 departments per
+# class and size band, where `go test` runs 150.
 # Then the load test (server/loadtest): 64 clients posting survey responses
 # over loopback, on SQLite (WAL, synchronous=FULL) and on a throwaway
 # PostgreSQL started durable (fsync on, unlike the tests' server).
@@ -52,6 +54,8 @@ bench: build
 	trap '.ci/postgres stop '"$$pgdir" EXIT; \
 	TROTS_TEST_POSTGRES="$$dsn" $(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench-results.txt; \
 	.ci/bench-analysis | tee -a bench-results.txt; \
+	echo "go test -run '^TestPlantedTruth$$' ./analysis/sim -args -sim.runs 10000"; \
+	$(GO) test -count=1 -timeout 60m -v -run '^TestPlantedTruth$$' ./analysis/sim -args -sim.runs 10000 | tee -a bench-results.txt; \
 	echo "go run ./server/loadtest $(LOADTEST_FLAGS) -postgres $$dsn"; \
 	$(GO) run ./server/loadtest $(LOADTEST_FLAGS) -postgres "$$dsn" | tee -a bench-results.txt; \
 	echo "go run ./server/loadtest -abuse $(ABUSE_FLAGS)"; \

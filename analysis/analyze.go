@@ -344,6 +344,7 @@ func (a *analyzer) result() *Result {
 		}
 		d.Figures = &Figures{N: nResp[g], Dimensions: []DimensionResult{}}
 		d.ResponseRate = a.responseRate(nResp[g], grp.Headcount)
+		d.IntegrityFlags = integrityFlags(p.q, grp, k)
 	}
 	if !orgShown {
 		org.Suppressed = true

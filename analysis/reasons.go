@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"trots/questionnaires"
@@ -81,6 +82,22 @@ var reasonTexts = map[string]map[string]string{
 		"en": "More responses than employees: check the headcount. The response rate was not used.",
 		"nl": "Meer reacties dan medewerkers: controleer het aantal medewerkers. Het responspercentage is niet gebruikt.",
 	},
+	"possible_problem": {
+		"en": "Possible problem: {subject}. Its margin of uncertainty already lies on the wrong side of the threshold, but these answers are too few or too unrepresentative to decide: worth looking into.",
+		"nl": "Mogelijk probleem: {subject}. De onzekerheidsmarge ligt al aan de verkeerde kant van de drempel, maar deze antwoorden zijn te weinig of te weinig representatief om te beslissen: de moeite waard om na te gaan.",
+	},
+	"more_answers_than_headcount": {
+		"en": "More answers than employees ({count} answers, headcount {of}): someone may have answered more than once, or the headcount is out of date. These answers cannot support a verdict.",
+		"nl": "Meer antwoorden dan medewerkers ({count} antwoorden, {of} medewerkers): iemand heeft mogelijk vaker geantwoord, of het aantal medewerkers klopt niet meer. Deze antwoorden kunnen geen oordeel dragen.",
+	},
+	"duplicate_answers": {
+		"en": "{count} identical answers, far more than chance explains: one person may have answered many times. These answers cannot support a verdict.",
+		"nl": "{count} identieke antwoorden, veel meer dan toeval verklaart: één persoon heeft mogelijk vele keren geantwoord. Deze antwoorden kunnen geen oordeel dragen.",
+	},
+	"duplicate_answers_unnumbered": {
+		"en": "Several answers are exactly identical, more than chance explains: one person may have answered more than once. These answers cannot support a verdict.",
+		"nl": "Meerdere antwoorden zijn precies gelijk, vaker dan toeval verklaart: één persoon heeft mogelijk meer dan eens geantwoord. Deze antwoorden kunnen geen oordeel dragen.",
+	},
 	"internal_ambassadors_only": {
 		"en": "These roles may not be visible outside: ambassadorship stays internal (onboarding, referrals, internal stories).",
 		"nl": "Deze functies mogen niet naar buiten zichtbaar zijn: ambassadeurschap blijft intern (inwerken, doorverwijzen, interne verhalen).",
@@ -114,6 +131,13 @@ func ReasonText(kind, lang, subject string) string {
 	return strings.ReplaceAll(t, "{subject}", subject)
 }
 
+// ReasonTextOf is ReasonText for r, with the numbers r carries ({count},
+// {of}) filled in.
+func ReasonTextOf(r Reason, lang, subject string) string {
+	t := ReasonText(r.Kind, lang, subject)
+	return strings.NewReplacer("{count}", strconv.Itoa(r.Count), "{of}", strconv.Itoa(r.Of)).Replace(t)
+}
+
 // Localize fills the Text of every reason and note in res, in lang ("nl"
 // or "en"), naming dimensions as the questionnaire does.
 func Localize(res *Result, q *questionnaires.Questionnaire, lang string) {
@@ -137,7 +161,7 @@ func Localize(res *Result, q *questionnaires.Questionnaire, lang string) {
 	}
 	fill := func(rs []Reason) {
 		for i := range rs {
-			rs[i].Text = ReasonText(rs[i].Kind, lang, subject(rs[i]))
+			rs[i].Text = ReasonTextOf(rs[i], lang, subject(rs[i]))
 		}
 	}
 	for i := range res.Departments {

@@ -67,6 +67,11 @@ type GroupResult struct {
 	// would give away small counts (see SuppressedAnonymity).
 	Suppressed        bool   `json:"suppressed"`
 	SuppressedBecause string `json:"suppressed_because,omitempty"`
+	// IntegrityFlags say why the answers of a shown department are
+	// suspect (see integrity.go); such a department is NOT_MEASURABLE
+	// collection_integrity. Absent for suppressed groups and the
+	// organisation, and in results stored before the check existed.
+	IntegrityFlags []IntegrityFlag `json:"integrity_flags,omitempty"`
 	*Figures
 	*Verdict
 }
@@ -279,6 +284,11 @@ type Verdict struct {
 	// NeededN estimates, for an inconclusive verdict, how many respondents
 	// would let the rule decide if means and spreads stayed as they are.
 	NeededN int `json:"needed_n,omitempty"`
+	// PossibleProblems names, for a department too small or too
+	// unrepresentative to decide, the criteria (as in Bound.Criterion)
+	// whose bound lies on the wrong side of its bar: no FIX FIRST, but
+	// worth looking into. Each also has a possible_problem reason.
+	PossibleProblems []string `json:"possible_problems,omitempty"`
 	// Notes are remarks that did not drive the decision.
 	Notes []Reason `json:"notes,omitempty"`
 }
@@ -291,6 +301,10 @@ type Reason struct {
 	Kind      string `json:"kind"`
 	Dimension string `json:"dimension,omitempty"`
 	Topic     string `json:"topic,omitempty"`
+	// Count and Of are the numbers a text names (collection integrity:
+	// the responses and the headcount, or the identical responses).
+	Count int `json:"count,omitempty"`
+	Of    int `json:"of,omitempty"`
 	// Text is filled by Localize.
 	Text string `json:"text,omitempty"`
 }

@@ -13,24 +13,32 @@ import (
 // only:
 //
 //  1. suppressed (n < k, or hidden to protect another group) -> NOT_MEASURABLE
-//  2. a problem is demonstrated -> FIX_FIRST, naming every one of them:
+//  2. the answers are suspect (more responses than the headcount, or exact
+//     duplicate answers beyond chance, see integrity.go) -> NOT_MEASURABLE
+//     collection_integrity, naming each flag
+//  3. n < MinDecisionN -> NOT_MEASURABLE too_few_responses
+//  4. response rate (known headcount) < MinResponseRate -> NOT_MEASURABLE
+//     low_response_rate (silence is a signal)
+//     In 3 and 4 every problem the bounds show (the tests of step 5) is
+//     named as a possible problem (possible_problems): a handful of
+//     self-selected answers labels no department FIX FIRST, but HR can
+//     still look into it.
+//  5. a problem is demonstrated -> FIX_FIRST, naming every one of them:
 //     a foundation or condition dimension whose upper bound lies below its
 //     threshold; an overall gap whose lower bound lies above the tolerance;
 //     a promise/reality pair whose lower bound lies above the margin; a
 //     willing share whose upper bound lies below the required share; an
 //     eNPS upper bound below its threshold with at least ENPSMinN answers
-//  3. n < MinDecisionN -> NOT_MEASURABLE too_few_responses
-//  4. response rate (known headcount) < MinResponseRate -> NOT_MEASURABLE
-//     low_response_rate (silence is a signal)
-//  5. a criterion cannot be judged (its cell is suppressed or empty) ->
+//  6. a criterion cannot be judged (its cell is suppressed or empty) ->
 //     NOT_MEASURABLE criterion_unavailable
-//  6. every foundation and condition lower bound >= threshold, the gap
+//  7. every foundation and condition lower bound >= threshold, the gap
 //     upper bound <= tolerance, the willing lower bound >= share (and, when
 //     ENPSRequiredForGo, the eNPS lower bound >= threshold) -> GO
-//  7. every criterion measured precisely (half-width <= Precision points,
-//     SharePrecision for the willing share) -> FIX_FIRST, naming the
-//     criteria that are not demonstrated
-//  8. otherwise NOT_MEASURABLE inconclusive, with the n that would decide.
+//  8. every criterion measured precisely (half-width <= Precision points,
+//     SharePrecision for the willing share) and at least one estimate on
+//     the wrong side of its bar -> FIX_FIRST, naming those criteria (a
+//     likely problem)
+//  9. otherwise NOT_MEASURABLE inconclusive, with the n that would decide.
 
 // criterion is one GO criterion of a department.
 type criterion struct {
@@ -114,8 +122,19 @@ func criteria(f *Figures, p *plan, cfg Config) []criterion {
 	return cs
 }
 
+// wrongSide reports whether the estimate itself misses the bar.
+func (c criterion) wrongSide() bool {
+	if c.higherOK {
+		return c.estimate < c.threshold
+	}
+	return c.estimate > c.threshold
+}
+
+func (c criterion) precise() bool { return (c.hi-c.lo)/2 <= c.precision }
+
 // decide applies the verdict rule to one department.
 func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
+	// 1. Suppressed.
 	if d.Suppressed {
 		return &Verdict{Decision: NotMeasurable, Reasons: []Reason{{Code: SuppressedAnonymity, Kind: SuppressedAnonymity}}}
 	}
@@ -123,55 +142,56 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 	v := &Verdict{}
 	if d.Headcount == 0 {
 		v.Notes = append(v.Notes, Reason{Code: "response_rate_unknown", Kind: "response_rate_unknown"})
-	} else if f.ResponseRate == nil {
-		v.Notes = append(v.Notes, Reason{Code: "headcount_below_responses", Kind: "headcount_below_responses"})
+	}
+
+	// 2. Suspect answers.
+	if len(d.IntegrityFlags) > 0 {
+		v.Decision = NotMeasurable
+		for _, fl := range d.IntegrityFlags {
+			v.Reasons = append(v.Reasons, integrityReason(fl, f.N, d.Headcount))
+			if fl.Code == IntegrityMoreThanHeadcount {
+				v.Bounds = append(v.Bounds, Bound{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(d.Headcount), Outcome: "failed"})
+			}
+		}
+		return finishVerdict(v)
 	}
 
 	cs := criteria(f, p, cfg)
+	problems, problemBounds := demonstratedProblems(f, p, cs, cfg)
 
-	// 2. Demonstrated problems.
-	for _, c := range cs {
-		if !c.available || !c.failed() || c.name == "enps" {
-			continue
+	// 3-4. Too few or unrepresentative: a problem is only possible.
+	few := f.N < cfg.MinDecisionN
+	r := f.ResponseRate
+	if few || (r != nil && r.Share < cfg.MinResponseRate) {
+		v.Decision = NotMeasurable
+		if few {
+			v.Reasons = []Reason{{Code: "too_few_responses", Kind: "too_few_responses"}}
+			v.Bounds = []Bound{{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(cfg.MinDecisionN), Outcome: "failed"}}
+		} else {
+			v.Reasons = []Reason{{Code: "low_response_rate", Kind: "low_response_rate"}}
+			v.Bounds = []Bound{{Criterion: "response_rate", Estimate: r.Share, Low: r.CILow, High: r.CIHigh, Threshold: cfg.MinResponseRate, Outcome: "failed"}}
 		}
-		v.Reasons = append(v.Reasons, failedReason(c))
-		v.Bounds = append(v.Bounds, c.bound())
-	}
-	if f.Gap != nil {
-		for j, cell := range f.Gap.Pairs {
-			if cell.GapStats == nil || cell.Status != GapOverPromised {
-				continue
+		for i, pr := range problems {
+			crit := problemBounds[i].Criterion
+			dim := pr.Dimension
+			if crit == "gap" || crit == "enps" {
+				dim = crit
 			}
-			pp := p.pairs[j]
-			margin := widthOnScale(cfg.OverPromisedMargin, pp.lo, pp.hi)
-			v.Reasons = append(v.Reasons, Reason{Code: pp.topic + "_over_promised", Kind: "pair_over_promised", Topic: pp.topic})
-			v.Bounds = append(v.Bounds, Bound{Criterion: "gap:" + pp.topic, Estimate: cell.Mean, Low: *cell.CILow, High: *cell.CIHigh, Threshold: margin, Outcome: "failed"})
+			v.PossibleProblems = append(v.PossibleProblems, crit)
+			v.Reasons = append(v.Reasons, Reason{Code: "possible_" + pr.Code, Kind: "possible_problem", Dimension: dim, Topic: pr.Topic})
 		}
+		v.Bounds = append(v.Bounds, problemBounds...)
+		return finishVerdict(v)
 	}
-	if e := f.ENPS; e != nil && e.N >= cfg.ENPSMinN && e.CIHigh < cfg.ENPSThreshold {
-		v.Reasons = append(v.Reasons, Reason{Code: "enps_below_threshold", Kind: "enps_below_threshold"})
-		v.Bounds = append(v.Bounds, Bound{Criterion: "enps", Estimate: e.Value, Low: e.CILow, High: e.CIHigh, Threshold: cfg.ENPSThreshold, Outcome: "failed"})
-	}
-	if len(v.Reasons) > 0 {
+
+	// 5. Demonstrated problems.
+	if len(problems) > 0 {
 		v.Decision = FixFirst
+		v.Reasons, v.Bounds = problems, problemBounds
 		return finishVerdict(v)
 	}
 
-	// 3-4. Too few or unrepresentative.
-	if f.N < cfg.MinDecisionN {
-		v.Decision = NotMeasurable
-		v.Reasons = []Reason{{Code: "too_few_responses", Kind: "too_few_responses"}}
-		v.Bounds = []Bound{{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(cfg.MinDecisionN), Outcome: "failed"}}
-		return finishVerdict(v)
-	}
-	if r := f.ResponseRate; r != nil && r.Share < cfg.MinResponseRate {
-		v.Decision = NotMeasurable
-		v.Reasons = []Reason{{Code: "low_response_rate", Kind: "low_response_rate"}}
-		v.Bounds = []Bound{{Criterion: "response_rate", Estimate: r.Share, Low: r.CILow, High: r.CIHigh, Threshold: cfg.MinResponseRate, Outcome: "failed"}}
-		return finishVerdict(v)
-	}
-
-	// 5. Criteria that cannot be judged.
+	// 6. Criteria that cannot be judged.
 	for _, c := range cs {
 		if !c.available {
 			v.Reasons = append(v.Reasons, Reason{Code: c.name + "_unavailable", Kind: "criterion_unavailable", Dimension: c.dimension})
@@ -182,11 +202,11 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 		return finishVerdict(v)
 	}
 
-	// 6. GO.
+	// 7. GO.
 	allMet, allPrecise := true, true
 	for _, c := range cs {
 		allMet = allMet && c.met()
-		allPrecise = allPrecise && (c.hi-c.lo)/2 <= c.precision
+		allPrecise = allPrecise && c.precise()
 	}
 	if allMet {
 		v.Decision = Go
@@ -200,20 +220,23 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 		return finishVerdict(v)
 	}
 
-	// 7. Precise but not demonstrated: a likely problem.
+	// 8. Precise, and an estimate misses its bar: a likely problem.
 	if allPrecise {
-		v.Decision = FixFirst
 		for _, c := range cs {
-			if c.met() {
+			if c.met() || !c.wrongSide() {
 				continue
 			}
 			v.Reasons = append(v.Reasons, notDemonstratedReason(c))
 			v.Bounds = append(v.Bounds, c.bound())
 		}
-		return finishVerdict(v)
+		if len(v.Reasons) > 0 {
+			v.Decision = FixFirst
+			return finishVerdict(v)
+		}
+		v.Bounds = nil
 	}
 
-	// 8. Inconclusive.
+	// 9. Inconclusive.
 	v.Decision = NotMeasurable
 	v.Reasons = []Reason{{Code: "inconclusive", Kind: "inconclusive"}}
 	need := f.N
@@ -223,15 +246,20 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 			continue
 		}
 		v.Bounds = append(v.Bounds, c.bound())
-		if (c.hi-c.lo)/2 <= c.precision {
-			continue
+		// The n at which this criterion stops being undecided, if its mean
+		// and spread stayed as they are (normal approximation): its
+		// interval clears the threshold on either side, or - for an
+		// estimate on the wrong side only - becomes precise (step 8).
+		n := math.Inf(1)
+		if c.wrongSide() && !c.precise() {
+			n = math.Pow(z*c.spread/c.precision, 2)
 		}
-		// The n at which this criterion stops being undecided: its interval
-		// either clears the threshold or becomes precise (normal approx.,
-		// current mean and spread).
-		n := math.Pow(z*c.spread/c.precision, 2)
 		if dist := math.Abs(c.estimate - c.threshold); dist > 0 {
 			n = math.Min(n, math.Pow(z*c.spread/dist, 2))
+		}
+		if math.IsInf(n, 1) {
+			// An estimate exactly on its bar: no n decides it.
+			continue
 		}
 		if nn := int(math.Ceil(n)); nn > need {
 			need = nn
@@ -243,11 +271,53 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 	return finishVerdict(v)
 }
 
+// demonstratedProblems are the reasons and bounds of step 5: every
+// criterion whose bound lies on the wrong side of its bar.
+func demonstratedProblems(f *Figures, p *plan, cs []criterion, cfg Config) ([]Reason, []Bound) {
+	var rs []Reason
+	var bs []Bound
+	for _, c := range cs {
+		if !c.available || !c.failed() || c.name == "enps" {
+			continue
+		}
+		rs = append(rs, failedReason(c))
+		bs = append(bs, c.bound())
+	}
+	if f.Gap != nil {
+		for j, cell := range f.Gap.Pairs {
+			if cell.GapStats == nil || cell.Status != GapOverPromised {
+				continue
+			}
+			pp := p.pairs[j]
+			margin := widthOnScale(cfg.OverPromisedMargin, pp.lo, pp.hi)
+			rs = append(rs, Reason{Code: pp.topic + "_over_promised", Kind: "pair_over_promised", Topic: pp.topic})
+			bs = append(bs, Bound{Criterion: "gap:" + pp.topic, Estimate: cell.Mean, Low: *cell.CILow, High: *cell.CIHigh, Threshold: margin, Outcome: "failed"})
+		}
+	}
+	if e := f.ENPS; e != nil && e.N >= cfg.ENPSMinN && e.CIHigh < cfg.ENPSThreshold {
+		rs = append(rs, Reason{Code: "enps_below_threshold", Kind: "enps_below_threshold"})
+		bs = append(bs, Bound{Criterion: "enps", Estimate: e.Value, Low: e.CILow, High: e.CIHigh, Threshold: cfg.ENPSThreshold, Outcome: "failed"})
+	}
+	return rs, bs
+}
+
 func finishVerdict(v *Verdict) *Verdict {
 	if v.Reasons == nil {
 		v.Reasons = []Reason{}
 	}
 	return v
+}
+
+// integrityReason is the collection_integrity reason of one flag of a
+// department with n responses.
+func integrityReason(fl IntegrityFlag, n, headcount int) Reason {
+	switch {
+	case fl.Code == IntegrityMoreThanHeadcount:
+		return Reason{Code: "collection_integrity", Kind: "more_answers_than_headcount", Count: n, Of: headcount}
+	case fl.Identical > 0:
+		return Reason{Code: "collection_integrity", Kind: "duplicate_answers", Count: fl.Identical}
+	}
+	return Reason{Code: "collection_integrity", Kind: "duplicate_answers_unnumbered"}
 }
 
 func failedReason(c criterion) Reason {

@@ -672,6 +672,8 @@ var (
 	aHowMergeT          = text{nl: "voeg kleine teams die nauw samenwerken samen tot één rapportage-eenheid van minstens %d respondenten. Besluit dat voordat de volgende peiling opent, nooit achteraf.", en: "combine small teams that work closely together into one reporting unit of at least %d respondents. Decide this before the next pulse opens, never afterwards."}
 	aHowRelated         = text{nl: "Rapporteer samen met een verwante afdeling", en: "Report together with a related department"}
 	aHowRelatedT        = text{nl: "voeg deze afdeling samen met een afdeling die nauw met haar samenwerkt tot één rapportage-eenheid, groot genoeg om te beslissen. Meer deelname is hier geen oplossing. Besluit dat voordat de volgende peiling opent, nooit achteraf.", en: "combine this department with one that works closely with it into one reporting unit, large enough to decide. Higher participation is no solution here. Decide this before the next pulse opens, never afterwards."}
+	aHowOnce            = text{nl: "Eén antwoord per persoon", en: "One answer per person"}
+	aHowOnceT           = text{nl: "de antwoorden van deze afdeling zijn niet te vertrouwen (zie hierboven). Laat haar de volgende peiling beantwoorden met persoonlijke codes of uitnodigingen in plaats van een open link, en controleer het aantal medewerkers.", en: "this department's answers cannot be trusted (see above). Let it answer the next pulse with personal codes or invitations instead of an open link, and check the headcount."}
 	aHowAim             = text{nl: "Mik op %s respondenten", en: "Aim for %s respondents"}
 	aHowAimT            = text{nl: "dan kan de regel waarschijnlijk beslissen.", en: "then the rule can probably decide."}
 	aMeanwhileShow      = text{nl: "Begin hier tot die tijd geen ambassadeursprogramma. Niets houdt je tegen om te werken aan wat de indicatieve cijfers suggereren, zolang je ze leest als richting en niet als oordeel.", en: "Until then, do not start an ambassador programme here. Nothing stops you from working on what the indicative figures suggest, as long as you read them as a direction and not as a verdict."}
@@ -740,6 +742,9 @@ func (v *view) notMeasurableAdvice(g *analysis.GroupResult) []adviceBlock {
 		blocks = append(blocks, adviceBlock{title: aSilenceTitle.in(l), paras: []string{aSilenceText.in(l)}})
 	}
 	how := adviceBlock{title: aHowTitle.in(l)}
+	if len(g.IntegrityFlags) > 0 {
+		how.items = append(how.items, item{aHowOnce.in(l) + ":", aHowOnceT.in(l)})
+	}
 	if unreachable {
 		// No participation tips and no number to aim for: even everyone
 		// taking part would not be enough.

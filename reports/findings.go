@@ -52,41 +52,42 @@ const (
 )
 
 var (
-	fOverLead    = text{nl: "In %s wordt buiten meer beloofd dan binnen waargemaakt:", en: "In %s the promise outside exceeds the reality inside:"}
-	fOverOrgLead = text{nl: "Over de hele organisatie wordt buiten meer beloofd dan binnen waargemaakt:", en: "Across the organisation the promise outside exceeds the reality inside:"}
-	fOverAdvice  = text{nl: "Vraag deze medewerkers niet het ideaalbeeld uit te dragen; gebruik hen als klankbord om eerst de praktijk te verbeteren.", en: "Do not ask these employees to promote the ideal picture; use them as a sounding board to improve the reality first."}
-	fOverOrg     = text{nl: "Over de hele organisatie: %s.", en: "Across the organisation: %s."}
-	fCondLead    = text{nl: "In %s ontbreekt een voorwaarde om te starten:", en: "In %s a condition for starting is missing:"}
-	fCondAdvice  = text{nl: "Wie op vertrek staat of geen steun van de leidinggevende voelt, is geen geloofwaardige ambassadeur.", en: "People on their way out, or without their managers' backing, are not credible ambassadors."}
-	fBaseLead    = text{nl: "In %s ontbreekt het fundament:", en: "In %s the foundation is missing:"}
-	fBaseAdvice  = text{nl: "Zonder trots en een goed werkende basis geen ambassadeurs.", en: "Without pride and a sound employee experience there are no ambassadors."}
-	fENPSDepLead = text{nl: "In %s bevelen medewerkers de organisatie niet aan als werkgever:", en: "In %s employees would not recommend the organisation as an employer:"}
-	fENPSFigure  = text{nl: "eNPS %s (interval %s, %s antwoorden).", en: "eNPS %s (interval %s, %s answers)."}
-	fENPSOrgToo  = text{nl: "Over de hele organisatie: eNPS %s (interval %s).", en: "Across the organisation: eNPS %s (interval %s)."}
-	fENPSLead    = text{nl: "Medewerkers bevelen de organisatie niet aan als werkgever.", en: "Employees would not recommend the organisation as an employer."}
-	fENPSText    = text{nl: "De eNPS is %s (interval %s, %s antwoorden).", en: "The eNPS is %s (interval %s, %s answers)."}
-	fENPSAdvice  = text{nl: "Luister eerst, voordat je iemand vraagt de organisatie aan te prijzen.", en: "Listen first, before asking anyone to promote the organisation."}
-	fAlsoHere    = text{nl: "Daarnaast in deze afdeling: %s.", en: "The same department also shows %s."}
-	fAlsoElse    = text{nl: "Ook aangetoond in %s.", en: "Demonstrated in %s as well."}
-	fOtherDeps   = text{nl: "%s andere afdelingen", en: "%s other departments"}
-	fOtherDep    = text{nl: "1 andere afdeling", en: "1 other department"}
-	fQuietLead   = text{nl: "%s kon nog niet gemeten worden.", en: "%s could not be measured yet."}
-	fQuietLeads  = text{nl: "%s konden nog niet gemeten worden.", en: "%s could not be measured yet."}
-	fQuietSmall  = text{nl: "%s te klein om iets te tonen (zie de heatmap).", en: "%s too small to show anything (see the heatmap)."}
-	fQuietLow    = text{nl: "Te weinig deelname om representatief te zijn: %s.", en: "Too little participation to be representative: %s."}
-	fQuietUnsure = text{nl: "Nog te onzeker: %s.", en: "Still too uncertain: %s."}
-	fQuietTail   = text{nl: "Stilte is zelf een signaal: vraag waarom, voordat je conclusies trekt.", en: "Silence is a signal in itself: ask why before drawing conclusions."}
-	fGoLead      = text{nl: "Hier kan een pilot beginnen: %s.", en: "A pilot can start here: %s."}
-	fGoText      = text{nl: "%s halen elke drempel, ook met de onzekerheidsmarge. Begin klein, met vrijwilligers.", en: "%s clear every bar, margin of uncertainty included. Start small, with volunteers."}
-	fGoTextOne   = text{nl: "%s haalt elke drempel, ook met de onzekerheidsmarge. Begin klein, met vrijwilligers.", en: "%s clears every bar, margin of uncertainty included. Start small, with volunteers."}
-	fGoInternal  = text{nl: " Voor %s blijft het ambassadeurschap intern: deze mensen mogen niet naar buiten zichtbaar zijn.", en: " For %s ambassadorship stays internal: these people may not be visible outside."}
-	fNone        = text{nl: "Nog geen enkele afdeling kon beoordeeld worden.", en: "No department could be judged yet."}
-	fNoneText    = text{nl: "Zorg eerst voor voldoende deelname; de bijlage legt uit wanneer de regel beslist.", en: "Get enough participation first; the appendix explains when the rule decides."}
-	fDepartments = text{nl: "%s afdelingen", en: "%s departments"}
-	fDepartment  = text{nl: "1 afdeling", en: "1 department"}
-	fMore        = text{nl: "nog %s", en: "%s more"}
-	fDepsSmall   = text{nl: "%s afdelingen zijn", en: "%s departments are"}
-	fDepSmall    = text{nl: "1 afdeling is", en: "1 department is"}
+	fOverLead     = text{nl: "In %s wordt buiten meer beloofd dan binnen waargemaakt:", en: "In %s the promise outside exceeds the reality inside:"}
+	fOverOrgLead  = text{nl: "Over de hele organisatie wordt buiten meer beloofd dan binnen waargemaakt:", en: "Across the organisation the promise outside exceeds the reality inside:"}
+	fOverAdvice   = text{nl: "Vraag deze medewerkers niet het ideaalbeeld uit te dragen; gebruik hen als klankbord om eerst de praktijk te verbeteren.", en: "Do not ask these employees to promote the ideal picture; use them as a sounding board to improve the reality first."}
+	fOverOrg      = text{nl: "Over de hele organisatie: %s.", en: "Across the organisation: %s."}
+	fCondLead     = text{nl: "In %s ontbreekt een voorwaarde om te starten:", en: "In %s a condition for starting is missing:"}
+	fCondAdvice   = text{nl: "Wie op vertrek staat of geen steun van de leidinggevende voelt, is geen geloofwaardige ambassadeur.", en: "People on their way out, or without their managers' backing, are not credible ambassadors."}
+	fBaseLead     = text{nl: "In %s ontbreekt het fundament:", en: "In %s the foundation is missing:"}
+	fBaseAdvice   = text{nl: "Zonder trots en een goed werkende basis geen ambassadeurs.", en: "Without pride and a sound employee experience there are no ambassadors."}
+	fENPSDepLead  = text{nl: "In %s bevelen medewerkers de organisatie niet aan als werkgever:", en: "In %s employees would not recommend the organisation as an employer:"}
+	fENPSFigure   = text{nl: "eNPS %s (interval %s, %s antwoorden).", en: "eNPS %s (interval %s, %s answers)."}
+	fENPSOrgToo   = text{nl: "Over de hele organisatie: eNPS %s (interval %s).", en: "Across the organisation: eNPS %s (interval %s)."}
+	fENPSLead     = text{nl: "Medewerkers bevelen de organisatie niet aan als werkgever.", en: "Employees would not recommend the organisation as an employer."}
+	fENPSText     = text{nl: "De eNPS is %s (interval %s, %s antwoorden).", en: "The eNPS is %s (interval %s, %s answers)."}
+	fENPSAdvice   = text{nl: "Luister eerst, voordat je iemand vraagt de organisatie aan te prijzen.", en: "Listen first, before asking anyone to promote the organisation."}
+	fAlsoHere     = text{nl: "Daarnaast in deze afdeling: %s.", en: "The same department also shows %s."}
+	fAlsoElse     = text{nl: "Ook aangetoond in %s.", en: "Demonstrated in %s as well."}
+	fOtherDeps    = text{nl: "%s andere afdelingen", en: "%s other departments"}
+	fOtherDep     = text{nl: "1 andere afdeling", en: "1 other department"}
+	fQuietLead    = text{nl: "%s kon nog niet gemeten worden.", en: "%s could not be measured yet."}
+	fQuietLeads   = text{nl: "%s konden nog niet gemeten worden.", en: "%s could not be measured yet."}
+	fQuietSmall   = text{nl: "%s te klein om iets te tonen (zie de heatmap).", en: "%s too small to show anything (see the heatmap)."}
+	fQuietLow     = text{nl: "Te weinig deelname om representatief te zijn: %s.", en: "Too little participation to be representative: %s."}
+	fQuietUnsure  = text{nl: "Nog te onzeker: %s.", en: "Still too uncertain: %s."}
+	fQuietSuspect = text{nl: "Antwoorden niet te vertrouwen (meer antwoorden dan medewerkers, of veel precies gelijke antwoorden): %s.", en: "Answers that cannot be trusted (more answers than employees, or many identical answers): %s."}
+	fQuietTail    = text{nl: "Stilte is zelf een signaal: vraag waarom, voordat je conclusies trekt.", en: "Silence is a signal in itself: ask why before drawing conclusions."}
+	fGoLead       = text{nl: "Hier kan een pilot beginnen: %s.", en: "A pilot can start here: %s."}
+	fGoText       = text{nl: "%s halen elke drempel, ook met de onzekerheidsmarge. Begin klein, met vrijwilligers.", en: "%s clear every bar, margin of uncertainty included. Start small, with volunteers."}
+	fGoTextOne    = text{nl: "%s haalt elke drempel, ook met de onzekerheidsmarge. Begin klein, met vrijwilligers.", en: "%s clears every bar, margin of uncertainty included. Start small, with volunteers."}
+	fGoInternal   = text{nl: " Voor %s blijft het ambassadeurschap intern: deze mensen mogen niet naar buiten zichtbaar zijn.", en: " For %s ambassadorship stays internal: these people may not be visible outside."}
+	fNone         = text{nl: "Nog geen enkele afdeling kon beoordeeld worden.", en: "No department could be judged yet."}
+	fNoneText     = text{nl: "Zorg eerst voor voldoende deelname; de bijlage legt uit wanneer de regel beslist.", en: "Get enough participation first; the appendix explains when the rule decides."}
+	fDepartments  = text{nl: "%s afdelingen", en: "%s departments"}
+	fDepartment   = text{nl: "1 afdeling", en: "1 department"}
+	fMore         = text{nl: "nog %s", en: "%s more"}
+	fDepsSmall    = text{nl: "%s afdelingen zijn", en: "%s departments are"}
+	fDepSmall     = text{nl: "1 afdeling is", en: "1 department is"}
 )
 
 // finding is one numbered finding: a bold lead and its evidence.
@@ -291,19 +292,22 @@ func (v *view) pick(cs []candidate) []candidate {
 
 // quietNames are the shown silent departments: those with too little
 // participation, then those still too uncertain.
-func (v *view) quietNames() (low, unsure []string) {
+func (v *view) quietNames() (low, unsure, suspect []string) {
 	for i := range v.res.Departments {
 		g := &v.res.Departments[i]
 		if !silent(g) || !shown(g) {
 			continue
 		}
-		if hasReason(g, "low_response_rate") || hasReason(g, "too_few_responses") {
+		switch {
+		case len(g.IntegrityFlags) > 0:
+			suspect = append(suspect, clean(g.Name))
+		case hasReason(g, "low_response_rate") || hasReason(g, "too_few_responses"):
 			low = append(low, clean(g.Name))
-		} else {
+		default:
 			unsure = append(unsure, clean(g.Name))
 		}
 	}
-	return low, unsure
+	return low, unsure, suspect
 }
 
 // quietSmall counts the suppressed departments.
@@ -440,9 +444,12 @@ func (v *view) problem(c candidate) finding {
 // named, the suppressed ones counted.
 func (v *view) silence() finding {
 	n := v.num
-	low, unsure := v.quietNames()
+	low, unsure, suspect := v.quietNames()
 	small := v.quietSmall()
 	var parts []string
+	if len(suspect) > 0 {
+		parts = append(parts, fQuietSuspect.f(v.lang, v.names(suspect)))
+	}
 	if len(low) > 0 {
 		parts = append(parts, fQuietLow.f(v.lang, v.names(low)))
 	}
@@ -457,7 +464,7 @@ func (v *view) silence() finding {
 		parts = append(parts, capital(fQuietSmall.f(v.lang, are)))
 	}
 	parts = append(parts, fQuietTail.in(v.lang))
-	lead, quiet := fQuietLead, len(low)+len(unsure)+small
+	lead, quiet := fQuietLead, len(low)+len(unsure)+len(suspect)+small
 	if quiet > 1 {
 		lead = fQuietLeads
 	}

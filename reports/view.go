@@ -163,7 +163,7 @@ func (v *view) reasonText(r analysis.Reason) string {
 	case r.Dimension != "":
 		subject = v.dimName(r.Dimension)
 	}
-	t := analysis.ReasonText(r.Kind, v.lang, subject)
+	t := analysis.ReasonTextOf(r, v.lang, subject)
 	if t == "" {
 		t = r.Code
 	}

@@ -102,7 +102,8 @@ type boardRow struct {
 	VerdictLabel   string
 	VerdictClass   string
 	// Reason is the first reason of a FIX FIRST or NOT YET MEASURABLE
-	// verdict: what management should read before deciding.
+	// verdict, with every collection-integrity flag and possible problem
+	// after it: what management should read before deciding.
 	Reason         string
 	Suppressed     bool
 	SuppressedText string
@@ -126,6 +127,19 @@ type boardRow struct {
 	rate        *analysis.Proportion
 	weakest     *analysis.DimensionResult
 	weakestName string
+}
+
+// boardReason joins the first reason with the reasons that qualify it:
+// further integrity flags and the possible problems of a department too
+// small or too unrepresentative to decide.
+func boardReason(rs []analysis.Reason) string {
+	var parts []string
+	for i, r := range rs {
+		if r.Text != "" && (i == 0 || r.Kind == "possible_problem" || r.Code == "collection_integrity") {
+			parts = append(parts, r.Text)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 type decisionView struct {
@@ -181,8 +195,8 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 			// One text whatever the cause: see analysis.SuppressedAnonymity.
 			row.SuppressedText = i18n.T(lang, "board_suppressed", res.Config.MinGroup)
 		} else {
-			if g.Verdict != nil && len(g.Reasons) > 0 {
-				row.Reason = g.Reasons[0].Text
+			if g.Verdict != nil {
+				row.Reason = boardReason(g.Reasons)
 			}
 			row.Needs = goNeeds(g, b.outcome.Questionnaire, lang)
 			f := g.Figures

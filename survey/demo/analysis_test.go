@@ -88,6 +88,29 @@ func TestAnalysisGivesTheDesignedVerdicts(t *testing.T) {
 	}
 }
 
+// TestDemoRaisesNoIntegrityFlag: the demo's honest answers (a factor
+// model with correlated items, see demo.go) never look like one person
+// answering many times, over 150 seeds of every questionnaire shipped.
+func TestDemoRaisesNoIntegrityFlag(t *testing.T) {
+	for _, id := range questionnaires.Shipped() {
+		q := mustLoad(t, id)
+		shown := 0
+		for seed := uint64(1); seed <= 150; seed++ {
+			org := demo.Generate(q, seed)
+			for _, d := range verdicts(t, analysisInput(q, org)) {
+				if d.Suppressed {
+					continue
+				}
+				shown++
+				if d.IntegrityFlags != nil {
+					t.Errorf("%s seed %d: %s flagged %+v", id, seed, d.Name, d.IntegrityFlags)
+				}
+			}
+		}
+		t.Logf("%s: %d shown departments, none flagged", id, shown)
+	}
+}
+
 // TestExportedCSVReadsBackForAnalyze writes the demo as the CSV files of
 // `trots analyze`, reads them with its reader and finds the same verdicts.
 func TestExportedCSVReadsBackForAnalyze(t *testing.T) {
