@@ -1,0 +1,226 @@
+package audit
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"trots/analysis"
+)
+
+// The closed form of fastBounds gives the simplex's bounds.
+func TestFastBoundsMatchSimplex(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 300 {
+		kind := Single
+		nv := 1
+		if trial%2 == 1 {
+			kind, nv = Partition, 1+rng.IntN(3)
+		}
+		tb := Table{Name: "t", Kind: kind, Vars: make([]string, nv), Families: make([]string, nv)}
+		nd := 2 + rng.IntN(6)
+		root := Node{Parent: -1, Known: make([]bool, nv), Values: make([]float64, nv), Upper: inf}
+		rootKnown := rng.IntN(5) > 0
+		for d := 0; d < nd; d++ {
+			n := Node{Group: string(rune('a' + d)), Parent: 0, Known: make([]bool, nv), Values: make([]float64, nv)}
+			u := 1 + rng.IntN(12)
+			n.Upper = float64(u)
+			tot := 0.0
+			size := rng.IntN(u + 1)
+			for j := 0; j < nv; j++ {
+				v := float64(size / nv)
+				if j == 0 {
+					v += float64(size % nv)
+				}
+				n.Values[j] = v
+				tot += v
+				root.Values[j] += v
+			}
+			n.Total = tot
+			root.Total += tot
+			if rng.IntN(3) > 0 {
+				n.TotalKnown = true
+				for j := range n.Known {
+					n.Known[j] = true
+				}
+			} else {
+				n.Values = make([]float64, nv)
+				n.Total = 0
+			}
+			tb.Nodes = append(tb.Nodes, n)
+		}
+		if rootKnown {
+			root.TotalKnown = true
+			for j := range root.Known {
+				root.Known[j] = true
+			}
+		} else {
+			root.Values, root.Total = make([]float64, nv), 0
+		}
+		tb.Nodes = append([]Node{root}, tb.Nodes...)
+		fast, ok := fastBounds(&tb)
+		if !ok {
+			t.Fatalf("trial %d: no closed form", trial)
+		}
+		slow, err := simplexBounds(&tb)
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if len(fast) != len(slow) {
+			t.Fatalf("trial %d: %d bounds, simplex %d", trial, len(fast), len(slow))
+		}
+		key := func(b Bound) [2]int { return [2]int{b.Node, b.Var} }
+		want := map[[2]int]Bound{}
+		for _, b := range slow {
+			want[key(b)] = b
+		}
+		for _, b := range fast {
+			w := want[key(b)]
+			if w.Failed || math.Abs(w.Low-b.Low) > 1e-6 || (math.Abs(w.High-b.High) > 1e-6 && !(math.IsInf(w.High, 1) && math.IsInf(b.High, 1))) {
+				t.Errorf("trial %d node %d var %d: closed form [%g, %g], simplex [%g, %g]", trial, b.Node, b.Var, b.Low, b.High, w.Low, w.High)
+			}
+		}
+	}
+}
+
+// The finding "organisation totals give hidden cells away": a profile
+// count hidden inside a shown department (fewer than k willing) was the
+// organisation's count minus the other departments' shown counts. The
+// analysis now hides the organisation's count of such a profile, and the
+// audit finds nothing.
+func TestOrganisationProfileTotalsDoNotGiveHiddenCountsAway(t *testing.T) {
+	q := shipped(t)
+	in := analysis.Input{Questionnaire: q, Config: analysis.DefaultConfig(), Seed: 1}
+	rng := rand.New(rand.NewPCG(1, 1))
+	// Everyone willing; profiles per department: A 2 networkers + 6
+	// experts, B 7 networkers + 6 experts, C 5 networkers + 5 experts.
+	mk := func(id string, prof map[string]int) analysis.Group {
+		g := analysis.Group{ID: id, Name: id, Headcount: 20, ExternallyVisible: true}
+		for p, n := range prof {
+			for range n {
+				r := respond(q, rng, 0.95, 0)
+				r.Choices["profile"] = []string{p}
+				g.Responses = append(g.Responses, r)
+			}
+		}
+		return g
+	}
+	in.Groups = []analysis.Group{
+		mk("A", map[string]int{"super_networker": 2, "quiet_expert": 6}),
+		mk("B", map[string]int{"super_networker": 7, "quiet_expert": 6}),
+		mk("C", map[string]int{"super_networker": 5, "quiet_expert": 5}),
+	}
+	res, err := analysis.Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(g *analysis.GroupResult, p string) (int, bool) {
+		if g.Figures == nil || g.Ambassadors == nil {
+			return 0, false
+		}
+		for _, c := range g.Ambassadors.Profiles {
+			if c.Profile == p {
+				return c.Count, true
+			}
+		}
+		return 0, false
+	}
+	if _, ok := count(&res.Departments[0], "super_networker"); ok {
+		t.Fatal("A shows its 2 networkers")
+	}
+	org, orgShown := count(&res.Organisation, "super_networker")
+	if orgShown {
+		rest := org
+		for i := 1; i < 3; i++ {
+			c, _ := count(&res.Departments[i], "super_networker")
+			rest -= c
+		}
+		if rest > 0 && rest < in.Config.MinGroup {
+			t.Fatalf("organisation %d minus shown departments = %d networkers of A", org, rest)
+		}
+	}
+	// The organisation's expert count (17) minus B's and C's (6, 5) still
+	// pins A's hidden experts to 6, and A's willing (8) minus 6 gives its
+	// 2 networkers: the audit sees it, and Protect hides more.
+	rep, err := Audit(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Safe() {
+		t.Fatal("the audit misses A's experts, pinned by the organisation's count")
+	}
+	safe, rep, err := Protect(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Safe() {
+		t.Fatalf("audit findings after Protect: %+v", rep.Findings)
+	}
+	for _, p := range []string{"super_networker", "quiet_expert"} {
+		org, ok := count(&safe.Organisation, p)
+		if !ok {
+			continue
+		}
+		shown, hiddenCells := 0, 0
+		for i := range safe.Departments {
+			if c, ok := count(&safe.Departments[i], p); ok {
+				shown += c
+			} else {
+				hiddenCells++
+			}
+		}
+		if hiddenCells == 1 && org-shown > 0 {
+			t.Errorf("%s: organisation %d minus shown %d gives the one hidden cell", p, org, shown)
+		}
+	}
+}
+
+// A table where the headcounts pin a hidden department: the respondents of
+// two hidden departments (headcounts 2 and 3) add up to 5, so both
+// answered fully: 2 and 3 are disclosed. Protect hides another department.
+func TestAuditFindsCountsPinnedByHeadcounts(t *testing.T) {
+	q := shipped(t)
+	rng := rand.New(rand.NewPCG(2, 2))
+	in := analysis.Input{Questionnaire: q, Config: analysis.DefaultConfig(), Seed: 1}
+	add := func(id string, n, head int) {
+		g := analysis.Group{ID: id, Name: id, Headcount: head, ExternallyVisible: true}
+		for range n {
+			g.Responses = append(g.Responses, respond(q, rng, 0.7, 0))
+		}
+		in.Groups = append(in.Groups, g)
+	}
+	add("a", 2, 2)
+	add("b", 3, 3)
+	add("c", 12, 20)
+	add("d", 15, 20)
+	res, err := analysis.Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Audit(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pinned bool
+	for _, f := range rep.Findings {
+		if f.Cell.Family == analysis.FamilyRespondents && (f.Cell.Group == "a" || f.Cell.Group == "b") {
+			pinned = true
+		}
+	}
+	if !pinned {
+		t.Fatalf("the audit misses the pinned respondents: %+v", rep.Findings)
+	}
+	safe, rep2, err := Protect(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep2.Safe() || safe.Audit == nil || len(safe.Audit.Disclosed) != 0 {
+		t.Fatalf("still disclosed after extension: %+v", rep2.Findings)
+	}
+	if safe.Departments[2].Figures != nil {
+		t.Errorf("c (12 respondents, the smallest shown) should be hidden as well")
+	}
+	if safe.Departments[3].Figures == nil {
+		t.Errorf("d is hidden too: the extension hid more than it needed")
+	}
+}
