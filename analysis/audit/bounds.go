@@ -18,8 +18,8 @@ const tol = 1e-7
 // Bound is what the published figures leave of one hidden cell: the
 // smallest and largest value the linear constraints allow.
 type Bound struct {
-	Node int    // index into Table.Nodes
-	Var  int    // variable index; -1 for the total of a Partition node
+	Node int // index into Table.Nodes
+	Var  int // variable index; -1 for the total of a Partition node
 	Low  float64
 	High float64
 	// Failed is set when the simplex could not bound the cell; the audit
