@@ -47,6 +47,9 @@ func finalResult(ctx context.Context, st Store, p survey.Pulse) (*Outcome, error
 		return nil, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
 	}
 	analysis.ForgetSuppressionCause(&res)
+	if res.Audit != nil && len(res.Audit.Disclosed) > 0 {
+		return nil, ErrWithheld(p, res.Audit)
+	}
 	return &Outcome{Pulse: p, Questionnaire: q, Result: &res}, nil
 }
 
@@ -101,4 +104,37 @@ func SaveFinal(ctx context.Context, st CloseStore, pulseID string, cfg analysis.
 		return false, fmt.Errorf("results: encode results of pulse %s: %w", p.ID, err)
 	}
 	return st.SavePulseResult(ctx, p.ID, b)
+}
+
+// StoredRespondents is the organisation's respondent count as published
+// by the results stored when pulse p closed: shown reports whether that
+// count is published at all, stored whether p has stored results. Lists
+// of pulses read it so that they show what the pulse's pages show.
+func StoredRespondents(ctx context.Context, st Store, p survey.Pulse) (n int, shown, stored bool, err error) {
+	if p.Status != survey.PulseClosed {
+		return 0, false, false, nil
+	}
+	pr, err := st.PulseResult(ctx, p.ID)
+	if survey.ErrorCode(err) == survey.ENotFound {
+		return 0, false, false, nil
+	}
+	if err != nil {
+		return 0, false, false, err
+	}
+	var res struct {
+		Organisation struct {
+			N *int `json:"n"`
+		} `json:"organisation"`
+		Audit *analysis.AuditRecord `json:"audit"`
+	}
+	if err := json.Unmarshal(pr.Result, &res); err != nil {
+		return 0, false, true, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
+	}
+	if res.Audit != nil && len(res.Audit.Disclosed) > 0 {
+		return 0, false, true, nil // withheld: nothing is published
+	}
+	if res.Organisation.N == nil {
+		return 0, false, true, nil
+	}
+	return *res.Organisation.N, true, true, nil
 }
