@@ -138,3 +138,33 @@ func StoredRespondents(ctx context.Context, st Store, p survey.Pulse) (n int, sh
 	}
 	return *res.Organisation.N, true, true, nil
 }
+
+// Published returns what closed pulse id publishes, for the disclosure
+// audit: its stored results (also when they are withheld), or, for a
+// pulse closed without them, its audited analysis.
+func Published(ctx context.Context, st Store, id string) (survey.Pulse, *analysis.Result, error) {
+	p, err := st.Pulse(ctx, id)
+	if err != nil {
+		return p, nil, err
+	}
+	if p.Status != survey.PulseClosed {
+		return p, nil, ErrOpen(p)
+	}
+	pr, err := st.PulseResult(ctx, p.ID)
+	if survey.ErrorCode(err) == survey.ENotFound {
+		out, err := analyzeOne(ctx, st, p, analysis.DefaultConfig())
+		if err != nil {
+			return p, nil, err
+		}
+		return p, out.Result, nil
+	}
+	if err != nil {
+		return p, nil, err
+	}
+	var res analysis.Result
+	if err := json.Unmarshal(pr.Result, &res); err != nil {
+		return p, nil, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
+	}
+	analysis.ForgetSuppressionCause(&res)
+	return p, &res, nil
+}
