@@ -320,9 +320,9 @@ type boardPage struct {
 	// Withheld: closed, but the anonymity audit keeps the results back.
 	Withheld bool
 	K        int
-	Rows    []boardRow
-	CSVHref string
-	Lead    bool
+	Rows     []boardRow
+	CSVHref  string
+	Lead     bool
 }
 
 type pulseOption struct {
