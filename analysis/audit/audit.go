@@ -174,6 +174,14 @@ func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
 		for _, f := range found {
 			resp = resp || f.table.Name == analysis.FamilyRespondents
 		}
+		// By group key, not position: the department order (names) must
+		// not decide what is hidden.
+		sort.SliceStable(found, func(a, b int) bool {
+			if found[a].Cell.Group != found[b].Cell.Group {
+				return found[a].Cell.Group < found[b].Cell.Group
+			}
+			return found[a].Var < found[b].Var
+		})
 		for _, f := range found {
 			if done[f.table.Name] || (resp && f.table.Name != analysis.FamilyRespondents) {
 				continue
