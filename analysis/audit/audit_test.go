@@ -224,3 +224,37 @@ func TestAuditFindsCountsPinnedByHeadcounts(t *testing.T) {
 		t.Errorf("d is hidden too: the extension hid more than it needed")
 	}
 }
+
+// A table of another shape than the closed form covers goes to the
+// simplex: a department whose total is published but whose categories
+// are not, next to shown ones under a shown organisation. Its favourable
+// count is the organisation's minus the others': pinned, and disclosed.
+func TestSimplexBoundsAPartlyHiddenNode(t *testing.T) {
+	tb := Table{Name: "dimension:pride", Kind: Partition, Vars: []string{"favourable", "not favourable"}, Families: []string{"dimension:pride", "dimension:pride"},
+		Nodes: []Node{
+			{Parent: -1, Known: []bool{true, true}, Values: []float64{9, 11}, TotalKnown: true, Total: 20, Upper: inf},
+			{Group: "a", Parent: 0, Known: []bool{false, false}, Values: []float64{0, 0}, TotalKnown: true, Total: 6, Upper: 6},
+			{Group: "b", Parent: 0, Known: []bool{true, true}, Values: []float64{7, 7}, TotalKnown: true, Total: 14, Upper: 20},
+		}}
+	if _, ok := fastBounds(&tb); ok {
+		t.Fatal("the closed form claims a partly hidden node")
+	}
+	bs, err := bounds(&tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 2 {
+		t.Fatalf("bounds %+v", bs)
+	}
+	for _, b := range bs {
+		want := map[int]float64{0: 2, 1: 4}[b.Var]
+		if math.Abs(b.Low-want) > 1e-6 || math.Abs(b.High-want) > 1e-6 || !disclosed(b, 5) {
+			t.Errorf("var %d: [%g, %g], want pinned to %g and disclosed", b.Var, b.Low, b.High, want)
+		}
+	}
+	// Contradictory figures are an error, not a pass.
+	tb.Nodes[0].Values[0] = 30
+	if _, err := bounds(&tb); err == nil {
+		t.Error("contradictory tables bounded without complaint")
+	}
+}
