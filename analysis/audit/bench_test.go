@@ -34,6 +34,7 @@ func benchOrganisation(b *testing.B) (analysis.Input, *analysis.Result) {
 func BenchmarkAudit500(b *testing.B) {
 	_, res := benchOrganisation(b)
 	b.ResetTimer()
+	checked, tables := 0, 0
 	for b.Loop() {
 		rep, err := Audit(res)
 		if err != nil {
@@ -42,7 +43,10 @@ func BenchmarkAudit500(b *testing.B) {
 		if rep.Checked == 0 {
 			b.Fatal("nothing checked")
 		}
+		checked, tables = rep.Checked, rep.Tables
 	}
+	b.ReportMetric(float64(checked), "hidden-cells")
+	b.ReportMetric(float64(tables), "tables")
 }
 
 // BenchmarkProtect500 is the whole close: analysis, audit, extension and
@@ -50,9 +54,13 @@ func BenchmarkAudit500(b *testing.B) {
 func BenchmarkProtect500(b *testing.B) {
 	in, _ := benchOrganisation(b)
 	b.ResetTimer()
+	extra := 0
 	for b.Loop() {
-		if _, rep, err := Protect(in); err != nil || !rep.Safe() {
+		_, rep, err := Protect(in)
+		if err != nil || !rep.Safe() {
 			b.Fatal(err, rep)
 		}
+		extra = len(rep.Extra)
 	}
+	b.ReportMetric(float64(extra), "extra-cells")
 }
