@@ -151,6 +151,7 @@ func disclosed(b Bound, k int) bool {
 // extension ran out of cells to hide (then the result must not be
 // published).
 func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
+	in.Hide = append([]analysis.Cell(nil), in.Hide...) // never the caller's array
 	hide := map[analysis.Cell]bool{}
 	for _, c := range in.Hide {
 		hide[c] = true
