@@ -258,3 +258,43 @@ func TestSimplexBoundsAPartlyHiddenNode(t *testing.T) {
 		t.Error("contradictory tables bounded without complaint")
 	}
 }
+
+// The tables are trees: with a level of divisions between the
+// organisation and the departments (another issue adds such trees), a
+// department hidden alone under a shown division is pinned by the
+// division's total minus its sibling, while two hidden under another
+// division are not. The closed form declines trees; the simplex bounds
+// them.
+func TestAuditBoundsATreeOfLevels(t *testing.T) {
+	node := func(group string, parent int, known bool, v float64, upper float64) Node {
+		return Node{Group: group, Parent: parent, Known: []bool{known}, Values: []float64{v}, Upper: upper}
+	}
+	tb := Table{Name: "respondents", Kind: Single, Vars: []string{"respondents"}, Families: []string{"respondents"},
+		Nodes: []Node{
+			node("", -1, true, 40, inf),
+			node("div1", 0, true, 15, inf),
+			node("div2", 0, true, 25, inf),
+			node("a", 1, false, 0, 10), node("b", 1, true, 12, 20), // a = 15 - 12 = 3
+			node("c", 2, false, 0, 10), node("d", 2, false, 0, 10), node("e", 2, true, 17, 20), // c + d = 8
+		}}
+	if _, ok := fastBounds(&tb); ok {
+		t.Fatal("the closed form claims a tree")
+	}
+	bs, err := bounds(&tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]float64{}
+	for _, b := range bs {
+		got[tb.Nodes[b.Node].Group] = [2]float64{b.Low, b.High}
+		if d := disclosed(b, 5); d != (tb.Nodes[b.Node].Group == "a") {
+			t.Errorf("%s [%g, %g]: disclosed %v", tb.Nodes[b.Node].Group, b.Low, b.High, d)
+		}
+	}
+	if g := got["a"]; math.Abs(g[0]-3) > 1e-6 || math.Abs(g[1]-3) > 1e-6 {
+		t.Errorf("a: %v, want pinned to 3", g)
+	}
+	if g := got["c"]; math.Abs(g[0]) > 1e-6 || math.Abs(g[1]-8) > 1e-6 {
+		t.Errorf("c: %v, want [0, 8]", g)
+	}
+}
