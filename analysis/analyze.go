@@ -840,11 +840,12 @@ func (a *analyzer) profilesShown(byProfile []int, group string) []bool {
 func (a *analyzer) profilesShownExcept(byProfile []int, group string, forced []bool) []bool {
 	el := make([]bool, len(byProfile))
 	keys := make([]string, len(byProfile))
+	options := a.profileOptions()
 	for i := range byProfile {
-		keys[i] = fmt.Sprintf("%04d", i)
+		keys[i] = fmt.Sprintf("%04d", i) // the questionnaire's order
 		opt := ""
-		if i < len(a.profileOptions()) {
-			opt = a.profileOptions()[i]
+		if i < len(options) {
+			opt = options[i]
 		}
 		el[i] = (forced == nil || !forced[i]) && !a.hide[Cell{Family: FamilyProfile(opt), Group: group}]
 	}
