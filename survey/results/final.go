@@ -85,7 +85,9 @@ func SaveFinal(ctx context.Context, st CloseStore, pulseID string, cfg analysis.
 	if p.Status != survey.PulseClosed {
 		return false, fmt.Errorf("results: pulse %q is %s; only a closed pulse has final results", p.Name, p.Status)
 	}
-	if final, err := finalResult(ctx, st, p); err != nil || final != nil {
+	if final, err := finalResult(ctx, st, p); survey.ErrorKey(err) == KeyWithheld {
+		return false, nil // stored, and withheld: they stay as they are
+	} else if err != nil || final != nil {
 		return false, err
 	}
 	out, err := analyzeOne(ctx, st, p, cfg)
