@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -254,5 +255,49 @@ func TestClosedPulseShowsTheSameWhateverHappensToDepartments(t *testing.T) {
 	}
 	if !found {
 		t.Error("no Delta row")
+	}
+}
+
+// Results the anonymity audit did not pass are withheld: the board and
+// the participation page say so and show no figure.
+func TestWithheldResultsShowNothing(t *testing.T) {
+	e := newTiedEnv(t)
+	b := e.browser()
+	b.login("admin@example.org")
+	if err := e.store.ClosePulse(ctx, e.pulse.ID); err != nil {
+		t.Fatal(err)
+	}
+	q, err := results.Questionnaire(e.pulse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := results.Input(ctx, e.store, e.pulse, q, analysis.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := analysis.Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Audit = &analysis.AuditRecord{Disclosed: []analysis.Disclosure{{Cell: analysis.Cell{Family: analysis.FamilyRespondents, Group: e.ids["Alfa"]},
+		Variable: "respondents", Low: 3, High: 3}}}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.SavePulseResult(ctx, e.pulse.ID, raw); err != nil {
+		t.Fatal(err)
+	}
+	board := b.get("/board?lang=en&pulse=" + e.pulse.ID)
+	d := parseHTML(t, board.body)
+	if board.status != 200 || !strings.Contains(text(d.byID("withheld")), "Results withheld: the anonymity audit found") {
+		t.Fatalf("board %d: %q", board.status, text(d.byID("withheld")))
+	}
+	if strings.Contains(board.body, "n = ") {
+		t.Error("the board shows a figure of withheld results")
+	}
+	part := b.get("/participation?lang=en&pulse=" + e.pulse.ID)
+	if part.status != 200 || !strings.Contains(part.body, "Results withheld") || strings.Contains(part.body, ">20<") {
+		t.Errorf("participation %d shows figures of withheld results or no word about them", part.status)
 	}
 }
