@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"trots/analysis"
+	"trots/analysis/audit"
 	"trots/analysis/csvdata"
 	"trots/questionnaires"
 )
@@ -96,7 +97,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	res, err := analysis.Analyze(analysis.Input{Questionnaire: q, Groups: groups, Config: cfg, Seed: *seed})
+	// What trots prints is audited like what it publishes: the
+	// disclosure audit hides what the printed figures would give away.
+	res, _, err := audit.Protect(analysis.Input{Questionnaire: q, Groups: groups, Config: cfg, Seed: *seed})
 	if err != nil {
 		return err
 	}
@@ -105,7 +108,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		prev, err := analysis.Analyze(analysis.Input{Questionnaire: q, Groups: prevGroups, Config: cfg, Seed: *seed})
+		prev, _, err := audit.Protect(analysis.Input{Questionnaire: q, Groups: prevGroups, Config: cfg, Seed: *seed})
 		if err != nil {
 			return fmt.Errorf("%s: %w", *previous, err)
 		}

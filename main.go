@@ -39,6 +39,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"analyze":   {"analyse a CSV of answers without a server", runAnalyze},
+		"audit":     {"check that no hidden figure of a closed pulse can be worked out", runAudit},
 		"backup":    {"copy the SQLite database consistently while it is in use", runBackup},
 		"demo":      {"create a demo organisation with answers", runDemo},
 		"report":    {"write a PDF readiness report", runReport},

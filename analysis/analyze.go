@@ -41,7 +41,13 @@ func Analyze(in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{in: in, cfg: cfg, p: p}
+	a := &analyzer{in: in, cfg: cfg, p: p, hide: map[Cell]bool{}}
+	for _, g := range in.Groups {
+		a.keys = append(a.keys, inputKey(g))
+	}
+	for _, c := range in.Hide {
+		a.hide[c] = true
+	}
 	if err := a.personScores(); err != nil {
 		return nil, err
 	}
@@ -69,6 +75,10 @@ type analyzer struct {
 	items [][]float64
 	// offset[g] is the index of group g's first respondent.
 	offset []int
+	// keys[g] is group g's stable key (inputKey), hide the cells of
+	// Input.Hide.
+	keys []string
+	hide map[Cell]bool
 }
 
 // personScores validates the answers and fills the person matrices.
@@ -299,7 +309,6 @@ func (a moments) variance() float64 { return a.m2 / float64(a.n-1) }
 
 func (a *analyzer) result() *Result {
 	p, cfg, groups := a.p, a.cfg, a.in.Groups
-	k := cfg.MinGroup
 	res := &Result{Questionnaire: p.q.Ref(), Config: cfg}
 	for _, sd := range p.scored {
 		info := DimensionInfo{ID: sd.dim.ID, Role: string(sd.dim.Role), Min: sd.lo, Max: sd.hi}
@@ -320,7 +329,7 @@ func (a *analyzer) result() *Result {
 	for g, grp := range groups {
 		nResp[g] = len(grp.Responses)
 	}
-	groupShown, orgShown := cellsShown(nResp, nil, k)
+	groupShown, orgShown := a.shownCells(FamilyRespondents, nResp, nil)
 
 	org := &res.Organisation
 	org.Name = "organisation"
@@ -344,7 +353,7 @@ func (a *analyzer) result() *Result {
 		}
 		d.Figures = &Figures{N: nResp[g], Dimensions: []DimensionResult{}}
 		d.ResponseRate = a.responseRate(nResp[g], grp.Headcount)
-		d.IntegrityFlags = integrityFlags(p.q, grp, k)
+		d.IntegrityFlags = integrityFlags(p.q, grp, cfg.MinGroup)
 	}
 	if !orgShown {
 		org.Suppressed = true
@@ -457,7 +466,7 @@ func (a *analyzer) dimensions(res *Result, groupShown []bool) {
 // organisation, using all and rowBuf as scratch space.
 func (a *analyzer) dimensionCells(d int, groupShown []bool, orgFig *Figures, all []float64, rowBuf [][]float64) ([]DimensionResult, DimensionResult) {
 	sd := a.p.scored[d]
-	shown, orgShown := cellsShown(a.columnCounts(d), groupShown, a.cfg.MinGroup)
+	shown, orgShown := a.shownCells(FamilyDimension(sd.dim.ID), a.columnCounts(d), groupShown)
 	var rows [][]float64
 	var start []int
 	if len(sd.items) > 1 {
@@ -594,7 +603,7 @@ func (a *analyzer) alpha(d int, rows [][]float64, detail bool) *Reliability {
 
 // gap fills the reality-gap cells.
 func (a *analyzer) gap(res *Result, groupShown []bool) {
-	p, k, cfg := a.p, a.cfg.MinGroup, a.cfg
+	p, cfg := a.p, a.cfg
 	if len(p.pairs) == 0 {
 		return
 	}
@@ -612,7 +621,11 @@ func (a *analyzer) gap(res *Result, groupShown []bool) {
 		fams = append(fams, fam{col: p.colPair(j), topic: pp.topic, margin: widthOnScale(cfg.OverPromisedMargin, pp.lo, pp.hi)})
 	}
 	for i := range fams {
-		fams[i].shown, fams[i].org = cellsShown(a.columnCounts(fams[i].col), groupShown, k)
+		fam := FamilyGap
+		if i > 0 {
+			fam = FamilyPair(fams[i].topic)
+		}
+		fams[i].shown, fams[i].org = a.shownCells(fam, a.columnCounts(fams[i].col), groupShown)
 	}
 	total := a.offset[len(a.in.Groups)]
 	alls := make([][]float64, len(fams))
@@ -691,7 +704,7 @@ func (a *analyzer) enps(res *Result, groupShown []bool) {
 		return
 	}
 	c := p.colENPS()
-	shown, orgShown := cellsShown(a.columnCounts(c), groupShown, a.cfg.MinGroup)
+	shown, orgShown := a.shownCells(FamilyENPS, a.columnCounts(c), groupShown)
 	all := make([]float64, 0, a.offset[len(a.in.Groups)])
 	for g := range a.in.Groups {
 		from := len(all)
@@ -717,13 +730,13 @@ func (a *analyzer) enpsOf(x []float64) *ENPSResult {
 // breakdown of the willing, so it is shown exactly where the willing count
 // is.
 func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
-	p := a.p
+	p, k := a.p, a.cfg.MinGroup
 	if p.advoc < 0 {
 		return
 	}
 	sd := p.scored[p.advoc]
 	cut := onScale(a.cfg.WillingScore, sd.lo, sd.hi)
-	shown, orgShown := cellsShown(a.columnCounts(p.advoc), groupShown, a.cfg.MinGroup)
+	shown, orgShown := a.shownCells(FamilyDimension(sd.dim.ID), a.columnCounts(p.advoc), groupShown)
 	var options []string
 	if p.profile != nil && p.profile.Scale != nil {
 		for _, o := range p.profile.Scale.Options {
@@ -736,6 +749,7 @@ func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
 	}
 	newTally := func() tally { return tally{byProfile: make([]int, len(options)+1)} }
 	orgT := newTally()
+	tallies := make([]tally, len(a.in.Groups))
 	w := p.width()
 	for g, grp := range a.in.Groups {
 		t := newTally()
@@ -773,16 +787,90 @@ func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
 		for i := range t.byProfile {
 			orgT.byProfile[i] += t.byProfile[i]
 		}
+		tallies[g] = t
+	}
+	// Profiles inside each shown department first; then across
+	// departments, per profile: the organisation's count minus the counts
+	// shown by departments is what the hidden cells (hidden departments
+	// and profiles hidden inside shown ones) hold together. It must be 0
+	// or at least k, or the organisation's count of that profile is hidden
+	// too - else "organisation minus departments" gives a small count away.
+	inner := make([][]bool, len(a.in.Groups))
+	covered := make([]int, len(options)+1)
+	for g, t := range tallies {
+		if figuresOf(res, g) == nil || !shown[g] || len(options) == 0 {
+			continue
+		}
+		inner[g] = a.profilesShown(t.byProfile, a.keys[g])
+		for i, ok := range inner[g] {
+			if ok {
+				covered[i] += t.byProfile[i]
+			}
+		}
+	}
+	var orgInner []bool
+	if len(options) > 0 {
+		forced := make([]bool, len(options)+1)
+		for i := range forced {
+			rem := orgT.byProfile[i] - covered[i]
+			forced[i] = rem > 0 && rem < k
+		}
+		orgInner = a.profilesShownExcept(orgT.byProfile, "", forced)
+	}
+	for g, grp := range a.in.Groups {
 		if f := figuresOf(res, g); f != nil && shown[g] {
-			f.Ambassadors = a.ambassadorsOf(sd.dim.ID, t.n, t.willing, t.byProfile, options, len(grp.Responses), grp.Headcount)
+			t := tallies[g]
+			f.Ambassadors = a.ambassadorsOf(sd.dim.ID, t.n, t.willing, t.byProfile, inner[g], options, len(grp.Responses), grp.Headcount)
 		}
 	}
 	if f := res.Organisation.Figures; f != nil && orgShown {
-		f.Ambassadors = a.ambassadorsOf(sd.dim.ID, orgT.n, orgT.willing, orgT.byProfile, options, f.N, res.Organisation.Headcount)
+		f.Ambassadors = a.ambassadorsOf(sd.dim.ID, orgT.n, orgT.willing, orgT.byProfile, orgInner, options, f.N, res.Organisation.Headcount)
 	}
 }
 
-func (a *analyzer) ambassadorsOf(dim string, n, willing int, byProfile []int, options []string, nResp, headcount int) *Ambassadors {
+// profilesShown is which profile counts of one group may be shown: the
+// same rule as for groups, over the profiles (a profile counted for fewer
+// than k willing people is hidden, and so is one from which such a count
+// follows by subtraction from the willing total), plus Input.Hide.
+func (a *analyzer) profilesShown(byProfile []int, group string) []bool {
+	return a.profilesShownExcept(byProfile, group, nil)
+}
+
+// profilesShownExcept is profilesShown with the profiles in forced hidden
+// from the start.
+func (a *analyzer) profilesShownExcept(byProfile []int, group string, forced []bool) []bool {
+	el := make([]bool, len(byProfile))
+	keys := make([]string, len(byProfile))
+	options := a.profileOptions()
+	for i := range byProfile {
+		keys[i] = fmt.Sprintf("%04d", i) // the questionnaire's order
+		opt := ""
+		if i < len(options) {
+			opt = options[i]
+		}
+		el[i] = (forced == nil || !forced[i]) && !a.hide[Cell{Family: FamilyProfile(opt), Group: group}]
+	}
+	shown, any := cellsShown(byProfile, el, keys, a.cfg.MinGroup)
+	if !any {
+		for i := range shown {
+			shown[i] = false
+		}
+	}
+	return shown
+}
+
+// profileOptions are the option ids of the profile item, in order.
+func (a *analyzer) profileOptions() []string {
+	var options []string
+	if p := a.p.profile; p != nil && p.Scale != nil {
+		for _, o := range p.Scale.Options {
+			options = append(options, o.ID)
+		}
+	}
+	return options
+}
+
+func (a *analyzer) ambassadorsOf(dim string, n, willing int, byProfile []int, shown []bool, options []string, nResp, headcount int) *Ambassadors {
 	am := &Ambassadors{Dimension: dim, Willing: a.proportion(willing, n)}
 	if headcount > 0 && nResp <= headcount {
 		// Everyone without an advocacy score (non-respondents and
@@ -792,17 +880,14 @@ func (a *analyzer) ambassadorsOf(dim string, n, willing int, byProfile []int, op
 	}
 	if len(options) > 0 {
 		// The profiles of the willing cross two answers, and a profile
-		// can point at a person ("our one super-networker"): a profile
-		// counted for fewer than k willing people is not shown, nor one
-		// from which such a count follows by subtraction from the willing
-		// total (the same rule as for groups, over the profiles).
-		shown, any := cellsShown(byProfile, nil, a.cfg.MinGroup)
+		// can point at a person ("our one super-networker"): shown says
+		// which counts may be shown (profilesShown).
 		for i, c := range byProfile {
 			name := ""
 			if i < len(options) {
 				name = options[i]
 			}
-			if !any || !shown[i] {
+			if shown == nil || !shown[i] {
 				am.ProfilesHidden = append(am.ProfilesHidden, name)
 				continue
 			}
@@ -830,7 +915,7 @@ func (a *analyzer) barriers(res *Result, groupShown []bool) {
 				}
 			}
 		}
-		shown, orgShown := cellsShown(answered, groupShown, a.cfg.MinGroup)
+		shown, orgShown := a.shownCells(FamilyBarrier(it.id), answered, groupShown)
 		orgN, orgX := 0, 0
 		for g := range a.in.Groups {
 			orgN += answered[g]
@@ -885,7 +970,7 @@ func (a *analyzer) help(res *Result, groupShown []bool) {
 				}
 			}
 		}
-		shown, orgShown := cellsShown(answered, groupShown, a.cfg.MinGroup)
+		shown, orgShown := a.shownCells(FamilyHelp(it.ID), answered, groupShown)
 		orgN := 0
 		for g := range a.in.Groups {
 			orgN += answered[g]

@@ -11,6 +11,10 @@ type Input struct {
 	// Seed orders the open comments. 0 draws a seed from crypto/rand, so that
 	// the order reveals nothing about when a comment was given.
 	Seed uint64
+	// Hide are cells hidden on top of the k rule: what the disclosure
+	// audit found must go too (package analysis/audit). Hiding a group's
+	// respondent count hides the group.
+	Hide []Cell
 }
 
 // Group is one department and its anonymous responses.

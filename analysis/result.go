@@ -33,6 +33,9 @@ type Result struct {
 	Drivers []DriverAnalysis `json:"drivers,omitempty"`
 	// Trend is set by the caller from Trend(this, previous).
 	Trend *TrendResult `json:"trend,omitempty"`
+	// Audit is the disclosure audit's record (package analysis/audit),
+	// absent from results stored before the audit existed.
+	Audit *AuditRecord `json:"audit,omitempty"`
 }
 
 // DimensionInfo describes a dimension of the questionnaire as analysed.

@@ -13,7 +13,8 @@ import "sort"
 //     the contributors not covered by shown cells (the hidden remainder)
 //     can be recomputed by subtraction. The remainder must be 0 or at least
 //     k; while it is not, the shown cell with the fewest contributors is
-//     hidden too (ties: the group listed first).
+//     hidden too (ties: the smaller group key, the department id - never
+//     its name, so that renaming a department cannot move a hidden cell).
 //  3. the organisation cell is shown only if at least k respondents
 //     contribute in total.
 //
@@ -22,9 +23,10 @@ import "sort"
 
 // cellsShown applies primary and secondary suppression to one family.
 // count[g] is the number of contributors in group g, eligible[g] whether
-// group g may show anything at all (nil: all may). It returns which cells
-// are shown and whether the organisation cell is shown.
-func cellsShown(count []int, eligible []bool, k int) (shown []bool, org bool) {
+// group g may show anything at all (nil: all may), key[g] the stable key
+// that breaks ties between equal counts (nil: the index). It returns which
+// cells are shown and whether the organisation cell is shown.
+func cellsShown(count []int, eligible []bool, key []string, k int) (shown []bool, org bool) {
 	shown = make([]bool, len(count))
 	total, covered := 0, 0
 	for g, c := range count {
@@ -45,7 +47,16 @@ func cellsShown(count []int, eligible []bool, k int) (shown []bool, org bool) {
 	for g := range count {
 		order = append(order, g)
 	}
-	sort.SliceStable(order, func(a, b int) bool { return count[order[a]] < count[order[b]] })
+	sort.SliceStable(order, func(a, b int) bool {
+		ga, gb := order[a], order[b]
+		if count[ga] != count[gb] {
+			return count[ga] < count[gb]
+		}
+		if key != nil && key[ga] != key[gb] {
+			return key[ga] < key[gb]
+		}
+		return ga < gb
+	})
 	for rem := total - covered; rem > 0 && rem < k; rem = total - covered {
 		hid := false
 		for _, g := range order {
@@ -78,7 +89,9 @@ func hiddenRemainder(count []int, shown []bool) int {
 // CountsShown applies the same rule to plain counts outside an analysis
 // (the participation so far, per department): which counts may be shown,
 // and whether their total may. A count below k is hidden, and so is the
-// smallest count shown while the hidden ones add up to between 1 and k-1.
-func CountsShown(count []int, k int) (shown []bool, total bool) {
-	return cellsShown(count, nil, k)
+// smallest count shown while the hidden ones add up to between 1 and k-1;
+// equal counts are told apart by id[g] (the department id), so that two
+// looks with a rename in between hide the same departments.
+func CountsShown(count []int, id []string, k int) (shown []bool, total bool) {
+	return cellsShown(count, nil, id, k)
 }

@@ -38,7 +38,7 @@ func TestCellsShown(t *testing.T) {
 		{count: []int{2, 9, 9}, k: 5, want: []bool{false, false, true}, org: true},
 	} {
 		t.Run(fmt.Sprint(tc.count, tc.eligible), func(t *testing.T) {
-			got, org := cellsShown(tc.count, tc.eligible, tc.k)
+			got, org := cellsShown(tc.count, tc.eligible, nil, tc.k)
 			if !reflect.DeepEqual(got, tc.want) || org != tc.org {
 				t.Fatalf("got %v org %v, want %v org %v", got, org, tc.want, tc.org)
 			}

@@ -36,6 +36,9 @@ type boardData struct {
 	// until it closes, since figures that change with every answer give
 	// away the newest answer to whoever compares two looks at them.
 	pending bool
+	// withheld is set (with pending) for a closed pulse whose results
+	// the disclosure audit keeps unpublished.
+	withheld bool
 }
 
 // loadBoard returns the results of the pulse named by ?pulse= (default:
@@ -85,6 +88,12 @@ func (s *Server) loadBoard(c echo.Context, pulseID, lang string) (*boardData, er
 	b.outcome, err = results.Analyze(ctx, s.accounts, b.pulse.ID, analysis.DefaultConfig())
 	if survey.ErrorKey(err) == results.KeyAfterClose {
 		b.pending = true
+		return b, nil
+	}
+	if survey.ErrorKey(err) == results.KeyWithheld {
+		// The anonymity audit did not pass: nothing of the pulse is
+		// published (pages treat it like a pulse without results).
+		b.pending, b.withheld = true, true
 		return b, nil
 	}
 	if err != nil {
@@ -172,7 +181,12 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 		g := &res.Departments[i]
 		d, ok := resultDepartment(g, deps, byID)
 		if !ok {
-			continue
+			if g.ID == "" {
+				continue
+			}
+			// Deleted after the close: the pulse's figures still hold
+			// it, under its name of then.
+			d = survey.Department{ID: g.ID, Name: g.Name}
 		}
 		if u.Role == survey.RoleLead && d.ID != u.DepartmentID {
 			continue
@@ -325,10 +339,12 @@ type boardPage struct {
 	HasPulse bool
 	// Pending is set for an open pulse: no figures until it closes.
 	Pending bool
-	K       int
-	Rows    []boardRow
-	CSVHref string
-	Lead    bool
+	// Withheld: closed, but the anonymity audit keeps the results back.
+	Withheld bool
+	K        int
+	Rows     []boardRow
+	CSVHref  string
+	Lead     bool
 	// The board at a glance (board_glance.go): counts per verdict, the
 	// heatmap, and the filter and sort of Rows.
 	Counts      []verdictCount
@@ -352,7 +368,7 @@ func (s *Server) board(c echo.Context) error {
 	}
 	page := boardPage{consolePage: p, Lead: sessionOf(c).User.Role == survey.RoleLead}
 	if b.outcome != nil || b.pending {
-		page.HasPulse, page.Pending, page.Pulse = true, b.pending, b.pulse
+		page.HasPulse, page.Pending, page.Pulse, page.Withheld = true, b.pending, b.pulse, b.withheld
 		if b.outcome != nil {
 			page.View = boardViewOf(c)
 			page.Counts = verdictCounts(b.rows, b.pulse.ID, page.View, p.Lang)
@@ -551,6 +567,9 @@ func (s *Server) recordDecision(c echo.Context) error {
 	b, err := s.loadBoard(c, r.PostFormValue("pulse"), lang)
 	if err != nil {
 		return err
+	}
+	if b.withheld {
+		return echo.NewHTTPError(http.StatusConflict, i18n.T(lang, results.KeyWithheld))
 	}
 	if b.pending {
 		return echo.NewHTTPError(http.StatusConflict, i18n.T(lang, results.KeyAfterClose))

@@ -126,6 +126,9 @@ func (s *Server) apiResults(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if b.withheld && b.pulse.ID == c.Param("id") {
+		return apiError(c, http.StatusConflict, requestLang(c), results.KeyWithheld, nil)
+	}
 	if b.pending && b.pulse.ID == c.Param("id") {
 		// An open pulse has no results: see results.ErrOpen.
 		return apiError(c, http.StatusConflict, requestLang(c), results.KeyAfterClose, nil)

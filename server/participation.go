@@ -10,6 +10,7 @@ import (
 	"trots/analysis"
 	"trots/server/i18n"
 	"trots/survey"
+	"trots/survey/results"
 )
 
 // participationPage is /participation (HR): responses so far per
@@ -60,6 +61,12 @@ func (s *Server) participation(c echo.Context) error {
 		return s.renderConsole(c, http.StatusOK, "participation", p)
 	}
 	p.HasPulse = true
+	if pulse.Status == survey.PulseClosed {
+		if err := s.closedParticipation(ctx, &p, *pulse); err != nil {
+			return err
+		}
+		return s.renderConsole(c, http.StatusOK, "participation", p)
+	}
 	counts, err := s.accounts.ResponseCounts(ctx, pulse.ID)
 	if err != nil {
 		return err
@@ -68,50 +75,98 @@ func (s *Server) participation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rate := func(n, headcount int) string {
-		if headcount <= 0 {
-			return "–"
-		}
-		return fmtNum(p.Lang, 100*float64(n)/float64(headcount), 0) + "%"
-	}
 	k, err := s.pulseK(ctx, *pulse)
 	if err != nil {
 		return err
 	}
 	ns := make([]int, len(deps))
+	ids := make([]string, len(deps))
 	for i, d := range deps {
-		ns[i] = counts[d.ID]
+		ns[i], ids[i] = counts[d.ID], d.ID
 	}
-	shown, totalShown := analysis.CountsShown(ns, k)
-	hidden := p.T("participation_hidden")
-	if pulse.Status == survey.PulseOpen {
-		// Early in a pulse every count is hidden: say that this is the
-		// rule at work, not an empty pulse, and when counts appear.
-		hidden = p.T("participation_not_yet")
-		p.Open = i18n.T(p.Lang, "participation_open_note", k)
-	}
-	row := func(name string, headcount, n int, show bool) participationRow {
-		r := participationRow{Name: name, Headcount: headcount, Responses: hidden, Rate: "–"}
-		if show {
-			r.Responses, r.Rate = strconv.Itoa(n), rate(n, headcount)
-		} else {
-			p.Hidden = i18n.T(p.Lang, "participation_hidden_note", k)
-		}
-		return r
-	}
+	// Ties are broken by department id: two looks with a rename in
+	// between hide the same departments.
+	shown, totalShown := analysis.CountsShown(ns, ids, k)
 	total, headcount := 0, 0
 	for i, d := range deps {
-		p.Rows = append(p.Rows, row(d.Name, d.Headcount, ns[i], shown[i]))
+		p.Rows = append(p.Rows, p.row(d.Name, d.Headcount, ns[i], shown[i], k))
 		total += ns[i]
 		headcount += d.Headcount
 	}
-	p.Total = row(p.T("participation_total"), headcount, total, totalShown)
+	p.Total = p.row(p.T("participation_total"), headcount, total, totalShown, k)
+	// Early in a pulse every count is hidden: say that this is the rule at
+	// work, not an empty pulse, and when counts appear.
+	p.Open = i18n.T(p.Lang, "participation_open_note", k)
+	for i := range p.Rows {
+		if !shown[i] {
+			p.Rows[i].Responses = p.T("participation_not_yet")
+		}
+	}
 	if !totalShown {
 		// The total is hidden only while it is below k (CountsShown), so
 		// saying so tells nothing more than its being hidden does.
 		p.Total.Responses = i18n.T(p.Lang, "participation_total_below", k)
 	}
 	return s.renderConsole(c, http.StatusOK, "participation", p)
+}
+
+// closedParticipation fills p from the results stored when the pulse
+// closed: the counts and the hidden departments decided then, by
+// department id, with the headcounts as they were. Renaming, editing or
+// deleting departments afterwards changes no count and no hidden cell;
+// the names are today's (a deleted department keeps its name of then).
+func (s *Server) closedParticipation(ctx context.Context, p *participationPage, pulse survey.Pulse) error {
+	out, err := results.Analyze(ctx, s.accounts, pulse.ID, analysis.DefaultConfig())
+	if survey.ErrorKey(err) == results.KeyWithheld {
+		p.Hidden = p.T(results.KeyWithheld)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	deps, err := s.accounts.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	byID := map[string]survey.Department{}
+	for _, d := range deps {
+		byID[d.ID] = d
+	}
+	res := out.Result
+	k := res.Config.MinGroup
+	for i := range res.Departments {
+		g := &res.Departments[i]
+		name := g.Name
+		if d, ok := resultDepartment(g, deps, byID); ok {
+			name = d.Name
+		}
+		n := 0
+		if g.Figures != nil {
+			n = g.N
+		}
+		p.Rows = append(p.Rows, p.row(name, g.Headcount, n, g.Figures != nil, k))
+	}
+	org := &res.Organisation
+	n := 0
+	if org.Figures != nil {
+		n = org.N
+	}
+	p.Total = p.row(p.T("participation_total"), org.Headcount, n, org.Figures != nil, k)
+	return nil
+}
+
+// row is one line of the table: the count and rate, or "hidden".
+func (p *participationPage) row(name string, headcount, n int, show bool, k int) participationRow {
+	r := participationRow{Name: name, Headcount: headcount, Responses: p.T("participation_hidden"), Rate: "–"}
+	if show {
+		r.Responses = strconv.Itoa(n)
+		if headcount > 0 {
+			r.Rate = fmtNum(p.Lang, 100*float64(n)/float64(headcount), 0) + "%"
+		}
+	} else {
+		p.Hidden = i18n.T(p.Lang, "participation_hidden_note", k)
+	}
+	return r
 }
 
 // pulseK is the anonymity threshold of a pulse: the one it was opened

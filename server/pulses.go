@@ -19,6 +19,7 @@ import (
 	"trots/server/i18n"
 	"trots/survey"
 	"trots/survey/lifecycle"
+	"trots/survey/results"
 )
 
 // The pulse lifecycle in the console (HR only): the list of pulses with a
@@ -170,6 +171,15 @@ func (s *Server) questionnaireTitle(p survey.Pulse, lang string) (string, int) {
 func (s *Server) totalResponses(ctx context.Context, p survey.Pulse, lang string) (string, error) {
 	if p.Status == survey.PulseDraft {
 		return "–", nil
+	}
+	// A closed pulse shows what its stored results publish.
+	if n, shown, stored, err := results.StoredRespondents(ctx, s.accounts, p); err != nil {
+		return "", err
+	} else if stored {
+		if !shown {
+			return i18n.T(lang, "participation_hidden"), nil
+		}
+		return strconv.Itoa(n), nil
 	}
 	counts, err := s.accounts.ResponseCounts(ctx, p.ID)
 	if err != nil {

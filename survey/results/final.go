@@ -47,6 +47,9 @@ func finalResult(ctx context.Context, st Store, p survey.Pulse) (*Outcome, error
 		return nil, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
 	}
 	analysis.ForgetSuppressionCause(&res)
+	if res.Audit != nil && len(res.Audit.Disclosed) > 0 {
+		return nil, ErrWithheld(p, res.Audit)
+	}
 	return &Outcome{Pulse: p, Questionnaire: q, Result: &res}, nil
 }
 
@@ -82,7 +85,9 @@ func SaveFinal(ctx context.Context, st CloseStore, pulseID string, cfg analysis.
 	if p.Status != survey.PulseClosed {
 		return false, fmt.Errorf("results: pulse %q is %s; only a closed pulse has final results", p.Name, p.Status)
 	}
-	if final, err := finalResult(ctx, st, p); err != nil || final != nil {
+	if final, err := finalResult(ctx, st, p); survey.ErrorKey(err) == KeyWithheld {
+		return false, nil // stored, and withheld: they stay as they are
+	} else if err != nil || final != nil {
 		return false, err
 	}
 	out, err := analyzeOne(ctx, st, p, cfg)
@@ -101,4 +106,67 @@ func SaveFinal(ctx context.Context, st CloseStore, pulseID string, cfg analysis.
 		return false, fmt.Errorf("results: encode results of pulse %s: %w", p.ID, err)
 	}
 	return st.SavePulseResult(ctx, p.ID, b)
+}
+
+// StoredRespondents is the organisation's respondent count as published
+// by the results stored when pulse p closed: shown reports whether that
+// count is published at all, stored whether p has stored results. Lists
+// of pulses read it so that they show what the pulse's pages show.
+func StoredRespondents(ctx context.Context, st Store, p survey.Pulse) (n int, shown, stored bool, err error) {
+	if p.Status != survey.PulseClosed {
+		return 0, false, false, nil
+	}
+	pr, err := st.PulseResult(ctx, p.ID)
+	if survey.ErrorCode(err) == survey.ENotFound {
+		return 0, false, false, nil
+	}
+	if err != nil {
+		return 0, false, false, err
+	}
+	var res struct {
+		Organisation struct {
+			N *int `json:"n"`
+		} `json:"organisation"`
+		Audit *analysis.AuditRecord `json:"audit"`
+	}
+	if err := json.Unmarshal(pr.Result, &res); err != nil {
+		return 0, false, true, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
+	}
+	if res.Audit != nil && len(res.Audit.Disclosed) > 0 {
+		return 0, false, true, nil // withheld: nothing is published
+	}
+	if res.Organisation.N == nil {
+		return 0, false, true, nil
+	}
+	return *res.Organisation.N, true, true, nil
+}
+
+// Published returns what closed pulse id publishes, for the disclosure
+// audit: its stored results (also when they are withheld), or, for a
+// pulse closed without them, its audited analysis.
+func Published(ctx context.Context, st Store, id string) (survey.Pulse, *analysis.Result, error) {
+	p, err := st.Pulse(ctx, id)
+	if err != nil {
+		return p, nil, err
+	}
+	if p.Status != survey.PulseClosed {
+		return p, nil, ErrOpen(p)
+	}
+	pr, err := st.PulseResult(ctx, p.ID)
+	if survey.ErrorCode(err) == survey.ENotFound {
+		out, err := analyzeOne(ctx, st, p, analysis.DefaultConfig())
+		if err != nil {
+			return p, nil, err
+		}
+		return p, out.Result, nil
+	}
+	if err != nil {
+		return p, nil, err
+	}
+	var res analysis.Result
+	if err := json.Unmarshal(pr.Result, &res); err != nil {
+		return p, nil, fmt.Errorf("results: stored results of pulse %s: %w", p.ID, err)
+	}
+	analysis.ForgetSuppressionCause(&res)
+	return p, &res, nil
 }

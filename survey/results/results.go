@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"trots/analysis"
+	"trots/analysis/audit"
 	"trots/questionnaires"
 	"trots/server/metrics"
 	"trots/survey"
@@ -108,6 +109,24 @@ func Input(ctx context.Context, st Store, p survey.Pulse, q *questionnaires.Ques
 // an open pulse.
 const KeyAfterClose = "results_after_close"
 
+// KeyWithheld is the translation key of the error for results the
+// disclosure audit did not pass.
+const KeyWithheld = "results_withheld"
+
+// ErrWithheld is the error for results of pulse p that are kept
+// unpublished because the anonymity audit found a hidden cell that the
+// published figures would give away.
+func ErrWithheld(p survey.Pulse, rec *analysis.AuditRecord) error {
+	what := ""
+	if len(rec.Disclosed) > 0 {
+		d := rec.Disclosed[0]
+		what = fmt.Sprintf(" (%s of %s lies within %g..%g)", d.Variable, d.Family, d.Low, d.High)
+	}
+	return &survey.Error{Code: survey.EConflict, Key: KeyWithheld,
+		Message: fmt.Sprintf("results of pulse %q withheld: the anonymity audit found %d hidden figure(s) that the published ones would give away%s; run trots audit --pulse %s",
+			p.Name, len(rec.Disclosed), what, p.ID)}
+}
+
 // ErrOpen is the error for asking the results of the open pulse p: results
 // exist only once a pulse has closed. Figures of a pulse that still takes
 // answers would change with every answer, and two looks at them (at n = 10
@@ -167,6 +186,10 @@ func withTrend(ctx context.Context, st Store, out *Outcome, prev *survey.Pulse, 
 	if err == nil && before == nil {
 		before, err = analyzeOne(ctx, st, *prev, cfg)
 	}
+	if survey.ErrorKey(err) == KeyWithheld {
+		// The previous pulse publishes nothing: no trend against it.
+		return out, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("results: previous pulse %s: %w", prev.ID, err)
 	}
@@ -189,7 +212,10 @@ func analyzeOne(ctx context.Context, st Store, p survey.Pulse, cfg analysis.Conf
 	if err != nil {
 		return nil, err
 	}
-	res, err := analysis.Analyze(in)
+	// The results a closed pulse publishes are the audited ones: the
+	// disclosure audit hides, on top of the k rule, what could otherwise
+	// be worked out from the published figures (package analysis/audit).
+	res, _, err := audit.Protect(in)
 	if err != nil {
 		return nil, fmt.Errorf("results: analyse pulse %s: %w", p.ID, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"trots/analysis"
+	"trots/analysis/audit"
 	"trots/questionnaires"
 	"trots/server/metrics"
 	"trots/survey"
@@ -141,7 +142,7 @@ func analyzeRaw(t *testing.T, s *survey.Store, q *questionnaires.Questionnaire, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := analysis.Analyze(in)
+	res, _, err := audit.Protect(in)
 	if err != nil {
 		t.Fatal(err)
 	}

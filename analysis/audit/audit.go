@@ -1,0 +1,270 @@
+// Package audit is the disclosure audit of a pulse's published figures,
+// done the way statistical offices audit their tables (tau-argus style).
+//
+// Every published table of a Result - each family (respondents, dimension
+// n and favourable counts, the willing and their profiles, the gap, each
+// pair, the eNPS categories, each barrier and "what would help" item) at
+// every level (the organisation and its departments; the tables are trees,
+// so deeper levels of departments are further nodes) - becomes a set of
+// linear constraints over the unknown (hidden) cell counts: a parent
+// equals the sum of its children, a node's categories its total,
+// 0 <= x <= the node's bound (a department's headcount, published beside
+// it, or what the respondent table leaves). gonum's simplex
+// (optimize/convex/lp) minimises and maximises each hidden cell; for the
+// common shape (one level, departments fully shown or fully hidden) a
+// closed form gives the same bounds without it. A hidden cell is
+// disclosed when its bounds show it lies in 1..k-1 or pin it to one
+// nonzero value. Protect then hides more (the smallest shown sibling of
+// the family first, else the organisation's cell) and audits again, until
+// nothing is disclosed.
+//
+// Pulses are different submissions: the tables of two pulses share no
+// unknown, so auditing each closed pulse covers the organisation's pulses
+// together; the trend only combines figures both pulses publish.
+//
+// What the audit is not: LP bounds are a necessary check, not a proof
+// against every attack. The exact integer bounds can be tighter than the
+// LP's; tables whose cells nest (profiles within the willing, options
+// within the answered) are bounded column by column, which can be wider
+// than a bound over the whole nest; means and spreads (sums of scores) are
+// not modelled as counts; and a cell pinned to 0 ("nobody of the hidden
+// ones picked this") counts as safe, as in tau-argus.
+package audit
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"trots/analysis"
+)
+
+// Finding is one hidden cell the published figures disclose.
+type Finding struct {
+	Table string
+	Cell  analysis.Cell
+	Name  string // the group's name as published
+	Var   string
+	Low   float64
+	High  float64
+}
+
+// Report is the audit of one Result.
+type Report struct {
+	K        int
+	Tables   int
+	Checked  int
+	Findings []Finding
+	// Extra are the cells Protect hid on top of the k rule.
+	Extra []analysis.Cell
+}
+
+// Safe reports whether no hidden cell is disclosed.
+func (r *Report) Safe() bool { return len(r.Findings) == 0 }
+
+// finding is a Finding with where it sits, for the extension.
+type finding struct {
+	Finding
+	table *Table
+	node  int
+	v     int
+}
+
+// Audit bounds every hidden cell of res from its published figures.
+func Audit(res *analysis.Result) (*Report, error) {
+	rep, _, err := audit(res)
+	return rep, err
+}
+
+func audit(res *analysis.Result) (*Report, []finding, error) {
+	k := res.Config.MinGroup
+	rep := &Report{K: k}
+	b := newBuilder(res)
+	var all []finding
+	check := func(t *Table) ([]Bound, error) {
+		bs, err := bounds(t)
+		if err != nil {
+			return nil, fmt.Errorf("audit: table %s: %w", t.Name, err)
+		}
+		rep.Tables++
+		for _, bd := range bs {
+			rep.Checked++
+			if !disclosed(bd, k) {
+				continue
+			}
+			n := &t.Nodes[bd.Node]
+			v := "total"
+			fam := t.Families[0]
+			if bd.Var >= 0 {
+				v, fam = t.Vars[bd.Var], t.Families[bd.Var]
+			}
+			all = append(all, finding{Finding: Finding{Table: t.Name, Cell: analysis.Cell{Family: fam, Group: n.Group},
+				Name: n.Name, Var: v, Low: bd.Low, High: bd.High}, table: t, node: bd.Node, v: bd.Var})
+		}
+		return bs, nil
+	}
+	resp := b.respondents()
+	bs, err := check(&resp)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.upper = make([]float64, len(resp.Nodes))
+	for i, n := range resp.Nodes {
+		b.upper[i] = n.Upper
+		if n.Known[0] {
+			b.upper[i] = n.Values[0]
+		}
+	}
+	for _, bd := range bs {
+		b.upper[bd.Node] = math.Min(b.upper[bd.Node], bd.High)
+	}
+	for _, t := range b.figureTables() {
+		t := t
+		if _, err := check(&t); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, f := range all {
+		rep.Findings = append(rep.Findings, f.Finding)
+	}
+	return rep, all, nil
+}
+
+// disclosed is the rule: bounds inside 1..k-1, or pinned to one nonzero
+// value. Bounds are rounded inwards to whole counts (cells are counts).
+// A cell the simplex could not bound counts as disclosed.
+func disclosed(b Bound, k int) bool {
+	if b.Failed {
+		return true
+	}
+	lo := math.Ceil(b.Low - 1e-6)
+	hi := math.Floor(b.High + 1e-6)
+	if lo < 1 {
+		return false
+	}
+	return hi <= float64(k-1) || lo == hi
+}
+
+// Protect analyses in, audits the result and, while a hidden cell is
+// disclosed, hides more and analyses again. The returned result carries
+// the audit's record (Result.Audit); its Disclosed is empty unless the
+// extension ran out of cells to hide (then the result must not be
+// published).
+func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
+	in.Hide = append([]analysis.Cell(nil), in.Hide...) // never the caller's array
+	hide := map[analysis.Cell]bool{}
+	for _, c := range in.Hide {
+		hide[c] = true
+	}
+	for round := 0; ; round++ {
+		res, err := analysis.Analyze(in)
+		if err != nil {
+			return nil, nil, err
+		}
+		rep, found, err := audit(res)
+		if err != nil {
+			return nil, nil, err
+		}
+		rep.Extra = append([]analysis.Cell(nil), in.Hide...)
+		// One cell per family and round (hiding it changes the bounds of
+		// the family's other findings), and only the respondents while
+		// they have findings: hiding a department hides all its cells.
+		added := 0
+		done := map[string]bool{}
+		resp := false
+		for _, f := range found {
+			resp = resp || f.table.Name == analysis.FamilyRespondents
+		}
+		// By group key, not position: the department order (names) must
+		// not decide what is hidden.
+		sort.SliceStable(found, func(a, b int) bool {
+			if found[a].Cell.Group != found[b].Cell.Group {
+				return found[a].Cell.Group < found[b].Cell.Group
+			}
+			return found[a].Var < found[b].Var
+		})
+		for _, f := range found {
+			if done[f.table.Name] || (resp && f.table.Name != analysis.FamilyRespondents) {
+				continue
+			}
+			done[f.table.Name] = true
+			for _, c := range extension(f) {
+				if !hide[c] {
+					hide[c] = true
+					in.Hide = append(in.Hide, c)
+					added++
+					break
+				}
+			}
+		}
+		if len(found) == 0 || added == 0 || round > 10000 {
+			res.Audit = record(rep)
+			return res, rep, nil
+		}
+	}
+}
+
+// extension lists, in order of preference, the cells to hide against a
+// finding: the shown siblings of its family (smallest total first, ties
+// by group key), then the parent's cell, then every other cell of the
+// table's families at the parent.
+func extension(f finding) []analysis.Cell {
+	t := f.table
+	fam := t.Families[0]
+	if f.v >= 0 {
+		fam = t.Families[f.v]
+	}
+	parent := t.Nodes[f.node].Parent
+	type cand struct {
+		size float64
+		key  string
+	}
+	var sib []cand
+	for i, n := range t.Nodes {
+		if i == f.node || n.Parent != parent || parent < 0 {
+			continue
+		}
+		v := f.v
+		if v < 0 {
+			v = 0
+		}
+		if !n.Known[v] {
+			continue
+		}
+		size := n.Values[v]
+		if t.Kind == Partition && n.TotalKnown {
+			size = n.Total
+		} else if t.Kind == Subset && n.Known[0] {
+			size = n.Values[0]
+		}
+		sib = append(sib, cand{size, n.Group})
+	}
+	sort.Slice(sib, func(a, b int) bool {
+		if sib[a].size != sib[b].size {
+			return sib[a].size < sib[b].size
+		}
+		return sib[a].key < sib[b].key
+	})
+	var out []analysis.Cell
+	for _, s := range sib {
+		out = append(out, analysis.Cell{Family: fam, Group: s.key})
+	}
+	if parent >= 0 {
+		out = append(out, analysis.Cell{Family: fam, Group: t.Nodes[parent].Group})
+		for _, fm := range t.Families {
+			out = append(out, analysis.Cell{Family: fm, Group: t.Nodes[parent].Group})
+		}
+	} else {
+		// A disclosed root: hide the family's cell at the root itself.
+		out = append(out, analysis.Cell{Family: fam, Group: t.Nodes[f.node].Group})
+	}
+	return out
+}
+
+func record(rep *Report) *analysis.AuditRecord {
+	r := &analysis.AuditRecord{Checked: rep.Checked, Tables: rep.Tables, Extra: rep.Extra}
+	for _, f := range rep.Findings {
+		r.Disclosed = append(r.Disclosed, analysis.Disclosure{Cell: f.Cell, Variable: f.Var, Low: f.Low, High: f.High})
+	}
+	return r
+}
