@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -67,6 +68,9 @@ func (s *Server) boardCSV(c echo.Context) error {
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
+		return err
+	}
+	if err := s.audit(c, "export.board_csv", auditPulse(b.pulse), fmt.Sprintf("%d departments", len(b.rows))); err != nil {
 		return err
 	}
 	h := c.Response().Header()

@@ -56,6 +56,9 @@ func (s *Server) login(c echo.Context) error {
 	next := safeNext(r.PostFormValue("next"))
 	u, err := s.accounts.Authenticate(r.Context(), email, password, c.RealIP())
 	if err != nil {
+		if aerr := s.auditFailedLogin(c, email, err); aerr != nil {
+			return aerr
+		}
 		p, perr := s.newLoginPage(c)
 		if perr != nil {
 			return perr
@@ -80,6 +83,10 @@ func (s *Server) login(c echo.Context) error {
 	}
 	s.setSessionCookie(c, token, s.cfg.Now().Add(survey.SessionAbsolute))
 	s.log.Info("login", "user", u.ID, "role", string(u.Role))
+	if err := s.appendAudit(r.Context(), survey.AuditEntry{Actor: u.Email, Action: "login.success", Object: "account " + u.Email,
+		Detail: "role " + string(u.Role)}); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -103,6 +110,8 @@ type usersPage struct {
 type userView struct {
 	Email, Role, Department string
 	Disabled                bool
+	// LastLogin is the last sign-in to the minute, or "never".
+	LastLogin string
 }
 
 func (s *Server) users(c echo.Context) error {
@@ -121,7 +130,12 @@ func (s *Server) users(c echo.Context) error {
 	}
 	p := usersPage{consolePage: s.newConsolePage(c, "users_title", "users")}
 	for _, u := range list {
-		p.Users = append(p.Users, userView{Email: u.Email, Role: p.T("role_" + string(u.Role)), Department: names[u.DepartmentID], Disabled: u.Disabled})
+		last := p.T("users_never")
+		if !u.LastLogin.IsZero() {
+			last = u.LastLogin.In(pulseLocation()).Format("2006-01-02 15:04")
+		}
+		p.Users = append(p.Users, userView{Email: u.Email, Role: p.T("role_" + string(u.Role)), Department: names[u.DepartmentID],
+			Disabled: u.Disabled, LastLogin: last})
 	}
 	return s.renderConsole(c, http.StatusOK, "users", p)
 }

@@ -165,6 +165,11 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // UserByEmail returns the account of an address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	if !plainText(email, false) || len(email) > 320 {
+		// No stored address is like this (User.Validate), and PostgreSQL
+		// would refuse the query instead of finding nobody.
+		return User{}, errorf(ENotFound, "user_not_found", "no such account")
+	}
 	row, err := s.userRow(s.r.WithContext(ctx), "email = ?", NormalizeEmail(email))
 	if err != nil {
 		return User{}, err
