@@ -132,7 +132,9 @@ func sessionOf(c echo.Context) consoleSession {
 }
 
 // Who may do what. Every console and API route names its roles in the
-// route table through requireRole; routes without it are public.
+// route table through requireRole; routes without it are public. anyRole
+// are the roles that work with results (HR, management, leads); the works
+// council is not among them and is named where it may go.
 var (
 	anyRole    = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleLead}
 	deciders   = []survey.Role{survey.RoleAdmin, survey.RoleViewer}

@@ -43,7 +43,7 @@ type AuditEntry struct {
 }
 
 // AuditActions are the action codes trots records, in the order the
-// console's filter lists them.
+// console's filter lists them. A new kind of action adds its code here.
 var AuditActions = []string{
 	"login.success", "login.failed",
 	"user.add", "user.disable", "token.create", "token.revoke",
