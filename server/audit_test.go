@@ -356,12 +356,27 @@ func TestAuditPageFiltersAndPages(t *testing.T) {
 	}
 }
 
-// The Users page shows each account's last sign-in, for the access review.
+// The Users page shows each account's last sign-in and each API token's
+// expiry and last use, for the access review.
 func TestUsersPageShowsTheLastSignIn(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	tok := e.token("viewer@example.org")
+	if code, _ := e.api("GET", "/api/v1/pulses", tok, ""); code != http.StatusOK {
+		t.Fatalf("token use: %d", code)
+	}
 	admin := e.browser()
 	admin.login("admin@example.org")
 	d := parseHTML(t, admin.get("/users?lang=en").body)
+	tokens := d.all(tag("table", "id", "tokens"))
+	if len(tokens) != 1 {
+		t.Fatal("no table of API tokens")
+	}
+	row := text(tokens[0])
+	now := time.Now()
+	if !strings.Contains(row, "viewer@example.org") || !strings.Contains(row, now.AddDate(0, 0, 90).Format("2006-01-02")) ||
+		!strings.Contains(row, now.UTC().Format("2006-01-02")) {
+		t.Errorf("API tokens: %q, want the viewer's token expiring in 90 days and used today", row)
+	}
 	seen := 0
 	for _, row := range d.all(tag("tr")) {
 		cells := doc{t: t, root: row}.all(tag("td"))

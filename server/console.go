@@ -44,6 +44,7 @@ type consoleStore interface {
 	ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error)
 	SetUserLanguage(ctx context.Context, userID, lang string) error
 	UserByEmail(ctx context.Context, email string) (survey.User, error)
+	APITokens(ctx context.Context, email string) ([]survey.APIToken, error)
 	auditStore
 }
 

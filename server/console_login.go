@@ -104,7 +104,15 @@ func (s *Server) logout(c echo.Context) error {
 // `trots user` for now.
 type usersPage struct {
 	consolePage
-	Users []userView
+	Users  []userView
+	Tokens []tokenView
+}
+
+// tokenView is an API token in the access review: whose, its name, when
+// it expires and the last day it was used.
+type tokenView struct {
+	Email, Name, Expires, LastUsed string
+	Expired                        bool
 }
 
 type userView struct {
@@ -136,6 +144,23 @@ func (s *Server) users(c echo.Context) error {
 		}
 		p.Users = append(p.Users, userView{Email: u.Email, Role: p.T("role_" + string(u.Role)), Department: names[u.DepartmentID],
 			Disabled: u.Disabled, LastLogin: last})
+		if u.Disabled {
+			continue // a disabled account's tokens no longer work
+		}
+		tokens, err := s.accounts.APITokens(ctx, u.Email)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			v := tokenView{Email: u.Email, Name: t.Name, Expires: p.T("users_never"), LastUsed: p.T("users_never"), Expired: t.Expired(s.cfg.Now())}
+			if !t.Expires.IsZero() {
+				v.Expires = t.Expires.In(pulseLocation()).Format("2006-01-02")
+			}
+			if !t.LastUsed.IsZero() {
+				v.LastUsed = t.LastUsed.Format("2006-01-02")
+			}
+			p.Tokens = append(p.Tokens, v)
+		}
 	}
 	return s.renderConsole(c, http.StatusOK, "users", p)
 }
