@@ -69,6 +69,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if err := cliAudit(ctx, store, "demo.seed", "demo organisation", fmt.Sprintf("%d departments, a closed and an open pulse", len(res.Departments))); err != nil {
+		return err
+	}
 	printDemo(stdout, store.Dialect(), strings.TrimRight(base.String(), "/"), q, org, res, *qref, *csvFile, *headFile)
 	return demoAdmin(ctx, store, stdout, strings.TrimRight(base.String(), "/"))
 }
@@ -85,6 +88,9 @@ func demoAdmin(ctx context.Context, store *survey.Store, w io.Writer, base strin
 			fmt.Fprintf(w, "\nThe console account %s already exists; its password is unchanged.\n", demoAdminEmail)
 			return nil
 		}
+		return err
+	}
+	if err := cliAudit(ctx, store, "user.add", "account "+demoAdminEmail, "role admin (demo)"); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nConsole (board and decisions): %s/login\n", base)

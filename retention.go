@@ -39,10 +39,18 @@ func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer store.Close()
 	pol := results.Retention{Months: months.n, Config: analysis.DefaultConfig(), DryRun: *dry}
-	rep, err := pol.Run(ctx, store, time.Now())
+	now := time.Now()
+	rep, err := pol.Run(ctx, store, now)
 	printRetention(stdout, rep, *dry)
 	if err != nil {
 		return err
+	}
+	if !*dry {
+		n, err := expireAudit(ctx, store, cliActor(), months.n, now, rep, true)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Deleted %d audit log entries older than %d months.\n", n, months.n)
 	}
 	if len(rep.Skipped) > 0 {
 		return fmt.Errorf("%d closed pulses could not be analysed; their raw answers are kept", len(rep.Skipped))
@@ -110,7 +118,13 @@ func startRetention(ctx context.Context, store *survey.Store, months int, log *s
 	}
 	pol := results.Retention{Months: months, Config: analysis.DefaultConfig()}
 	return every(ctx, retentionEvery, func(ctx context.Context) bool {
-		rep, err := pol.Run(ctx, store, time.Now())
+		now := time.Now()
+		rep, err := pol.Run(ctx, store, now)
+		if err == nil {
+			if _, aerr := expireAudit(ctx, store, "system:retention", months, now, rep, false); aerr != nil {
+				log.Error("retention of the audit log failed", "error", aerr.Error())
+			}
+		}
 		n := 0
 		for _, pg := range rep.Purged {
 			n += pg.Responses
@@ -129,4 +143,29 @@ func startRetention(ctx context.Context, store *survey.Store, months int, log *s
 		}
 		return true
 	})
+}
+
+// expireAudit applies the retention period to the audit log too (issue 19:
+// the log is kept as long as the data it is about) and records the run,
+// with what it deleted, as the log's newest entry: always when someone ran
+// it, and when it deleted something when trots serve runs it every day.
+func expireAudit(ctx context.Context, store *survey.Store, actor string, months int, now time.Time, rep results.RetentionReport, always bool) (int, error) {
+	cutoff := now.AddDate(0, -months, 0)
+	if cutoff.After(now.Add(-survey.AuditMinRetention)) {
+		cutoff = now.Add(-survey.AuditMinRetention)
+	}
+	n, err := store.ExpireAudit(ctx, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	if !always && n == 0 && len(rep.Purged) == 0 {
+		return 0, nil
+	}
+	responses := 0
+	for _, pg := range rep.Purged {
+		responses += pg.Responses
+	}
+	detail := fmt.Sprintf("%d months: raw answers of %d pulses (%d responses) and %d audit entries before %s deleted",
+		months, len(rep.Purged), responses, n, cutoff.UTC().Format(time.DateOnly))
+	return n, store.AppendAudit(ctx, survey.AuditEntry{Actor: actor, Action: "retention.run", Object: "retention", Detail: detail})
 }

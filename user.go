@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"trots/survey"
 )
@@ -41,14 +42,18 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 const userUsage = `Usage: trots user <add|list|disable|token|tokens|revoke> [flags]
 
-  add      --email ADDRESS --role admin|viewer|lead [--department ID-OR-NAME] [--password-stdin]
+  add      --email ADDRESS --role admin|viewer|lead|council [--department ID-OR-NAME] [--password-stdin]
            The password comes from stdin (--password-stdin), else TROTS_PASSWORD,
-           else one is generated and printed once.
-  list     print every account
+           else one is generated and printed once. council is the works council
+           (ondernemingsraad): read-only, the audit log and the board's verdicts.
+  list     print every account with its last sign-in
   disable  --email ADDRESS: switch an account off and end its sessions
-  token    --email ADDRESS --name NAME: a token for the JSON API (/api/v1), printed once
-  tokens   --email ADDRESS: the account's API tokens, by name and date
+  token    --email ADDRESS --name NAME [--expires 90d]: a token for the JSON API (/api/v1),
+           printed once, valid for --expires days (1d to 366d)
+  tokens   --email ADDRESS: the account's API tokens, with expiry and last use
   revoke   --email ADDRESS --name NAME: end the account's API tokens of that name
+
+Every change is recorded in the audit log as cli:<your user name>.
 `
 
 func openUserStore(ctx context.Context, dsn string) (*survey.Store, error) {
@@ -63,7 +68,7 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := newFlagSet("user add", "user add --email ADDRESS --role admin|viewer|lead [--department ID-OR-NAME] [flags]", stderr)
 	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
 	email := fs.String("email", "", "e-mail address of the account (required)")
-	role := fs.String("role", "", "admin (HR), viewer (management) or lead (one department)")
+	role := fs.String("role", "", "admin (HR), viewer (management), lead (one department) or council (works council, read-only)")
 	dept := fs.String("department", "", "department id or name, for a lead")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	if err := parseFlags(fs, args); err != nil {
@@ -98,6 +103,9 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	u, err := st.CreateUser(ctx, survey.User{Email: *email, Role: survey.Role(*role), DepartmentID: deptID}, password)
 	if err != nil {
+		return err
+	}
+	if err := cliAudit(ctx, st, "user.add", "account "+u.Email, "role "+string(u.Role)+deptDetail(deptID)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Account %s created (role %s).\n", u.Email, u.Role)
@@ -151,13 +159,17 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		names[d.ID] = d.Name
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tROLE\tDEPARTMENT\tSTATUS\tCREATED")
+	fmt.Fprintln(tw, "EMAIL\tROLE\tDEPARTMENT\tSTATUS\tCREATED\tLAST SIGN-IN (UTC)")
 	for _, u := range users {
 		status := "active"
 		if u.Disabled {
 			status = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, names[u.DepartmentID], status, u.CreatedAt.Format("2006-01-02"))
+		last := "never"
+		if !u.LastLogin.IsZero() {
+			last = u.LastLogin.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, names[u.DepartmentID], status, u.CreatedAt.Format("2006-01-02"), last)
 	}
 	return tw.Flush()
 }
@@ -168,6 +180,8 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 type accountCommand struct {
 	st          *survey.Store
 	email, name string
+	// expires is --expires of user token.
+	expires time.Duration
 }
 
 func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string, stderr io.Writer) (*accountCommand, error) {
@@ -181,6 +195,17 @@ func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string
 	var name *string
 	if nameHelp != "" {
 		name = fs.String("name", "", nameHelp+" (required)")
+	}
+	expires := survey.DefaultAPITokenLifetime
+	if cmd == "user token" {
+		fs.Func("expires", "how long the token works, in days: 30d, 90d (default), at most 366d", func(v string) error {
+			d, err := parseDays(v)
+			if err != nil {
+				return err
+			}
+			expires = d
+			return nil
+		})
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
@@ -198,7 +223,7 @@ func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string
 	if err != nil {
 		return nil, err
 	}
-	c := &accountCommand{st: st, email: *email}
+	c := &accountCommand{st: st, email: *email, expires: expires}
 	if name != nil {
 		c.name = strings.TrimSpace(*name)
 	}
@@ -214,6 +239,9 @@ func runUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := c.st.DisableUser(ctx, c.email); err != nil {
 		return err
 	}
+	if err := cliAudit(ctx, c.st, "user.disable", "account "+survey.NormalizeEmail(c.email), "sessions and API tokens ended"); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Account %s disabled; its sessions have ended.\n", survey.NormalizeEmail(c.email))
 	return nil
 }
@@ -224,11 +252,16 @@ func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer c.st.Close()
-	token, err := c.st.NewAPIToken(ctx, c.email, c.name)
+	token, err := c.st.NewAPITokenFor(ctx, c.email, c.name, c.expires)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "API token for %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n", survey.NormalizeEmail(c.email), token)
+	days := int(c.expires / (24 * time.Hour))
+	if err := cliAudit(ctx, c.st, "token.create", "account "+survey.NormalizeEmail(c.email), fmt.Sprintf("token %q, expires in %d days", c.name, days)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "API token for %s, valid for %d days until %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n",
+		survey.NormalizeEmail(c.email), days, time.Now().Add(c.expires).UTC().Format("2006-01-02"), token)
 	return nil
 }
 
@@ -247,9 +280,20 @@ func runUserTokens(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tCREATED (UTC)")
+	fmt.Fprintln(tw, "NAME\tCREATED (UTC)\tEXPIRES (UTC)\tLAST USED")
+	now := time.Now()
 	for _, t := range tokens {
-		fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Created.Format("2006-01-02 15:04"))
+		expires, used := "never", "never"
+		if !t.Expires.IsZero() {
+			expires = t.Expires.Format("2006-01-02 15:04")
+			if t.Expired(now) {
+				expires += " (expired)"
+			}
+		}
+		if !t.LastUsed.IsZero() {
+			used = t.LastUsed.Format("2006-01-02")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.Name, t.Created.Format("2006-01-02 15:04"), expires, used)
 	}
 	return tw.Flush()
 }
@@ -262,6 +306,9 @@ func runUserRevoke(ctx context.Context, args []string, stdout, stderr io.Writer)
 	defer c.st.Close()
 	n, err := c.st.RevokeAPITokens(ctx, c.email, c.name)
 	if err != nil {
+		return err
+	}
+	if err := cliAudit(ctx, c.st, "token.revoke", "account "+survey.NormalizeEmail(c.email), fmt.Sprintf("%d token(s) named %q", n, c.name)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d API token(s) named %q of %s revoked; requests with them are refused from now on.\n", n, c.name, survey.NormalizeEmail(c.email))

@@ -46,20 +46,23 @@ var routeAccess = map[string]access{
 	"GET /api/openapi.json":                 {public: true},
 	"GET /login":                            {public: true},
 	"POST /login":                           {public: true, want: http.StatusUnauthorized}, // no credentials sent
-	"POST /logout":                          {roles: anyRole},
-	"GET /board":                            {roles: anyRole},
+	"POST /logout":                          {roles: everyRole},
+	"GET /board":                            {roles: boardReaders},
 	"GET /board.csv":                        {roles: anyRole},
 	"GET /board.xlsx":                       {roles: anyRole},
 	"GET /results.xlsx":                     {roles: anyRole},
 	"GET /decisions.csv":                    {roles: anyRole},
 	"GET /decisions.xlsx":                   {roles: anyRole},
-	"GET /board/departments/:id":            {roles: anyRole},
+	"GET /board/departments/:id":            {roles: boardReaders},
 	"POST /board/departments/:id/decisions": {roles: deciders},
 	"GET /reports":                          {roles: anyRole},
 	"POST /reports":                         {roles: anyRole},
 	"GET /reports/:job":                     {roles: anyRole},
 	"GET /reports/:job/pdf":                 {roles: anyRole},
 	"GET /users":                            {roles: adminsOnly},
+	"GET /audit":                            {roles: auditReaders},
+	"GET /audit.csv":                        {roles: auditReaders},
+	"GET /api/v1/audit":                     {roles: auditReaders},
 	"GET /participation":                    {roles: adminsOnly},
 	"GET /departments":                      {roles: adminsOnly},
 	"POST /departments":                     {roles: adminsOnly},
@@ -122,6 +125,7 @@ func newAuthzEnv(t *testing.T, dsn string) *authzEnv {
 		{Email: "admin@example.org", Role: survey.RoleAdmin},
 		{Email: "viewer@example.org", Role: survey.RoleViewer},
 		{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: own.Department.ID},
+		{Email: "council@example.org", Role: survey.RoleCouncil},
 	} {
 		if _, err := st.CreateUser(ctx, u, "correct horse battery"); err != nil {
 			t.Fatal(err)
@@ -130,7 +134,7 @@ func newAuthzEnv(t *testing.T, dsn string) *authzEnv {
 	// Every request logs in afresh: the login rate must allow that.
 	srv := New(Config{LoginBurst: 10000}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	e := &authzEnv{srv: srv, http: httptest.NewServer(srv.Handler()), pulseID: res.Baseline.ID, tokens: map[string]string{}}
-	for _, email := range []string{"admin@example.org", "viewer@example.org", "lead@example.org"} {
+	for _, email := range []string{"admin@example.org", "viewer@example.org", "lead@example.org", "council@example.org"} {
 		if e.tokens[email], err = st.NewAPIToken(ctx, email, "authz test"); err != nil {
 			t.Fatal(err)
 		}
@@ -184,6 +188,7 @@ func TestEveryRouteRefusesAnonymousAndWrongRoles(t *testing.T) {
 			{"lead", "lead@example.org", survey.RoleLead},
 			{"viewer", "viewer@example.org", survey.RoleViewer},
 			{"admin", "admin@example.org", survey.RoleAdmin},
+			{"council", "council@example.org", survey.RoleCouncil},
 		}
 		seen := map[string]bool{}
 		for _, r := range e.srv.e.Routes() {

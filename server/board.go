@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -462,7 +463,7 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	page := departmentPage{consolePage: p, Pulse: b.pulse, Row: *row, K: b.outcome.Result.Config.MinGroup,
-		CanDecide: cs.User.Role != survey.RoleLead, Saved: c.QueryParam("saved") == "1",
+		CanDecide: slices.Contains(deciders, cs.User.Role), Saved: c.QueryParam("saved") == "1",
 		FormError: formError, Note: note, Choice: choice,
 		BoardHref: "/board?pulse=" + url.QueryEscape(b.pulse.ID),
 		Action:    "/board/departments/" + id + "/decisions"}
@@ -504,7 +505,11 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 		return err
 	}
 	for _, d := range log {
-		page.Log = append(page.Log, newDecisionView(d, p.Lang))
+		v := newDecisionView(d, p.Lang)
+		if cs.User.Role == survey.RoleCouncil {
+			v.Note = "" // notes may name people; the council sees the verdicts
+		}
+		page.Log = append(page.Log, v)
 	}
 	return s.renderConsole(c, status, "department", page)
 }
@@ -596,6 +601,9 @@ func (s *Server) recordDecision(c echo.Context) error {
 		return err
 	}
 	s.log.Info("decision recorded", "user", cs.User.ID, "pulse", b.pulse.ID, "department", id, "choice", choice)
+	if err := s.auditDecision(c, b.pulse, id, choice, verdict); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/board/departments/"+id+"?pulse="+url.QueryEscape(b.pulse.ID)+"&saved=1")
 }
 

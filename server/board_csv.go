@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,9 @@ func (s *Server) boardCSV(c echo.Context) error {
 	}
 	data, err := boardTable(b).writeCSV(csvVariantOf(c))
 	if err != nil {
+		return err
+	}
+	if err := s.audit(c, "export.board_csv", auditPulse(b.pulse), fmt.Sprintf("%d departments", len(b.rows))); err != nil {
 		return err
 	}
 	return sendDownload(c, "text/csv; charset=utf-8", "trots-board.csv", data)

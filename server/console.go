@@ -44,6 +44,9 @@ type consoleStore interface {
 	Decisions(ctx context.Context, pulseID, departmentID string) ([]survey.Decision, error)
 	ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error)
 	SetUserLanguage(ctx context.Context, userID, lang string) error
+	UserByEmail(ctx context.Context, email string) (survey.User, error)
+	APITokens(ctx context.Context, email string) ([]survey.APIToken, error)
+	auditStore
 }
 
 //go:embed templates/console/*.html
@@ -51,7 +54,7 @@ var consoleTemplateFiles embed.FS
 
 // consolePageNames are the console's pages; each is parsed with
 // templates/console/layout.html and partials.html.
-var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit"}
+var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit", "audit"}
 
 type consolePages struct {
 	templates map[string]*template.Template
@@ -161,12 +164,19 @@ func sessionOf(c echo.Context) consoleSession {
 }
 
 // Who may do what. Every console and API route names its roles in the
-// route table through requireRole; routes without it are public.
+// route table through requireRole; routes without it are public. anyRole
+// are the roles that work with results (HR, management, leads); the works
+// council is not among them and is named where it may go.
 var (
-	anyRole     = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleLead}
-	deciders    = []survey.Role{survey.RoleAdmin, survey.RoleViewer}
-	adminsOnly  = []survey.Role{survey.RoleAdmin}
-	unsafeVerbs = []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	anyRole    = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleLead}
+	deciders   = []survey.Role{survey.RoleAdmin, survey.RoleViewer}
+	adminsOnly = []survey.Role{survey.RoleAdmin}
+	// The works council reads the board's verdicts and the audit log, and
+	// nothing else: no comments (reports), no links, no department admin.
+	boardReaders = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleLead, survey.RoleCouncil}
+	auditReaders = []survey.Role{survey.RoleAdmin, survey.RoleCouncil}
+	everyRole    = boardReaders
+	unsafeVerbs  = []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 )
 
 // requireRole admits a request with a live session of one of roles. It
@@ -237,6 +247,8 @@ type consolePage struct {
 	CSRF    string
 	Section string // "board", "users": the current item of the navigation
 	Admin   bool
+	// Council is the works council's read-only view.
+	Council bool
 }
 
 // newConsolePage builds the shared part; here is the path (with its query)
@@ -258,6 +270,7 @@ func (s *Server) newConsolePage(c echo.Context, titleKey, section string) consol
 		p.User = &u
 		p.CSRF = cs.maskedCSRF()
 		p.Admin = u.Role == survey.RoleAdmin
+		p.Council = u.Role == survey.RoleCouncil
 	}
 	return p
 }
@@ -278,7 +291,7 @@ func (s *Server) renderConsole(c echo.Context, status int, name string, data any
 // isConsolePage tells whether a request is for a console page.
 func isConsolePage(c echo.Context) bool {
 	p := c.Request().URL.Path
-	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation", "/reports", "/pulses", "/departments"} {
+	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation", "/reports", "/pulses", "/departments", "/audit"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") || strings.HasPrefix(p, prefix+".") {
 			return true
 		}
@@ -399,6 +412,12 @@ func (s *Server) requireAPIRole(c echo.Context, next echo.HandlerFunc, roles []s
 		return apiError(c, http.StatusUnauthorized, lang, "api_unauthorized", nil)
 	}
 	u, err := s.accounts.UserByAPIToken(c.Request().Context(), strings.TrimSpace(token))
+	if survey.ErrorKey(err) == "api_token_expired" {
+		// Said plainly, so that whoever runs the integration knows to
+		// make a new token rather than hunt for a typo.
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots", error="invalid_token", error_description="token expired"`)
+		return apiError(c, http.StatusUnauthorized, lang, "api_token_expired", nil)
+	}
 	if survey.ErrorCode(err) == survey.EUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots", error="invalid_token"`)
 		return apiError(c, http.StatusUnauthorized, lang, "api_unauthorized", nil)

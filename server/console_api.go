@@ -248,6 +248,9 @@ func (s *Server) apiRecordDecision(c echo.Context) error {
 		return err
 	}
 	s.log.Info("decision recorded", "user", u.ID, "pulse", b.pulse.ID, "department", req.DepartmentID, "choice", req.Choice, "via", "api")
+	if err := s.auditDecision(c, b.pulse, req.DepartmentID, req.Choice, verdict); err != nil {
+		return err
+	}
 	return apiJSON(c, http.StatusCreated, newAPIDecision(d))
 }
 

@@ -56,6 +56,9 @@ func (s *Server) login(c echo.Context) error {
 	next := safeNext(r.PostFormValue("next"))
 	u, err := s.accounts.Authenticate(r.Context(), email, password, c.RealIP())
 	if err != nil {
+		if aerr := s.auditFailedLogin(c, email, err); aerr != nil {
+			return aerr
+		}
 		p, perr := s.newLoginPage(c)
 		if perr != nil {
 			return perr
@@ -80,6 +83,10 @@ func (s *Server) login(c echo.Context) error {
 	}
 	s.setSessionCookie(c, token, s.cfg.Now().Add(survey.SessionAbsolute))
 	s.log.Info("login", "user", u.ID, "role", string(u.Role))
+	if err := s.appendAudit(r.Context(), survey.AuditEntry{Actor: u.Email, Action: "login.success", Object: "account " + u.Email,
+		Detail: "role " + string(u.Role)}); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -97,12 +104,22 @@ func (s *Server) logout(c echo.Context) error {
 // `trots user` for now.
 type usersPage struct {
 	consolePage
-	Users []userView
+	Users  []userView
+	Tokens []tokenView
+}
+
+// tokenView is an API token in the access review: whose, its name, when
+// it expires and the last day it was used.
+type tokenView struct {
+	Email, Name, Expires, LastUsed string
+	Expired                        bool
 }
 
 type userView struct {
 	Email, Role, Department string
 	Disabled                bool
+	// LastLogin is the last sign-in to the minute, or "never".
+	LastLogin string
 }
 
 func (s *Server) users(c echo.Context) error {
@@ -121,7 +138,29 @@ func (s *Server) users(c echo.Context) error {
 	}
 	p := usersPage{consolePage: s.newConsolePage(c, "users_title", "users")}
 	for _, u := range list {
-		p.Users = append(p.Users, userView{Email: u.Email, Role: p.T("role_" + string(u.Role)), Department: names[u.DepartmentID], Disabled: u.Disabled})
+		last := p.T("users_never")
+		if !u.LastLogin.IsZero() {
+			last = u.LastLogin.In(pulseLocation()).Format("2006-01-02 15:04")
+		}
+		p.Users = append(p.Users, userView{Email: u.Email, Role: p.T("role_" + string(u.Role)), Department: names[u.DepartmentID],
+			Disabled: u.Disabled, LastLogin: last})
+		if u.Disabled {
+			continue // a disabled account's tokens no longer work
+		}
+		tokens, err := s.accounts.APITokens(ctx, u.Email)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			v := tokenView{Email: u.Email, Name: t.Name, Expires: p.T("users_never"), LastUsed: p.T("users_never"), Expired: t.Expired(s.cfg.Now())}
+			if !t.Expires.IsZero() {
+				v.Expires = t.Expires.In(pulseLocation()).Format("2006-01-02")
+			}
+			if !t.LastUsed.IsZero() {
+				v.LastUsed = t.LastUsed.Format("2006-01-02")
+			}
+			p.Tokens = append(p.Tokens, v)
+		}
 	}
 	return s.renderConsole(c, http.StatusOK, "users", p)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -206,6 +207,9 @@ func (s *Server) createDepartment(c echo.Context) error {
 		d, err = ds.CreateDepartment(c.Request().Context(), d)
 		if err == nil {
 			s.log.Info("department created", "user", sessionOf(c).User.ID, "department", d.ID)
+			if err := s.audit(c, "department.create", auditDepartment(d), fmt.Sprintf("headcount %d", d.Headcount)); err != nil {
+				return err
+			}
 			// With its own fragment: the form's (#dept-create-heading) would
 			// be inherited by the redirect and hide the notice.
 			return c.Redirect(http.StatusSeeOther, "/departments?done=created#dept-notice")
@@ -284,6 +288,9 @@ func (s *Server) updateDepartment(c echo.Context) error {
 		err = ds.UpdateDepartment(c.Request().Context(), d)
 		if err == nil {
 			s.log.Info("department updated", "user", sessionOf(c).User.ID, "department", d.ID)
+			if err := s.auditDepartmentChange(c, p.Department, d); err != nil {
+				return err
+			}
 			return c.Redirect(http.StatusSeeOther, "/departments?done=updated")
 		}
 		if survey.ErrorCode(err) == survey.ENotFound {
@@ -329,6 +336,9 @@ func (s *Server) deleteDepartment(c echo.Context) error {
 		return err
 	}
 	s.log.Info("department deleted", "user", sessionOf(c).User.ID, "department", p.Department.ID)
+	if err := s.auditDepartmentDelete(c, p.Department); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/departments?done=deleted")
 }
 
@@ -378,6 +388,9 @@ func (s *Server) importDepartments(c echo.Context) error {
 		return err
 	}
 	s.log.Info("departments imported", "user", sessionOf(c).User.ID, "created", created, "updated", updated)
+	if err := s.auditImport(c, created, updated, len(deps)); err != nil {
+		return err
+	}
 	q := url.Values{"done": {"imported"}, "created": {strconv.Itoa(created)}, "updated": {strconv.Itoa(updated)},
 		"unchanged": {strconv.Itoa(len(deps) - created - updated)}}
 	// The fragment brings a phone back to the summary, below the list.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"mime"
 	"net/http"
 	"strings"
@@ -84,6 +85,9 @@ func (s *Server) apiCreateDepartment(c echo.Context) error {
 		return apiDepartmentError(c, lang, err)
 	}
 	s.log.Info("department created", "user", sessionOf(c).User.ID, "department", d.ID, "via", "api")
+	if err := s.audit(c, "department.create", auditDepartment(d), fmt.Sprintf("headcount %d", d.Headcount)); err != nil {
+		return err
+	}
 	return apiJSON(c, http.StatusCreated, newAPIDepartment(d))
 }
 
@@ -111,10 +115,17 @@ func (s *Server) apiUpdateDepartment(c echo.Context) error {
 	if !ok {
 		return err
 	}
+	before, err := ds.Department(c.Request().Context(), id)
+	if err != nil {
+		return apiDepartmentError(c, lang, err)
+	}
 	if err := ds.UpdateDepartment(c.Request().Context(), d); err != nil {
 		return apiDepartmentError(c, lang, err)
 	}
 	s.log.Info("department updated", "user", sessionOf(c).User.ID, "department", id, "via", "api")
+	if err := s.auditDepartmentChange(c, before, d); err != nil {
+		return err
+	}
 	return apiJSON(c, http.StatusOK, newAPIDepartment(d))
 }
 
@@ -124,6 +135,10 @@ func (s *Server) apiDeleteDepartment(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
+	before, err := ds.Department(ctx, id)
+	if err != nil {
+		return apiDepartmentError(c, lang, err)
+	}
 	err = ds.DeleteDepartment(ctx, id)
 	if survey.ErrorCode(err) == survey.EConflict {
 		usage, uerr := ds.DepartmentUsage(ctx, id)
@@ -146,6 +161,9 @@ func (s *Server) apiDeleteDepartment(c echo.Context) error {
 		return apiDepartmentError(c, lang, err)
 	}
 	s.log.Info("department deleted", "user", sessionOf(c).User.ID, "department", id, "via", "api")
+	if err := s.auditDepartmentDelete(c, before); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.NoContent(http.StatusNoContent)
 }
@@ -202,5 +220,8 @@ func (s *Server) apiImportDepartments(c echo.Context) error {
 		return err
 	}
 	s.log.Info("departments imported", "user", sessionOf(c).User.ID, "created", created, "updated", updated, "via", "api")
+	if err := s.auditImport(c, created, updated, len(deps)); err != nil {
+		return err
+	}
 	return apiJSON(c, http.StatusOK, apiImportResult{Created: created, Updated: updated, Unchanged: len(deps) - created - updated})
 }

@@ -301,6 +301,9 @@ func (s *Server) boardXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, "export.board_xlsx", auditPulse(b.pulse), fmt.Sprintf("%d departments", len(b.rows))); err != nil {
+		return err
+	}
 	return sendDownload(c, xlsxType, "trots-board.xlsx", data)
 }
 
@@ -314,6 +317,9 @@ func (s *Server) resultsXLSX(c echo.Context) error {
 	}
 	data, err := writeXLSX(boardTable(b), themesTable(b, lang), gapsTable(b, lang), enpsTable(b), methodTable(b, lang, s.cfg.Now()))
 	if err != nil {
+		return err
+	}
+	if err := s.audit(c, "export.results_xlsx", auditPulse(b.pulse), fmt.Sprintf("%d departments", len(b.rows))); err != nil {
 		return err
 	}
 	return sendDownload(c, xlsxType, "trots-results.xlsx", data)
@@ -334,6 +340,9 @@ func (s *Server) decisionsXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, "export.decisions", auditPulse(b.pulse), fmt.Sprintf("%d decisions, xlsx", len(log))); err != nil {
+		return err
+	}
 	return sendDownload(c, xlsxType, "trots-decisions.xlsx", data)
 }
 
@@ -350,6 +359,9 @@ func (s *Server) decisionsCSV(c echo.Context) error {
 	}
 	data, err := decisionsTable(b, log).writeCSV(csvVariantOf(c))
 	if err != nil {
+		return err
+	}
+	if err := s.audit(c, "export.decisions", auditPulse(b.pulse), fmt.Sprintf("%d decisions, csv", len(log))); err != nil {
 		return err
 	}
 	return sendDownload(c, "text/csv; charset=utf-8", "trots-decisions.csv", data)

@@ -198,6 +198,13 @@ func (s *Server) pulseLinks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if page.Active() {
+		// The page shows every department's link: whoever sees it can
+		// answer for any department.
+		if err := s.audit(c, "links.view", auditPulse(p), "survey links of every department shown"); err != nil {
+			return err
+		}
+	}
 	return s.renderConsole(c, http.StatusOK, "pulse_links", page)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ func (s *Server) pulseLinkQR(format string) echo.HandlerFunc {
 		}
 		code, err := qr.Encode(t.url)
 		if err != nil {
+			return err
+		}
+		if err := s.audit(c, "links.download", auditLink(t.pulse, t.dept), "QR code ("+format+")"); err != nil {
 			return err
 		}
 		name := "trots-qr-" + fileSlug(t.dept.Name) + "." + format
@@ -84,6 +88,9 @@ func (s *Server) pulseLinkPoster(c echo.Context) error {
 		return err
 	}
 	s.cfg.Metrics.ObserveReport("poster", time.Since(start))
+	if err := s.audit(c, "links.download", auditLink(t.pulse, t.dept), "poster ("+lang+")"); err != nil {
+		return err
+	}
 	noStore(c, `attachment; filename="trots-poster-`+fileSlug(t.dept.Name)+"-"+lang+`.pdf"`)
 	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
 }
@@ -120,6 +127,9 @@ func (s *Server) pulseLinkInvitations(c echo.Context) error {
 	}
 	if err != nil {
 		return httpError(err)
+	}
+	if err := s.audit(c, "invitations.issue", auditLink(t.pulse, t.dept), fmt.Sprintf("%d single-use invitations", len(tokens))); err != nil {
+		return err
 	}
 	base, _ := s.publicBase(c)
 	var buf bytes.Buffer

@@ -284,6 +284,9 @@ func (s *Server) createPulse(c echo.Context) error {
 		return s.renderConsole(c, http.StatusBadRequest, "pulses", page)
 	}
 	s.log.Info("pulse created", "user", sessionOf(c).User.ID, "pulse", p.ID, "questionnaire", p.QuestionnaireID)
+	if err := s.audit(c, "pulse.create", auditPulse(p), "questionnaire "+p.QuestionnaireID); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/pulses/"+p.ID+"?done=created")
 }
 
@@ -493,6 +496,9 @@ func (s *Server) transition(action string) echo.HandlerFunc {
 			return err
 		}
 		s.log.Info("pulse "+done, "user", sessionOf(c).User.ID, "pulse", p.ID)
+		if err := s.audit(c, "pulse."+action, auditPulse(p), ""); err != nil {
+			return err
+		}
 		return c.Redirect(http.StatusSeeOther, "/pulses/"+p.ID+"?done="+url.QueryEscape(done))
 	}
 }

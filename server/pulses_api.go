@@ -100,6 +100,9 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 		return err
 	}
 	s.log.Info("pulse created", "user", sessionOf(c).User.ID, "pulse", p.ID, "questionnaire", p.QuestionnaireID, "via", "api")
+	if err := s.audit(c, "pulse.create", auditPulse(p), "questionnaire "+p.QuestionnaireID); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Location", "/api/v1/pulses/"+p.ID)
 	return apiJSON(c, http.StatusCreated, newAPIPulse(p))
 }
@@ -134,6 +137,9 @@ func (s *Server) apiTransition(action string) echo.HandlerFunc {
 			return err
 		}
 		s.log.Info("pulse "+string(p.Status), "user", sessionOf(c).User.ID, "pulse", p.ID, "via", "api")
+		if err := s.audit(c, "pulse."+action, auditPulse(p), ""); err != nil {
+			return err
+		}
 		return apiJSON(c, http.StatusOK, newAPIPulse(p))
 	}
 }

@@ -97,6 +97,9 @@ func (s *Server) apiStartReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.auditReport(c, "report.request", j); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Location", "/api/v1/reports/"+j.ID)
 	return apiJSON(c, http.StatusAccepted, newAPIReportJob(j, lang))
 }

@@ -342,6 +342,9 @@ func (s *Server) reportsStart(c echo.Context) error {
 		}
 		return s.renderConsole(c, refused.status, "reports", p)
 	}
+	if err := s.auditReport(c, "report.request", j); err != nil {
+		return err
+	}
 	target := "/reports/" + j.ID
 	if !refresh {
 		target += "?refresh=off"
@@ -429,6 +432,9 @@ func (s *Server) servePDF(c echo.Context, refused func(*reportRefusal) error, no
 		return err
 	}
 	name := reportFileName(names.pulses[j.PulseID], names.departments[j.DepartmentID], j.Lang)
+	if err := s.auditReport(c, "report.download", j); err != nil {
+		return err
+	}
 	h := c.Response().Header()
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("Cache-Control", "no-store")

@@ -41,15 +41,16 @@ func (s *Server) routes() {
 	if s.accounts != nil {
 		s.e.GET("/login", s.loginForm)
 		s.e.POST("/login", s.login, crossOrigin(s.denyCrossOriginConsole), s.loginRate())
-		s.e.POST("/logout", s.logout, s.requireRole(anyRole...))
-		s.e.GET("/board", s.board, s.requireRole(anyRole...))
-		s.e.GET("/board.csv", s.boardCSV, s.requireRole(anyRole...))
-		// Exports as the board shows them to the user (export.go).
+		s.e.POST("/logout", s.logout, s.requireRole(everyRole...))
+		s.e.GET("/board", s.board, s.requireRole(boardReaders...))
+		s.e.GET("/board.csv", s.boardCSV, s.requireRole(anyRole...)) // decision notes: not the council's
+		// Exports as the board shows them to the user (export.go); they
+		// hold decision notes too, so not the council's.
 		s.e.GET("/board.xlsx", s.boardXLSX, s.requireRole(anyRole...))
 		s.e.GET("/results.xlsx", s.resultsXLSX, s.requireRole(anyRole...))
 		s.e.GET("/decisions.csv", s.decisionsCSV, s.requireRole(anyRole...))
 		s.e.GET("/decisions.xlsx", s.decisionsXLSX, s.requireRole(anyRole...))
-		s.e.GET("/board/departments/:id", s.boardDepartment, s.requireRole(anyRole...))
+		s.e.GET("/board/departments/:id", s.boardDepartment, s.requireRole(boardReaders...))
 		s.e.POST("/board/departments/:id/decisions", s.recordDecision, s.requireRole(deciders...))
 		// PDF reports made in the background with their progress
 		// (reports_page.go); a lead gets the own department's only.
@@ -58,6 +59,10 @@ func (s *Server) routes() {
 		s.e.GET("/reports/:job", s.reportJob, s.requireRole(anyRole...))
 		s.e.GET("/reports/:job/pdf", s.reportJobPDF, s.requireRole(anyRole...))
 		s.e.GET("/users", s.users, s.requireRole(adminsOnly...))
+		// The audit log of administrative actions (audit.go), for the
+		// administrators and the works council.
+		s.e.GET("/audit", s.auditLog, s.requireRole(auditReaders...))
+		s.e.GET("/audit.csv", s.auditCSV, s.requireRole(auditReaders...))
 		s.e.GET("/participation", s.participation, s.requireRole(adminsOnly...))
 		// Departments: list, add, change, delete, CSV import (departments.go).
 		s.e.GET("/departments", s.departmentsList, s.requireRole(adminsOnly...))
@@ -98,5 +103,6 @@ func (s *Server) routes() {
 		s.e.POST("/api/v1/pulses/:id/reports", s.apiStartReport, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job", s.apiReportJob, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job/pdf", s.apiReportJobPDF, s.requireRole(anyRole...))
+		s.e.GET("/api/v1/audit", s.apiAudit, s.requireRole(auditReaders...))
 	}
 }

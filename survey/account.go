@@ -24,10 +24,14 @@ const (
 	// RoleLead is a department lead: the own department's results only,
 	// still subject to the anonymity threshold.
 	RoleLead Role = "lead"
+	// RoleCouncil is the works council (ondernemingsraad): read-only, it
+	// sees the audit log and the board's verdicts, and nothing an
+	// administrator's view adds (no comments, links or department admin).
+	RoleCouncil Role = "council"
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleAdmin, RoleViewer, RoleLead}
+var Roles = []Role{RoleAdmin, RoleViewer, RoleLead, RoleCouncil}
 
 // User is an account of the console. Respondents never have one.
 type User struct {
@@ -40,6 +44,9 @@ type User struct {
 	CreatedAt    time.Time
 	// Lang is the console language the user chose ("" until they choose).
 	Lang string
+	// LastLogin is the last successful sign-in (zero: never), for the
+	// access review.
+	LastLogin time.Time
 }
 
 type userRow struct {
@@ -51,6 +58,7 @@ type userRow struct {
 	Disabled     bool
 	CreatedAt    time.Time
 	Lang         string
+	LastLoginAt  *time.Time
 }
 
 func (userRow) TableName() string { return "users" }
@@ -59,6 +67,9 @@ func (r userRow) domain() User {
 	u := User{ID: r.ID, Email: r.Email, Role: Role(r.Role), Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(), Lang: r.Lang}
 	if r.DepartmentID != nil {
 		u.DepartmentID = *r.DepartmentID
+	}
+	if r.LastLoginAt != nil {
+		u.LastLogin = r.LastLoginAt.UTC()
 	}
 	return u
 }
@@ -73,7 +84,7 @@ func (u *User) Validate() error {
 		return errorf(EInvalid, "user_email_invalid", "%q is not an e-mail address", u.Email)
 	}
 	switch u.Role {
-	case RoleAdmin, RoleViewer:
+	case RoleAdmin, RoleViewer, RoleCouncil:
 		if u.DepartmentID != "" {
 			return errorf(EInvalid, "user_department_not_lead", "only a lead belongs to a department")
 		}
@@ -82,7 +93,7 @@ func (u *User) Validate() error {
 			return errorf(EInvalid, "user_department_missing", "a lead needs a department")
 		}
 	default:
-		return errorf(EInvalid, "user_role_invalid", "role %q: use admin, viewer or lead", u.Role)
+		return errorf(EInvalid, "user_role_invalid", "role %q: use admin, viewer, lead or council", u.Role)
 	}
 	return nil
 }
@@ -154,6 +165,11 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // UserByEmail returns the account of an address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	if !plainText(email, false) || len(email) > 320 {
+		// No stored address is like this (User.Validate), and PostgreSQL
+		// would refuse the query instead of finding nobody.
+		return User{}, errorf(ENotFound, "user_not_found", "no such account")
+	}
 	row, err := s.userRow(s.r.WithContext(ctx), "email = ?", NormalizeEmail(email))
 	if err != nil {
 		return User{}, err
@@ -280,6 +296,10 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (U
 	if err := s.w.WithContext(ctx).Delete(&loginFailureRow{KeyHash: key}).Error; err != nil {
 		return User{}, internal("clear login failures", err)
 	}
+	if err := s.w.WithContext(ctx).Model(&userRow{}).Where("id = ?", row.ID).Update("last_login_at", now).Error; err != nil {
+		return User{}, internal("record sign-in", err)
+	}
+	row.LastLoginAt = &now
 	return row.domain(), nil
 }
 

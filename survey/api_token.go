@@ -17,19 +17,38 @@ import (
 const APITokenPrefix = "trots_"
 
 type apiTokenRow struct {
-	TokenHash string `gorm:"primaryKey"`
-	UserID    string
-	Name      string
-	CreatedAt time.Time
+	TokenHash  string `gorm:"primaryKey"`
+	UserID     string
+	Name       string
+	CreatedAt  time.Time
+	ExpiresAt  *time.Time
+	LastUsedOn *time.Time
 }
+
+// DefaultAPITokenLifetime is how long an API token works unless its maker
+// says otherwise (`trots user token --expires`).
+const DefaultAPITokenLifetime = 90 * 24 * time.Hour
+
+// MaxAPITokenLifetime is the longest a token may be made for: a token that
+// outlives every access review is a token nobody reviews.
+const MaxAPITokenLifetime = 366 * 24 * time.Hour
 
 func (apiTokenRow) TableName() string { return "api_tokens" }
 
 // NewAPIToken gives the account of email a token for the JSON API, named
-// for its use ("power-bi"). The token is returned once; only its hash is
-// kept. It acts with the account's role and ends when the account is
-// disabled.
+// for its use ("power-bi"), valid for DefaultAPITokenLifetime. The token is
+// returned once; only its hash is kept. It acts with the account's role and
+// ends when the account is disabled.
 func (s *Store) NewAPIToken(ctx context.Context, email, name string) (string, error) {
+	return s.NewAPITokenFor(ctx, email, name, DefaultAPITokenLifetime)
+}
+
+// NewAPITokenFor is NewAPIToken with a lifetime of its own (a day up to
+// MaxAPITokenLifetime).
+func (s *Store) NewAPITokenFor(ctx context.Context, email, name string, lifetime time.Duration) (string, error) {
+	if lifetime < 24*time.Hour || lifetime > MaxAPITokenLifetime {
+		return "", errorf(EInvalid, "api_token_lifetime", "an API token lives from 1 to 366 days")
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		return "", errorf(EInvalid, "api_token_name", "an API token needs a name of at most 100 characters")
@@ -44,14 +63,18 @@ func (s *Store) NewAPIToken(ctx context.Context, email, name string) (string, er
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	token := APITokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	row := apiTokenRow{TokenHash: sessionHash(token), UserID: u.ID, Name: name, CreatedAt: s.now().UTC()}
+	now := s.now().UTC()
+	expires := now.Add(lifetime)
+	row := apiTokenRow{TokenHash: sessionHash(token), UserID: u.ID, Name: name, CreatedAt: now, ExpiresAt: &expires}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		return "", internal("create API token", err)
 	}
 	return token, nil
 }
 
-// UserByAPIToken returns the enabled account of a token, or EUnauthorized.
+// UserByAPIToken returns the enabled account of a token, or EUnauthorized
+// (key "api_token_expired" for a token past its expiry). It records the
+// day the token was used, at most once a day per token.
 func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) {
 	denied := errorf(EUnauthorized, "api_unauthorized", "unknown API token")
 	if !strings.HasPrefix(token, APITokenPrefix) || len(token) > 100 {
@@ -72,6 +95,17 @@ func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) 
 	if err != nil {
 		return User{}, err
 	}
+	now := s.now().UTC()
+	if row.ExpiresAt != nil && !now.Before(*row.ExpiresAt) {
+		return User{}, errorf(EUnauthorized, "api_token_expired", "the API token expired on %s", row.ExpiresAt.UTC().Format(time.DateOnly))
+	}
+	today := now.Truncate(24 * time.Hour)
+	if row.LastUsedOn == nil || row.LastUsedOn.UTC().Before(today) {
+		err := s.w.WithContext(ctx).Model(&apiTokenRow{}).Where("token_hash = ?", row.TokenHash).Update("last_used_on", today).Error
+		if err != nil {
+			return User{}, internal("record API token use", err)
+		}
+	}
 	return u.domain(), nil
 }
 
@@ -80,7 +114,14 @@ func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) 
 type APIToken struct {
 	Name    string
 	Created time.Time
+	// Expires is when it stops working; LastUsed the day (UTC) it was
+	// last used, zero when never.
+	Expires  time.Time
+	LastUsed time.Time
 }
+
+// Expired tells whether the token no longer works at now.
+func (t APIToken) Expired(now time.Time) bool { return !t.Expires.IsZero() && !now.Before(t.Expires) }
 
 // APITokens lists the tokens of the account of email, oldest first.
 func (s *Store) APITokens(ctx context.Context, email string) ([]APIToken, error) {
@@ -95,6 +136,12 @@ func (s *Store) APITokens(ctx context.Context, email string) ([]APIToken, error)
 	out := make([]APIToken, len(rows))
 	for i, r := range rows {
 		out[i] = APIToken{Name: r.Name, Created: r.CreatedAt.UTC()}
+		if r.ExpiresAt != nil {
+			out[i].Expires = r.ExpiresAt.UTC()
+		}
+		if r.LastUsedOn != nil {
+			out[i].LastUsed = r.LastUsedOn.UTC()
+		}
 	}
 	return out, nil
 }

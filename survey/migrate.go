@@ -214,15 +214,104 @@ INSERT INTO comments_v5 (pulse_id, department_id, id, item_id, body)
 DROP TABLE comments;
 ALTER TABLE comments_v5 RENAME TO comments;
 `},
+	{6, "audit log, works council role, last sign-in and API token expiry", `
+-- The audit log of administrative actions (audit.go): who did what to
+-- which object, when. Append-only: the guard below refuses UPDATE, and
+-- DELETE except of entries before the retention's cut-off. It names
+-- accounts, never respondents, so a sequence for the id is fine (and a
+-- gap in it shows that rows went missing).
+CREATE TABLE audit_log (
+	id        {{serial_pk}},
+	at        TIMESTAMP NOT NULL,
+	actor     TEXT      NOT NULL,
+	action    TEXT      NOT NULL,
+	object    TEXT      NOT NULL DEFAULT '',
+	detail    TEXT      NOT NULL DEFAULT '',
+	sensitive BOOLEAN   NOT NULL DEFAULT FALSE
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_action ON audit_log (action, at);
+-- The retention's cut-off: entries before it may be deleted. The guard
+-- keeps it at least 27 days in the past, so no entry of the last weeks can
+-- be removed through SQL without dropping the guard first.
+CREATE TABLE audit_retention (
+	id     INTEGER   PRIMARY KEY CHECK (id = 1),
+	cutoff TIMESTAMP NOT NULL
+);
+INSERT INTO audit_retention (id, cutoff) VALUES (1, '1970-01-01 00:00:00');
+{{audit_guard}}
+-- API tokens expire, and show when they were last used (to the day).
+ALTER TABLE api_tokens ADD COLUMN expires_at TIMESTAMP NULL;
+ALTER TABLE api_tokens ADD COLUMN last_used_on TIMESTAMP NULL;
+-- Tokens made before they expired get the default 90 days from now.
+{{token_expiry_backfill}}
+-- The works council role and each account's last sign-in.
+{{users_v6}}
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {
 	noRowid, blob := "", "BYTEA"
+	serial, auditGuard, usersV6 := "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", postgresAuditGuard, postgresUsersV6
+	backfill := "UPDATE api_tokens SET expires_at = (now() AT TIME ZONE 'UTC') + interval '90 days';"
 	if s.dialect == SQLite {
 		noRowid, blob = " WITHOUT ROWID", "BLOB"
+		serial, auditGuard, usersV6 = "INTEGER PRIMARY KEY AUTOINCREMENT", sqliteAuditGuard, sqliteUsersV6
+		backfill = "UPDATE api_tokens SET expires_at = datetime('now', '+90 days');"
 	}
-	return strings.NewReplacer("{{no_rowid}}", noRowid, "{{blob}}", blob).Replace(sql)
+	return strings.NewReplacer("{{no_rowid}}", noRowid, "{{blob}}", blob, "{{serial_pk}}", serial,
+		"{{audit_guard}}", auditGuard, "{{users_v6}}", usersV6, "{{token_expiry_backfill}}", backfill).Replace(sql)
 }
+
+// The parts of migration 6 that differ between the engines. Like the
+// migrations themselves they are never edited once shipped. Each statement
+// sits on one line where its body holds semicolons (splitStatements splits
+// at semicolons that end a line).
+const (
+	sqliteAuditGuard = `CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log WHEN COALESCE(OLD.at < (SELECT cutoff FROM audit_retention WHERE id = 1), 0) = 0 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only entries before the retention cut-off may be deleted'); END;
+CREATE TRIGGER audit_retention_no_delete BEFORE DELETE ON audit_retention BEGIN SELECT RAISE(ABORT, 'audit_retention holds the cut-off of the audit log'); END;
+CREATE TRIGGER audit_retention_bounded BEFORE UPDATE ON audit_retention WHEN NEW.cutoff > datetime('now', '-27 days') OR NEW.id <> 1 BEGIN SELECT RAISE(ABORT, 'audit_retention: the cut-off stays at least 27 days in the past'); END;
+`
+	postgresAuditGuard = `CREATE FUNCTION audit_log_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'DELETE' AND OLD.at < (SELECT cutoff FROM audit_retention WHERE id = 1) THEN RETURN OLD; END IF; RAISE EXCEPTION 'audit_log is append-only: only entries before the retention cut-off may be deleted'; END $$;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_guard();
+CREATE FUNCTION audit_log_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_no_truncate();
+CREATE TRIGGER audit_retention_no_truncate BEFORE TRUNCATE ON audit_retention FOR EACH STATEMENT EXECUTE FUNCTION audit_log_no_truncate();
+CREATE FUNCTION audit_retention_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'UPDATE' AND NEW.id = 1 AND NEW.cutoff <= (now() AT TIME ZONE 'UTC') - interval '27 days' THEN RETURN NEW; END IF; RAISE EXCEPTION 'audit_retention: the cut-off stays at least 27 days in the past'; END $$;
+CREATE TRIGGER audit_retention_bounded BEFORE UPDATE OR DELETE ON audit_retention FOR EACH ROW EXECUTE FUNCTION audit_retention_guard();
+`
+	// SQLite cannot change a CHECK constraint: the users table is rebuilt,
+	// with foreign keys off for the step (see sqliteRebuilds).
+	sqliteUsersV6 = `CREATE TABLE users_v6 (
+	id            TEXT      PRIMARY KEY,
+	email         TEXT      NOT NULL UNIQUE,
+	password_hash TEXT      NOT NULL,
+	role          TEXT      NOT NULL CHECK (role IN ('admin', 'viewer', 'lead', 'council')),
+	department_id TEXT      NULL REFERENCES departments(id),
+	disabled      BOOLEAN   NOT NULL DEFAULT FALSE,
+	created_at    TIMESTAMP NOT NULL,
+	lang          TEXT      NOT NULL DEFAULT '',
+	last_login_at TIMESTAMP NULL,
+	CHECK ((role = 'lead') = (department_id IS NOT NULL))
+);
+INSERT INTO users_v6 (id, email, password_hash, role, department_id, disabled, created_at, lang)
+	SELECT id, email, password_hash, role, department_id, disabled, created_at, lang FROM users;
+DROP TABLE users;
+ALTER TABLE users_v6 RENAME TO users;
+`
+	postgresUsersV6 = `ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('admin', 'viewer', 'lead', 'council'));
+ALTER TABLE users ADD COLUMN last_login_at TIMESTAMP NULL;
+`
+)
+
+// sqliteRebuilds tells whether a step rebuilds a table that others refer
+// to. SQLite's DROP TABLE would otherwise cascade into (or be refused by)
+// the referring tables; the step runs with foreign keys off and is checked
+// with foreign_key_check before it commits, as SQLite documents for
+// schema changes ALTER TABLE cannot make.
+func sqliteRebuilds(m migration) bool { return strings.Contains(m.SQL, "{{users_v6}}") }
 
 func checksum(m migration) string {
 	sum := sha256.Sum256([]byte(m.SQL))
@@ -278,15 +367,35 @@ func (s *Store) migrate(ctx context.Context, target int) error {
 				}
 				continue
 			}
+			rebuild := s.dialect == SQLite && sqliteRebuilds(m)
+			if rebuild {
+				if err := conn.Exec("PRAGMA foreign_keys = OFF").Error; err != nil {
+					return fmt.Errorf("survey: migrate: step %d: foreign keys off: %w", m.Version, err)
+				}
+			}
 			err := conn.Transaction(func(tx *gorm.DB) error {
 				for _, stmt := range splitStatements(s.dialectSQL(m.SQL)) {
 					if err := tx.Exec(stmt).Error; err != nil {
 						return fmt.Errorf("%w\n%s", err, stmt)
 					}
 				}
+				if rebuild {
+					var broken []map[string]any
+					if err := tx.Raw("PRAGMA foreign_key_check").Scan(&broken).Error; err != nil {
+						return fmt.Errorf("foreign key check: %w", err)
+					}
+					if len(broken) > 0 {
+						return fmt.Errorf("foreign key check: %d rows refer to missing rows", len(broken))
+					}
+				}
 				return tx.Exec("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
 					m.Version, m.Name, checksum(m), s.now().UTC()).Error
 			})
+			if rebuild {
+				if ferr := conn.Exec("PRAGMA foreign_keys = ON").Error; ferr != nil && err == nil {
+					err = fmt.Errorf("foreign keys on: %w", ferr)
+				}
+			}
 			if err != nil {
 				return fmt.Errorf("survey: migrate: step %d (%s): %w", m.Version, m.Name, err)
 			}
