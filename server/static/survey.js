@@ -259,8 +259,9 @@
     }
   });
 
-  // After a refused submission, bring the list of problems into view.
-  var summary = document.getElementById('error-summary');
+  // After a refused submission, bring the list of problems into view; after
+  // one sent with questions open, the question whether to send anyway.
+  var summary = document.getElementById('error-summary') || document.getElementById('open-notice');
   if (summary) {
     summary.focus();
   }
