@@ -496,7 +496,7 @@ func TestPulseIsASubsetOfTheBaseline(t *testing.T) {
 		}
 	}
 	if n := len(pulse.Items); n > 13 {
-		t.Errorf("pulse has %d items, want at most 13 (under 2 minutes)", n)
+		t.Errorf("pulse has %d items, want at most 13 (about 2 minutes)", n)
 	}
 	for dim, want := range map[string]int{"pride": 3, "content": 3, "communication": 3, "stability": 3, "enps": 1} {
 		if n := len(pulse.ItemsOf(dim)); n != want {
