@@ -571,6 +571,24 @@ func TestEarlierVersionsLoad(t *testing.T) {
 	}
 }
 
+// TestAnswerSeconds: the estimate the README states, per questionnaire.
+func TestAnswerSeconds(t *testing.T) {
+	for ref, want := range map[string]int{
+		"advocacy-readiness@1": 30 + 36*8 + 10 + 20 + 15 + 45, // 408 s, 6.8 min
+		"advocacy-readiness@2": 30 + 21*8 + 10 + 20 + 15 + 45, // 288 s, 4.8 min: at most 5
+		"pulse@1":              30 + 9*8 + 10,                 // 112 s
+		"pulse@2":              30 + 12*8 + 10,                // 136 s
+	} {
+		q, err := Load(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := q.AnswerSeconds(); got != want {
+			t.Errorf("%s: %d s, want %d", ref, got, want)
+		}
+	}
+}
+
 // --- helpers ---
 
 func mustLoad(t *testing.T, id string) *Questionnaire {

@@ -122,7 +122,7 @@ func TestBrowserSurveyScreens(t *testing.T) {
 		q, err := questionnaires.Load(ref)
 		must(t, err)
 		fmt.Fprintf(&table, "\n%-22s %2d questions  %4.1f screens at 390x844  %4.1f at 320x640  about %s",
-			ref, len(q.Items), screens[ref][0], screens[ref][1], estimate(q))
+			ref, len(q.Items), screens[ref][0], screens[ref][1], fmt.Sprintf("%.1f min", math.Round(float64(q.AnswerSeconds())/6)/10))
 	}
 	t.Logf("survey length on a phone:%s", table.String())
 	for i, size := range []string{"390", "320"} {
@@ -130,27 +130,4 @@ func TestBrowserSurveyScreens(t *testing.T) {
 			t.Errorf("at %s px the new baseline takes %.1f screens, the old %.1f: want under three quarters", size, v2, v1)
 		}
 	}
-}
-
-// estimate is the completion time by the README's rule: 8 seconds per
-// agreement item, 10 for the 0-10 recommendation, 15 for a choice of one,
-// 20 for a choice of several, 45 for an open comment; plus 30 seconds to
-// read the introduction.
-func estimate(q *questionnaires.Questionnaire) string {
-	secs := 30
-	for _, it := range q.Items {
-		switch {
-		case it.Scale.Type == questionnaires.Likert:
-			secs += 8
-		case it.Scale.Type == questionnaires.NPS:
-			secs += 10
-		case it.Scale.Type == questionnaires.Choice && it.Scale.Multiple:
-			secs += 20
-		case it.Scale.Type == questionnaires.Choice:
-			secs += 15
-		case it.Scale.Type == questionnaires.FreeText:
-			secs += 45
-		}
-	}
-	return fmt.Sprintf("%.1f min", math.Round(float64(secs)/6)/10)
 }
