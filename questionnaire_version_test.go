@@ -115,3 +115,14 @@ func TestOldPulseKeepsItsQuestionnaireVersion(t *testing.T) {
 		t.Errorf("trend against %s", next.Result.Trend.Previous)
 	}
 }
+
+// currentVersion is the version of the shipped questionnaire id that new
+// pulses get, for tests that answer with its items.
+func currentVersion(t *testing.T, id string) int {
+	t.Helper()
+	q, err := questionnaires.Load(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.Version
+}
