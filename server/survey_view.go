@@ -60,7 +60,6 @@ type itemView struct {
 	Points    int
 	InputType string // radio or checkbox
 	Text      string
-	Optional  string
 	Hint      string
 	HintID    string
 	Error     string
