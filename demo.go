@@ -149,7 +149,8 @@ func printDemo(w io.Writer, dialect survey.Dialect, base string, q *questionnair
 		org.Name, dialect, org.Seed, len(res.Departments), org.Responses())
 	fmt.Fprintf(w, "Pulse %q on %s holds the synthetic answers and is closed, with its results;\n"+
 		"figures are shown for groups of at least %d.\n", res.Baseline.Name, q.Ref(), res.Baseline.MinGroup)
-	fmt.Fprintf(w, "Pulse %q is open for new answers: the links below are its links.\n\n", res.Open.Name)
+	fmt.Fprintf(w, "Pulse %q on %s@%d is open for new answers: the links below are its links.\n\n",
+		res.Open.Name, res.Open.QuestionnaireID, res.Open.QuestionnaireVersion)
 	width := len("Department")
 	for _, d := range res.Departments {
 		width = max(width, utf8.RuneCountInString(d.Department.Name)+2)

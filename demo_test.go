@@ -66,9 +66,13 @@ func TestDemoFillsAnEmptyDatabaseOnce(t *testing.T) {
 		counts, pulses := storedCounts(t, s)
 		// Newest first: the open pulse for new answers, then the closed
 		// baseline holding the synthetic answers and its final results.
-		if len(pulses) != 2 || pulses[0].Status != survey.PulseOpen || pulses[0].QuestionnaireID != q.ID ||
+		// The open pulse, the one to try, is the short pulse.
+		if len(pulses) != 2 || pulses[0].Status != survey.PulseOpen || pulses[0].QuestionnaireID != "pulse" ||
 			pulses[1].Status != survey.PulseClosed || pulses[1].QuestionnaireID != q.ID {
-			t.Fatalf("pulses %+v, want an open pulse and a closed baseline on %s", pulses, q.ID)
+			t.Fatalf("pulses %+v, want an open short pulse and a closed baseline on %s", pulses, q.ID)
+		}
+		if !strings.Contains(out, "on pulse@2 is open for new answers") {
+			t.Errorf("the output does not name the open pulse's questionnaire: %s", out)
 		}
 		open, baseline := pulses[0], pulses[1]
 		if _, err := s.PulseResult(context.Background(), baseline.ID); err != nil {

@@ -37,7 +37,7 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	dept := storetest.MustDepartment(t, st, "Klantcontact", 400)
-	pulse := storetest.MustOpenPulse(t, st, "advocacy-readiness", 1)
+	pulse := storetest.MustOpenPulse(t, st, "advocacy-readiness", currentVersion(t, "advocacy-readiness"))
 	links, err := st.Links(ctx, pulse.ID)
 	if err != nil || len(links) != 1 {
 		t.Fatalf("links %v, %v", links, err)

@@ -262,7 +262,7 @@ func seedPulse(t *testing.T, dsn string, n int) (survey.Pulse, []survey.Link) {
 	for i := range n {
 		storetest.MustDepartment(t, st, fmt.Sprintf("Afdeling %d", i+1), 100)
 	}
-	p := storetest.MustOpenPulse(t, st, "advocacy-readiness", 1)
+	p := storetest.MustOpenPulse(t, st, "advocacy-readiness", currentVersion(t, "advocacy-readiness"))
 	links, err := st.Links(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)

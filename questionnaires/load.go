@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -18,6 +19,15 @@ import (
 
 //go:embed *.yaml
 var shipped embed.FS
+
+// earlier holds the earlier versions of the shipped questionnaires, as
+// versions/<id>.v<version>.yaml: a pulse keeps the version it was opened
+// with, so its page, answers and reports still need that version's words
+// after a new one ships. They are not in Shipped(): new pulses always get
+// the current version.
+//
+//go:embed versions/*.yaml
+var earlier embed.FS
 
 // Problem is one reason a questionnaire file is refused. Item is empty when
 // the problem is not about one item (e.g. a missing id).
@@ -83,17 +93,68 @@ func Shipped() []string {
 	return ids
 }
 
-// Load returns a shipped questionnaire by id, or reads a file when ref looks
+// Load returns a shipped questionnaire by id (its current version), or by
+// "id@version" as a pulse stores it (Ref), or reads a file when ref looks
 // like a path (contains a slash or ends in .yaml/.yml).
 func Load(ref string) (*Questionnaire, error) {
 	if strings.ContainsRune(ref, '/') || strings.HasSuffix(ref, ".yaml") || strings.HasSuffix(ref, ".yml") {
 		return LoadFile(ref)
+	}
+	if id, v, ok := strings.Cut(ref, "@"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("questionnaires: %q: the version after @ must be a whole number >= 1", ref)
+		}
+		return LoadVersion(id, n)
 	}
 	data, err := shipped.ReadFile(ref + ".yaml")
 	if err != nil {
 		return nil, fmt.Errorf("questionnaires: no shipped questionnaire %q (shipped: %s)", ref, strings.Join(Shipped(), ", "))
 	}
 	return Parse(ref+".yaml", data)
+}
+
+// LoadVersion returns version of the shipped questionnaire id: the current
+// file when that is the version asked for, else the earlier version kept
+// in versions/. It never reads from disk.
+func LoadVersion(id string, version int) (*Questionnaire, error) {
+	if !idPattern.MatchString(id) {
+		return nil, fmt.Errorf("questionnaires: %q is not a questionnaire id", id)
+	}
+	q, err := Load(id)
+	if err != nil {
+		return nil, err
+	}
+	if q.Version == version {
+		return q, nil
+	}
+	name := fmt.Sprintf("versions/%s.v%d.yaml", id, version)
+	data, err := earlier.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("questionnaires: no version %d of %q (this trots ships %s and keeps %s)", version, id, q.Ref(), strings.Join(earlierVersions(id), ", "))
+	}
+	old, err := Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if old.ID != id || old.Version != version {
+		return nil, fmt.Errorf("questionnaires: %s holds %s", name, old.Ref())
+	}
+	return old, nil
+}
+
+// earlierVersions lists the refs of the kept earlier versions of id.
+func earlierVersions(id string) []string {
+	entries, _ := fs.ReadDir(earlier, "versions")
+	out := []string{}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), id+".v")
+		if v, ok2 := strings.CutSuffix(rest, ".yaml"); ok && ok2 {
+			out = append(out, id+"@"+v)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // LoadFile reads and validates a questionnaire from disk.

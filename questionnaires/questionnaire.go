@@ -235,3 +235,30 @@ func (s *Scale) Option(id string) (Option, bool) {
 
 // Numeric reports whether answers on the scale are numbers.
 func (s *Scale) Numeric() bool { return s.Type == Likert || s.Type == NPS }
+
+// AnswerSeconds estimates how long answering q takes on a phone, by one
+// rule that the survey's description, the poster and the README share: 8
+// seconds per agreement question, 10 for the 0-10 recommendation, 15 for a
+// choice of one, 20 for a choice of several, 45 for an open comment, and
+// 30 to read the introduction.
+func (q *Questionnaire) AnswerSeconds() int {
+	secs := 30
+	for _, it := range q.Items {
+		if it == nil || it.Scale == nil {
+			continue
+		}
+		switch s := it.Scale; {
+		case s.Type == Likert:
+			secs += 8
+		case s.Type == NPS:
+			secs += 10
+		case s.Type == Choice && s.Multiple:
+			secs += 20
+		case s.Type == Choice:
+			secs += 15
+		case s.Type == FreeText:
+			secs += 45
+		}
+	}
+	return secs
+}

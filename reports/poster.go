@@ -27,6 +27,10 @@ type PosterInput struct {
 	// Questions is the number of questions of the pulse's questionnaire,
 	// for how long answering takes.
 	Questions int
+	// Seconds, when set, is the questionnaire's own estimate of how long
+	// answering takes (questionnaires.Questionnaire.AnswerSeconds), said
+	// instead of the one AnswerTime makes from Questions.
+	Seconds int
 	// Closes is when the pulse stops taking answers (zero: when HR closes
 	// it), in the time zone the poster's readers live in.
 	Closes time.Time
@@ -85,6 +89,15 @@ func AnswerTime(lang string, questions int) string {
 		return tMinutesAbout.f(lang, lo)
 	}
 	return tMinutesRange.f(lang, lo, hi)
+}
+
+// AnswerTimeSeconds says an estimate in seconds as the poster says it:
+// "less than a minute", else "about N minutes", N rounded.
+func AnswerTimeSeconds(lang string, secs int) string {
+	if secs < 60 {
+		return tMinutesUnderOne.in(lang)
+	}
+	return tMinutesAbout.f(lang, (secs+30)/60)
 }
 
 // Poster writes the A4 poster of a department's survey link: who it is
@@ -176,7 +189,11 @@ func newPoster(lang string, created time.Time, in PosterInput, code *qr.Code) *d
 	headline := tPosterHeadline.in(lang)
 	y = d.centred(y, headline, "B", d.fitSize(headline, "B", 36, 24, d.width, 2), inkColor)
 	y += 2
-	y = d.centred(y, tPosterSubline.f(lang, AnswerTime(lang, in.Questions)), "", 16, inkColor)
+	took := AnswerTime(lang, in.Questions)
+	if in.Seconds > 0 {
+		took = AnswerTimeSeconds(lang, in.Seconds)
+	}
+	y = d.centred(y, tPosterSubline.f(lang, took), "", 16, inkColor)
 
 	// The code: the symbol 9 cm wide, its quiet zone kept white.
 	module := posterQR / float64(code.Size())

@@ -108,6 +108,15 @@ func TestAnswerTime(t *testing.T) {
 			t.Errorf("AnswerTime(en, %d) = %q, want %q", tc.n, got, tc.en)
 		}
 	}
+	// A questionnaire's own estimate (AnswerSeconds) rounds to minutes.
+	for secs, want := range map[int]string{45: "less than a minute", 136: "about 2 minutes", 288: "about 5 minutes", 408: "about 7 minutes"} {
+		if got := reports.AnswerTimeSeconds("en", secs); got != want {
+			t.Errorf("AnswerTimeSeconds(en, %d) = %q, want %q", secs, got, want)
+		}
+	}
+	if got := reports.AnswerTimeSeconds("nl", 288); got != "ongeveer 5 minuten" {
+		t.Errorf("AnswerTimeSeconds(nl, 288) = %q", got)
+	}
 }
 
 // The poster's code scans, printed at its size: the PDF is rendered to

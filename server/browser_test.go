@@ -42,7 +42,7 @@ func TestBrowserAnswersTheSurveyOnAPhone(t *testing.T) {
 		width, height int64
 		lang          string
 		// tryEmpty sends the empty form first, to see and check the
-		// error page.
+		// page that asks whether to send it with every question open.
 		tryEmpty bool
 	}{
 		{name: "390-nl", width: 390, height: 844, lang: "nl", tryEmpty: true},
@@ -78,10 +78,10 @@ func TestBrowserAnswersTheSurveyOnAPhone(t *testing.T) {
 			if tc.tryEmpty {
 				must(t, chromedp.Do(ctx,
 					chromedp.Tap(chromedp.CSS("[data-submit]")),
-					chromedp.WaitVisible(chromedp.ID("error-summary")),
+					chromedp.WaitVisible(chromedp.ID("open-notice")),
 				))
-				assertPage(t, ctx, tc.lang, int(tc.width), axe, "error page")
-				shot("2-errors")
+				assertPage(t, ctx, tc.lang, int(tc.width), axe, "open questions page")
+				shot("2-open")
 				if e.responses() != before {
 					t.Fatal("the empty form stored a response")
 				}
@@ -167,10 +167,24 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 // comment) and returns the answers that should be stored.
 func tapEveryAnswer(t *testing.T, ctx context.Context, q *questionnaires.Questionnaire) survey.Answers {
 	t.Helper()
+	return tapAnswers(t, ctx, q, nil, nil)
+}
+
+// tapAnswers is tapEveryAnswer that leaves the questions in skip alone and
+// taps "don't know / rather not say" for those in dontKnow.
+func tapAnswers(t *testing.T, ctx context.Context, q *questionnaires.Questionnaire, skip, dontKnow map[string]bool) survey.Answers {
+	t.Helper()
 	want := survey.Answers{Numbers: map[string]int{}, Choices: map[string][]string{}}
 	var steps []chromedp.Action[chromedp.Void]
 	for i, it := range q.Items {
 		s := it.Scale
+		switch {
+		case skip[it.ID]:
+			continue
+		case dontKnow[it.ID]:
+			steps = append(steps, chromedp.Tap(chromedp.CSS(fmt.Sprintf(`label[for="a-%s-%s"]`, it.ID, survey.DontKnow))))
+			continue
+		}
 		switch s.Type {
 		case questionnaires.Likert, questionnaires.NPS:
 			lo, hi := s.Points()

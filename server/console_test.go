@@ -421,15 +421,17 @@ func TestDecisionIsRecordedWithTheSessionsCSRFToken(t *testing.T) {
 	})
 }
 
-// secondPulse answers the demo's open pulse with the demo organisation of
-// another seed and closes it with its results.
+// secondPulse opens a second pulse on the baseline (the demo's open pulse
+// is the short pulse, which has no trend against the baseline), answers
+// it with the demo organisation of another seed and closes it with its
+// results.
 func (e *consoleEnv) secondPulse() survey.Pulse {
 	e.t.Helper()
 	q, err := questionnaires.Load("advocacy-readiness")
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	p := e.demo.Open
+	p := storetest.MustOpenPulse(e.t, e.store, q.ID, q.Version)
 	org := demo.Generate(q, 2)
 	for i, d := range org.Departments {
 		link := mustLink(e.t, e.store, p.ID, e.demo.Departments[i].Department.ID)
@@ -573,7 +575,11 @@ func TestParticipationShowsCountsPerDepartment(t *testing.T) {
 // every answer give away the newest one by subtraction.
 func TestOpenPulseShowsNoResults(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
-	q, err := questionnaires.Load("advocacy-readiness")
+	base, err := questionnaires.Load("advocacy-readiness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := demo.OpenQuestionnaire(base) // the short pulse
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func (s *Server) pulseLinkPoster(c echo.Context) error {
 		closes = closes.In(pulseLocation())
 	}
 	in := reports.PosterInput{Organisation: org, Department: t.dept.Name, URL: t.url, MinGroup: t.pulse.MinGroup,
-		Questions: len(q.Items), Closes: closes}
+		Questions: len(q.Items), Seconds: q.AnswerSeconds(), Closes: closes}
 	start := time.Now()
 	var buf bytes.Buffer
 	if err := reports.Poster(&buf, in, reports.Options{Lang: lang, CreationDate: s.cfg.Now()}); err != nil {

@@ -333,8 +333,9 @@ func TestPulseLinkPosterInBothLanguages(t *testing.T) {
 	settings, err := e.store.Settings(ctx)
 	must(t, err)
 	want := map[string][]string{
-		"nl": {"Voor iedereen van " + s.Department.Name, fmt.Sprintf("groepen van minstens %d mensen", open.MinGroup), "8 tot 10 minuten"},
-		"en": {"For everyone in " + s.Department.Name, fmt.Sprintf("groups of at least %d people", open.MinGroup), "8 to 10 minutes"},
+		// The demo's open pulse is the short pulse: 13 questions, 136 s.
+		"nl": {"Voor iedereen van " + s.Department.Name, fmt.Sprintf("groepen van minstens %d mensen", open.MinGroup), "Het kost je ongeveer 2 minuten."},
+		"en": {"For everyone in " + s.Department.Name, fmt.Sprintf("groups of at least %d people", open.MinGroup), "It takes about 2 minutes."},
 	}
 	for lang, phrases := range want {
 		p := e.admin.get(e.deptPath(open.ID, s.Department.ID, "poster.pdf?lang="+lang))

@@ -442,7 +442,8 @@ func TestPulsePastItsClosingTimeRefusesAnswersOverHTTP(t *testing.T) {
 	var clock atomic.Int64 // the server's time, in Unix nanoseconds
 	clock.Store(now.UnixNano())
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{Now: func() time.Time { return time.Unix(0, clock.Load()) }})
-	p, err := e.store.CreatePulse(ctx, survey.Pulse{Name: "Short", QuestionnaireID: "pulse", QuestionnaireVersion: 1, Closes: now.Add(time.Hour)})
+	q, _ := questionnaires.Load("pulse")
+	p, err := e.store.CreatePulse(ctx, survey.Pulse{Name: "Short", QuestionnaireID: "pulse", QuestionnaireVersion: q.Version, Closes: now.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +451,6 @@ func TestPulsePastItsClosingTimeRefusesAnswersOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	links, _ := e.store.Links(ctx, p.ID)
-	q, _ := questionnaires.Load("pulse")
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func() int {
 		resp, err := c.PostForm(e.srv.URL+"/s/"+links[0].Code, fullForm(q))
@@ -506,7 +506,13 @@ func TestPulseAPI(t *testing.T) {
 		if e.pulseCount() != before {
 			t.Fatal("a refused create stored a pulse")
 		}
-		code, body = e.api("POST", "/api/v1/pulses", admin, `{"name":"API pulse","questionnaire":"pulse@1","opens":"`+opens+`"}`)
+		// A new pulse gets the current version only; pulse@1 is kept for
+		// the pulses opened with it, not offered for new ones.
+		if code, body := e.api("POST", "/api/v1/pulses", admin, `{"name":"API pulse","questionnaire":"pulse@1","opens":"`+opens+`"}`); code != http.StatusBadRequest ||
+			mustJSONString(decode(body).Error.Fields) != `{"questionnaire":"pulse_questionnaire"}` {
+			t.Fatalf("create on an earlier version: %d %s", code, body)
+		}
+		code, body = e.api("POST", "/api/v1/pulses", admin, `{"name":"API pulse","questionnaire":"pulse@2","opens":"`+opens+`"}`)
 		if code != http.StatusCreated {
 			t.Fatalf("create: %d %s", code, body)
 		}
@@ -514,7 +520,7 @@ func TestPulseAPI(t *testing.T) {
 			ID, Status, Questionnaire string
 			Opens                     time.Time
 		}
-		if err := json.Unmarshal([]byte(body), &created); err != nil || created.Status != "draft" || created.Questionnaire != "pulse@1" ||
+		if err := json.Unmarshal([]byte(body), &created); err != nil || created.Status != "draft" || created.Questionnaire != "pulse@2" ||
 			created.Opens.Format(time.RFC3339) != opens {
 			t.Fatalf("created %s", body)
 		}

@@ -9,9 +9,10 @@ import (
 )
 
 // shippedQuestionnaires returns the questionnaires embedded in the binary,
-// parsed once each. A pulse names its questionnaire and version; a version
-// other than the shipped one is refused rather than shown with the wrong
-// words.
+// parsed once each. A pulse names its questionnaire and version: the
+// current version or an earlier one the binary keeps (a pulse keeps the
+// words it was opened with); any other version is refused rather than
+// shown with the wrong words.
 func shippedQuestionnaires() func(id string, version int) (*questionnaires.Questionnaire, error) {
 	var (
 		mu    sync.Mutex
@@ -23,16 +24,14 @@ func shippedQuestionnaires() func(id string, version int) (*questionnaires.Quest
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		q, ok := cache[id]
+		ref := fmt.Sprintf("%s@%d", id, version)
+		q, ok := cache[ref]
 		if !ok {
 			var err error
-			if q, err = questionnaires.Load(id); err != nil {
-				return nil, fmt.Errorf("server: %w", err)
+			if q, err = questionnaires.LoadVersion(id, version); err != nil {
+				return nil, fmt.Errorf("server: the pulse uses %s: %w", ref, err)
 			}
-			cache[id] = q
-		}
-		if q.Version != version {
-			return nil, fmt.Errorf("server: the pulse uses %s@%d, this trots ships version %d", id, version, q.Version)
+			cache[ref] = q
 		}
 		return q, nil
 	}

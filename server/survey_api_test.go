@@ -104,7 +104,9 @@ func TestAPISubmit(t *testing.T) {
 			fields      map[string]string
 		}{
 			{name: "missing and out of range", body: apiBody(t, survey.NewID(), with(func(a map[string]any) { delete(a, likert.ID); a[nps.ID] = 11 })),
-				status: 422, code: "answers_invalid", fields: map[string]string{likert.ID: survey.AnswerMissing, nps.ID: survey.AnswerOutOfRange}},
+				status: 422, code: "answers_invalid", fields: map[string]string{nps.ID: survey.AnswerOutOfRange}},
+			{name: "don't know on a choice", body: apiBody(t, survey.NewID(), with(func(a map[string]any) { a["profile"] = survey.DontKnow })),
+				status: 422, code: "answers_invalid", fields: map[string]string{"profile": survey.AnswerUnknownOption}},
 			{name: "unknown item", body: apiBody(t, survey.NewID(), with(func(a map[string]any) { a["salary_secret"] = 5 })),
 				status: 422, code: "answers_invalid", fields: map[string]string{"salary_secret": survey.AnswerUnknownItem}},
 			{name: "wrong type", body: apiBody(t, survey.NewID(), with(func(a map[string]any) { a[likert.ID] = true })),

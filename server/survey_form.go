@@ -105,7 +105,12 @@ func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url
 		// got which invitation who has answered, for the price of an
 		// empty form. Only a complete form is refused for a used token
 		// (by Submit).
-		return s.render(c, http.StatusUnprocessableEntity, "survey", v.form(f.key, f.answers, dec.Errors, formErr))
+		return s.render(c, http.StatusUnprocessableEntity, "survey", v.formAsking(f.key, f.answers, dec.Errors, formErr, nil, f.sendOpen))
+	}
+	if len(dec.Open) > 0 && !f.sendOpen {
+		// Ask once: a gap is allowed, but may be an oversight. The next
+		// submission of this form carries send_open and is stored as it is.
+		return s.render(c, http.StatusOK, "survey", v.formAsking(f.key, f.answers, nil, "", dec.Open, true))
 	}
 	_, err := s.store.Submit(c.Request().Context(), survey.Submission{
 		Link: link, Key: f.key, Token: v.token, Answers: dec.Answers, Comments: dec.Comments,
@@ -122,9 +127,10 @@ func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url
 
 // surveyFormFields are the fields of a posted survey form.
 type surveyFormFields struct {
-	key     string
-	answers url.Values // keyed by item id
-	unknown bool       // a field the form does not have
+	key      string
+	answers  url.Values // keyed by item id
+	unknown  bool       // a field the form does not have
+	sendOpen bool       // send even with questions left open
 }
 
 // bindSurveyForm splits a posted form into its own fields and the answers.
@@ -137,6 +143,8 @@ func bindSurveyForm(form url.Values, withToken bool) surveyFormFields {
 				f.key = vals[0]
 			}
 		case name == "token" && withToken:
+		case name == "send_open":
+			f.sendOpen = len(vals) > 0 && vals[0] == "1"
 		case strings.HasPrefix(name, answerPrefix):
 			f.answers[strings.TrimPrefix(name, answerPrefix)] = vals
 		default:

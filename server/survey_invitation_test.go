@@ -76,18 +76,23 @@ func TestInvitationAnswersOnceAndHidesTheLink(t *testing.T) {
 			if r.status != http.StatusConflict || text(parseHTML(t, r.body).one(tag("h1"), "h1")) != i18n.T(lang, "token_used_title") {
 				t.Fatalf("second answer with a used token (%s): %d", lang, r.status)
 			}
-			// An incomplete form gets the form back, used token or not:
-			// answering it "used" would tell who answered for the price
-			// of an empty form.
+			// A form with a question open is asked about, used token or
+			// not: answering it "used" would tell who answered for the
+			// price of an empty form.
 			f2.Del("a.enps")
-			if r := e.post("/i?lang="+lang, f2, nil); r.status != http.StatusUnprocessableEntity {
-				t.Fatalf("incomplete answer with a used token (%s): %d, want 422 as for an unused one", lang, r.status)
+			if r := e.post("/i?lang="+lang, f2, nil); r.status != http.StatusOK || !parseHTML(t, r.body).has(tag("div", "id", "open-notice")) {
+				t.Fatalf("incomplete answer with a used token (%s): %d, want 200 asking, as for an unused one", lang, r.status)
 			}
 			f3 := fullForm(e.q)
 			f3.Set("token", tokens[1])
 			f3.Del("a.enps")
-			if r := e.post("/i?lang="+lang, f3, nil); r.status != http.StatusUnprocessableEntity {
-				t.Fatalf("incomplete answer with an unused token (%s): %d, want 422", lang, r.status)
+			if r := e.post("/i?lang="+lang, f3, nil); r.status != http.StatusOK || !parseHTML(t, r.body).has(tag("div", "id", "open-notice")) {
+				t.Fatalf("incomplete answer with an unused token (%s): %d, want 200 asking", lang, r.status)
+			}
+			// Sent anyway, the used one is refused as a complete one is.
+			f2.Set("send_open", "1")
+			if r := e.post("/i?lang="+lang, f2, nil); r.status != http.StatusConflict {
+				t.Fatalf("used token sent anyway (%s): %d, want 409", lang, r.status)
 			}
 		}
 		// Unknown tokens.
@@ -103,10 +108,16 @@ func TestInvitationAnswersOnceAndHidesTheLink(t *testing.T) {
 				}
 			}
 		}
-		// A refused form keeps the token, so that it can be sent again.
+		// A refused form (and one asked about) keeps the token, so that it
+		// can be sent again.
 		f4 := fullForm(e.q)
 		f4.Set("token", tokens[1])
 		f4.Del("a.enps")
+		r = e.post("/i?lang=nl", f4, nil)
+		if r.status != http.StatusOK || attr(parseHTML(t, r.body).one(tag("input", "name", "token"), "token"), "value") != tokens[1] {
+			t.Fatalf("invitation form asked about: %d", r.status)
+		}
+		f4.Set("a.enps", "11")
 		r = e.post("/i?lang=nl", f4, nil)
 		if r.status != http.StatusUnprocessableEntity || attr(parseHTML(t, r.body).one(tag("input", "name", "token"), "token"), "value") != tokens[1] {
 			t.Fatalf("refused invitation form: %d", r.status)

@@ -54,12 +54,12 @@ func TestBrowserNarrowSurveyWithLongNames(t *testing.T) {
 			fits("survey page")
 			shot("1-survey")
 
-			// The empty form comes back with its error summary.
+			// The empty form comes back asking whether to send it so.
 			must(t, chromedp.Do(tab,
 				chromedp.Tap(chromedp.CSS("[data-submit]")),
-				chromedp.WaitVisible(chromedp.ID("error-summary")),
+				chromedp.WaitVisible(chromedp.ID("open-notice")),
 			))
-			fits("error page")
+			fits("open questions page")
 
 			tapEveryAnswer(t, tab, e.q)
 			fits("answered survey")

@@ -34,6 +34,13 @@ type formPage struct {
 	Answered    int
 	Total       int
 	Restore     bool // a fresh form: the script may restore kept answers
+	// Open is the number of unanswered questions the page asks about
+	// before sending without them (OpenFirst: the first one's anchor);
+	// SendOpen carries the answer "send anyway" to the next submission.
+	Open        int
+	OpenHeading string
+	OpenFirst   string
+	SendOpen    bool
 }
 
 type sectionView struct {
@@ -53,12 +60,17 @@ type itemView struct {
 	Points    int
 	InputType string // radio or checkbox
 	Text      string
-	Optional  string
 	Hint      string
 	HintID    string
 	Error     string
 	ErrorID   string
 	Options   []optionView
+	// DontKnow is the "don't know / rather not say" answer of a likert
+	// or nps question, shown apart from the scale; stored as no answer.
+	DontKnow *optionView
+	// Open marks a question left open that the page asks about.
+	Open   string
+	OpenID string
 	// Text items.
 	InputID   string
 	Value     string
@@ -72,6 +84,9 @@ func (it itemView) DescribedBy() string {
 	var ids []string
 	if it.Error != "" {
 		ids = append(ids, it.ErrorID)
+	}
+	if it.Open != "" {
+		ids = append(ids, it.OpenID)
 	}
 	if it.Hint != "" {
 		ids = append(ids, it.HintID)
@@ -112,6 +127,13 @@ type surveyView struct {
 // form builds the survey page. values are the answers given so far, keyed
 // by item id (nil on a fresh form); errs the problems with them.
 func (v surveyView) form(key string, values map[string][]string, errs survey.FieldErrors, formError string) formPage {
+	return v.formAsking(key, values, errs, formError, nil, false)
+}
+
+// formAsking is form with the questions left open that the page asks about
+// ("You left 3 questions open. Send anyway?"), and whether the next
+// submission sends anyway.
+func (v surveyView) formAsking(key string, values map[string][]string, errs survey.FieldErrors, formError string, open []string, sendOpen bool) formPage {
 	lang := v.lang
 	p := newPage(lang, v.org, v.here, v.q.Languages)
 	p.Title = v.q.Title.Get(lang)
@@ -119,7 +141,18 @@ func (v surveyView) form(key string, values map[string][]string, errs survey.Fie
 		page: p, Action: v.action + "?lang=" + lang, StoreKey: v.storeKey, Key: key, Token: v.token,
 		Heading: v.q.Title.Get(lang), Description: v.q.Description.Get(lang), Department: v.dept.Name,
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
-		Restore: values == nil,
+		Restore: values == nil, Open: len(open), SendOpen: sendOpen || len(open) > 0,
+	}
+	switch len(open) {
+	case 0:
+	case 1:
+		fp.OpenHeading = i18n.T(lang, "open_notice_heading_one")
+	default:
+		fp.OpenHeading = i18n.T(lang, "open_notice_heading", len(open))
+	}
+	isOpen := map[string]bool{}
+	for _, id := range open {
+		isOpen[id] = true
 	}
 	if formError != "" {
 		fp.FormError = i18n.T(lang, formError)
@@ -137,6 +170,12 @@ func (v surveyView) form(key string, values map[string][]string, errs survey.Fie
 		}
 		for _, it := range v.q.ItemsOf(d.ID) {
 			iv := v.item(it, values[it.ID], errs[it.ID])
+			if isOpen[it.ID] {
+				iv.Open, iv.OpenID = i18n.T(lang, "answer_open"), "open-"+it.ID
+				if fp.OpenFirst == "" {
+					fp.OpenFirst = iv.Anchor
+				}
+			}
 			if iv.Error != "" {
 				fp.Errors = append(fp.Errors, errorLink{Anchor: iv.Anchor, Question: iv.Text, Message: iv.Error})
 			}
@@ -164,9 +203,6 @@ func (v surveyView) item(it *questionnaires.Item, given []string, errKey string)
 	iv := itemView{
 		ID: it.ID, Anchor: "q-" + it.ID, Name: answerPrefix + it.ID, Text: it.Text.Get(lang),
 		Kind: string(s.Type), HintID: "hint-" + it.ID, ErrorID: "err-" + it.ID, InputType: "radio",
-	}
-	if !it.Required {
-		iv.Optional = i18n.T(lang, "optional")
 	}
 	if errKey != "" {
 		iv.Error = i18n.T(lang, errKey)
@@ -197,6 +233,8 @@ func (v surveyView) item(it *questionnaires.Item, given []string, errKey string)
 			}
 			iv.Options = append(iv.Options, optionView{ID: "a-" + it.ID + "-" + val, Value: val, Label: label, Checked: checked[val]})
 		}
+		iv.DontKnow = &optionView{ID: "a-" + it.ID + "-" + survey.DontKnow, Value: survey.DontKnow,
+			Label: i18n.T(lang, "dont_know"), Checked: checked[survey.DontKnow]}
 	case questionnaires.Choice:
 		iv.Layout = "stack"
 		iv.Hint = i18n.T(lang, "choice_one")

@@ -15,7 +15,10 @@ import (
 // shown next to the question in the respondent's language and returned as
 // codes by the JSON API.
 const (
-	AnswerMissing       = "answer_missing"        // a required question has no answer
+	// AnswerMissing is no longer returned: every question may be skipped
+	// (an unanswered item is listed in Decoded.Open). The key stays in the
+	// vocabulary for clients written against it.
+	AnswerMissing       = "answer_missing"
 	AnswerOutOfRange    = "answer_out_of_range"   // a number outside the scale
 	AnswerNotANumber    = "answer_not_a_number"   // a likert or nps answer that is not a whole number
 	AnswerUnknownOption = "answer_unknown_option" // a choice that is not one of the options
@@ -24,6 +27,13 @@ const (
 	AnswerTooLong       = "answer_too_long"       // a text longer than the item's max_length
 	AnswerWrongType     = "answer_wrong_type"     // (JSON) a value of a type the item cannot take
 )
+
+// DontKnow is the answer "don't know / rather not say" that every likert
+// and nps question offers. It is stored as no answer at all: the analysis
+// reads a missing item under the half rule, and a stored "don't know"
+// would tell a blank and a refusal apart for no analysis that uses it.
+// It counts as answered for Decoded.Open, so the form does not ask about it.
+const DontKnow = "dk"
 
 // UnknownField is the FieldErrors key under which answers to unknown items
 // are reported when their names are not even valid item ids, so that
@@ -40,6 +50,11 @@ type Decoded struct {
 	Answers  Answers
 	Comments map[string]string
 	Errors   FieldErrors
+	// Open lists the questions marked required (expected) that have no
+	// answer at all - not even "don't know" - in questionnaire order. They
+	// are not errors: the form asks once before it sends without them, the
+	// JSON API accepts them as they are.
+	Open []string
 }
 
 // Valid reports whether every answer was accepted.
@@ -78,8 +93,9 @@ const maxAnswerValues = 64
 // on the scale, a choice one option id (several, each at most once, when
 // the scale allows multiple), a text at most the item's max_length
 // characters after line endings are normalised. Empty values count as no
-// answer; required items without an answer, and values for items q does
-// not have, are errors. Open text is cleaned (invalid UTF-8, control
+// answer, and so does DontKnow on a likert or nps item; any item may be
+// left without an answer (required ones are listed in Open), but values
+// for items q does not have are errors. Open text is cleaned (invalid UTF-8, control
 // characters) and scrubbed of e-mail addresses and phone numbers.
 //
 // DecodeAnswers never panics and never trusts its input: it is the one
@@ -104,9 +120,12 @@ func DecodeAnswers(q *questionnaires.Questionnaire, values map[string][]string) 
 		vals := nonEmpty(values[it.ID])
 		if len(vals) == 0 {
 			if it.Required {
-				d.Errors[it.ID] = AnswerMissing
+				d.Open = append(d.Open, it.ID)
 			}
 			continue
+		}
+		if it.Scale.Numeric() && len(vals) == 1 && strings.TrimSpace(vals[0]) == DontKnow {
+			continue // answered, stored as missing
 		}
 		if len(vals) > maxAnswerValues {
 			d.Errors[it.ID] = AnswerTooMany
@@ -168,7 +187,7 @@ func (d *Decoded) decodeItem(it *questionnaires.Item, vals []string) string {
 		if text != "" {
 			d.Comments[it.ID] = Scrub(text)
 		} else if it.Required {
-			return AnswerMissing
+			d.Open = append(d.Open, it.ID)
 		}
 	default:
 		return AnswerUnknownItem

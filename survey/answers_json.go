@@ -10,8 +10,8 @@ import (
 // DecodeJSONAnswers validates the "answers" object of a JSON submission
 // against q with the same rules as DecodeAnswers. A value may be a number
 // (likert, nps), a string (a choice option id, a text, or a number written
-// as a string), an array of those (a multiple choice), or null (no
-// answer); anything else is AnswerWrongType for that item.
+// as a string, or DontKnow), an array of those (a multiple choice), or
+// null (no answer); anything else is AnswerWrongType for that item.
 func DecodeJSONAnswers(q *questionnaires.Questionnaire, raw map[string]json.RawMessage) Decoded {
 	values := make(map[string][]string, len(raw))
 	wrong := map[string]bool{}

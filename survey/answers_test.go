@@ -99,8 +99,8 @@ func TestDecodeAnswersRefusesBadInput(t *testing.T) {
 		field string
 		want  string
 	}{
-		{name: "missing likert", drop: "pride_work", field: "pride_work", want: survey.AnswerMissing},
-		{name: "blank nps", set: url.Values{"enps": {"  "}}, field: "enps", want: survey.AnswerMissing},
+		{name: "don't know on a choice", set: url.Values{"profile": {survey.DontKnow}}, field: "profile", want: survey.AnswerUnknownOption},
+		{name: "don't know and a number", set: url.Values{"enps": {survey.DontKnow, "3"}}, field: "enps", want: survey.AnswerTooMany},
 		{name: "likert above the scale", set: url.Values{"pride_work": {"6"}}, field: "pride_work", want: survey.AnswerOutOfRange},
 		{name: "likert below the scale", set: url.Values{"pride_work": {"0"}}, field: "pride_work", want: survey.AnswerOutOfRange},
 		{name: "negative nps", set: url.Values{"enps": {"-1"}}, field: "enps", want: survey.AnswerOutOfRange},
@@ -206,7 +206,9 @@ func TestDecodeJSONAnswers(t *testing.T) {
 		`{"pride_work": 3, "enps": 1, "nope": false}`: {"nope": survey.AnswerUnknownItem},
 		`{"pride_work": 3, "enps": 1, "NOPE!": 1}`:    {survey.UnknownField: survey.AnswerUnknownItem},
 		`{"pride_work": 3, "enps": 1, "help": ["x"]}`: {"help": survey.AnswerUnknownOption},
-		`{"enps": 1}`: {"pride_work": survey.AnswerMissing},
+		`{"enps": 1}`:         {},
+		`{"enps": "dk"}`:      {},
+		`{"pride_work": "x"}`: {"pride_work": survey.AnswerNotANumber},
 		`{"pride_work": 3, "enps": 1, "profile": 2}`:   {"profile": survey.AnswerUnknownOption},
 		`{"pride_work": 3, "enps": 1e1}`:               {"enps": survey.AnswerNotANumber},
 		`{"pride_work": 3, "enps": 1, "comment": [1]}`: {},
@@ -218,7 +220,7 @@ func TestDecodeJSONAnswers(t *testing.T) {
 }
 
 // Every shipped questionnaire decodes a full set of answers, and its
-// required items are reported when missing.
+// required items are listed as open, not refused, when missing.
 func TestDecodeAnswersOnShippedQuestionnaires(t *testing.T) {
 	for _, id := range questionnaires.Shipped() {
 		q, err := questionnaires.Load(id)
@@ -244,9 +246,29 @@ func TestDecodeAnswersOnShippedQuestionnaires(t *testing.T) {
 		if d := survey.DecodeAnswers(q, full); !d.Valid() {
 			t.Errorf("%s: full answers refused: %v", id, d.Errors)
 		}
-		if d := survey.DecodeAnswers(q, nil); len(d.Errors) != required {
-			t.Errorf("%s: empty form gives %d errors, want %d (one per required item)", id, len(d.Errors), required)
+		if d := survey.DecodeAnswers(q, nil); !d.Valid() || len(d.Open) != required {
+			t.Errorf("%s: empty form gives errors %v and %d open, want none and %d (one per required item)", id, d.Errors, len(d.Open), required)
 		}
+	}
+}
+
+// TestDecodeAnswersSkipsAndDontKnow: a skipped question and "don't know"
+// are both accepted and both stored as no answer; only the skipped one
+// is open (the form asks about it once).
+func TestDecodeAnswersSkipsAndDontKnow(t *testing.T) {
+	q := mustTestQuestionnaire(t)
+	d := survey.DecodeAnswers(q, url.Values{"pride_work": {" dk "}, "profile": {"quiet_expert"}})
+	if !d.Valid() {
+		t.Fatalf("errors %v", d.Errors)
+	}
+	if _, ok := d.Answers.Numbers["pride_work"]; ok {
+		t.Errorf("don't know stored as %d", d.Answers.Numbers["pride_work"])
+	}
+	if !reflect.DeepEqual(d.Open, []string{"enps"}) {
+		t.Errorf("open %v, want [enps]", d.Open)
+	}
+	if len(d.Answers.Numbers) != 0 || !reflect.DeepEqual(d.Answers.Choices, map[string][]string{"profile": {"quiet_expert"}}) {
+		t.Errorf("stored %+v", d.Answers)
 	}
 }
 

@@ -199,9 +199,17 @@
   updateProgress();
   Array.prototype.forEach.call(form.querySelectorAll('textarea[data-max]'), updateCounter);
 
-  // Once a question flagged by the server has an answer, its flag goes.
+  // Once a question flagged by the server has an answer, its flag goes
+  // (an error, or the mark of a question left open).
   function clearError(el) {
     var item = el.closest && el.closest('[data-item]');
+    if (item && item.classList.contains('is-open') && isAnswered(item)) {
+      item.classList.remove('is-open');
+      var open = item.querySelector('.field-open');
+      if (open) {
+        open.hidden = true;
+      }
+    }
     if (!item || !item.classList.contains('has-error') || !isAnswered(item)) {
       return;
     }
@@ -259,8 +267,9 @@
     }
   });
 
-  // After a refused submission, bring the list of problems into view.
-  var summary = document.getElementById('error-summary');
+  // After a refused submission, bring the list of problems into view; after
+  // one sent with questions open, the question whether to send anyway.
+  var summary = document.getElementById('error-summary') || document.getElementById('open-notice');
   if (summary) {
     summary.focus();
   }

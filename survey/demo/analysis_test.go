@@ -60,9 +60,9 @@ func verdicts(t *testing.T, in analysis.Input) map[string]*analysis.GroupResult 
 // with its default thresholds, for twenty seeds: GO, FIX_FIRST and
 // NOT_MEASURABLE all occur, the departments below the anonymity threshold
 // are suppressed, and every department gets the verdict it was designed
-// for. (Over 200 seeds the in-between department tips to GO or FIX_FIRST
-// about one time in twenty, and a ready department about once; seeds 1-20
-// are all as designed.)
+// for. (Over 200 seeds of baseline version 2 the in-between department
+// tips to FIX_FIRST 6 times, and a ready department is not GO 10 times in
+// 600; seeds 1-20 are all as designed.)
 func TestAnalysisGivesTheDesignedVerdicts(t *testing.T) {
 	q := mustLoad(t, "advocacy-readiness")
 	k := analysis.DefaultConfig().MinGroup
@@ -140,6 +140,62 @@ func TestExportedCSVReadsBackForAnalyze(t *testing.T) {
 		a, b := fromCSV[d.Name], direct[d.Name]
 		if a == nil || a.Decision != b.Decision || a.ExternallyVisible != d.ExternallyVisible || a.Headcount != d.Headcount {
 			t.Errorf("%s: from CSV %+v, direct %s", d.Name, a, b.Decision)
+		}
+	}
+}
+
+// TestKeptScalesStayReliable: every scale of the shipped questionnaires -
+// the baseline in every version kept, and the short pulse - has
+// Cronbach's alpha of at least 0.7 over the whole demo organisation, for
+// each of seeds 1-20 (alpha is an organisation-level figure: it means
+// nothing at n = 8). Version 2 of the baseline asks two or three items
+// per scale where version 1 asked three to eight; this is the check that
+// the shorter scales still measure one thing. Barriers are left out: they
+// are reported item by item, never as a score.
+//
+// One exception, older than version 2: the short pulse's communication
+// scale (the same three items as the baseline's) reaches about 0.65-0.68
+// in the pulse's smaller demo samples, already in pulse@1; it is held to
+// 0.65 here and named in README.md rather than hidden.
+func TestKeptScalesStayReliable(t *testing.T) {
+	refs := []string{"advocacy-readiness", "advocacy-readiness@1", "pulse", "pulse@1"}
+	for _, ref := range refs {
+		q := mustLoad(t, ref)
+		lowest := map[string]float64{}
+		for seed := uint64(1); seed <= 20; seed++ {
+			res, err := analysis.Analyze(analysisInput(q, demo.Generate(q, seed)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range res.Organisation.Dimensions {
+				dim, _ := q.Dimension(d.ID)
+				if dim == nil || dim.Role == questionnaires.RoleBarrier || len(q.ItemsOf(d.ID)) < 2 {
+					continue
+				}
+				if d.DimensionStats == nil || d.Alpha == nil {
+					t.Fatalf("%s seed %d: no alpha for %s", ref, seed, d.ID)
+				}
+				if a, ok := lowest[d.ID]; !ok || *d.Alpha < a {
+					lowest[d.ID] = *d.Alpha
+				}
+			}
+		}
+		for _, role := range []questionnaires.Role{questionnaires.RoleFoundation, questionnaires.RoleCondition, questionnaires.RoleAdvocacy} {
+			for _, dim := range q.DimensionsWithRole(role) {
+				a, ok := lowest[dim.ID]
+				if !ok {
+					t.Errorf("%s: no alpha for %s", q.Ref(), dim.ID)
+					continue
+				}
+				t.Logf("%s %s (%d items): lowest alpha over seeds 1-20 %.3f", q.Ref(), dim.ID, len(q.ItemsOf(dim.ID)), a)
+				want := 0.7
+				if q.ID == "pulse" && dim.ID == "communication" {
+					want = 0.65
+				}
+				if a < want {
+					t.Errorf("%s %s: alpha %.3f, want at least %.2f", q.Ref(), dim.ID, a, want)
+				}
+			}
 		}
 	}
 }

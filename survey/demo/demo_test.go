@@ -261,8 +261,10 @@ func TestSeedStoresEveryResponse(t *testing.T) {
 		if _, err := s.PulseResult(ctx, res.Baseline.ID); err != nil {
 			t.Fatalf("the closed baseline has no stored results: %v", err)
 		}
-		if res.Open.Status != survey.PulseOpen || res.Open.QuestionnaireID != q.ID || res.Open.Name != demo.OpenPulseName {
-			t.Fatalf("open pulse %+v, want open on %s", res.Open, q.ID)
+		// The open pulse, the one to try the demo with, is the short pulse.
+		short := mustLoad(t, "pulse")
+		if res.Open.Status != survey.PulseOpen || res.Open.QuestionnaireID != short.ID || res.Open.QuestionnaireVersion != short.Version || res.Open.Name != demo.OpenPulseName {
+			t.Fatalf("open pulse %+v, want open on %s", res.Open, short.Ref())
 		}
 		if n, err := s.ResponseCounts(ctx, res.Open.ID); err != nil || sum(n) != 0 {
 			t.Fatalf("the open pulse holds answers: %v, %v", n, err)

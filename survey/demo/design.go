@@ -59,7 +59,7 @@ func (d design) pair(topic string) (promise, reality float64) {
 // ready are the levels of a department that is ready to go.
 func ready(willing float64) map[string]float64 {
 	return map[string]float64{
-		"pride": 4.4, "content": 4.2, "communication": 4.3,
+		"pride": 4.4, "content": 4.2, "communication": 4.4,
 		"stability": 4.2, "management": 4.2, "willingness": willing, "barriers": 2.2,
 	}
 }
@@ -67,9 +67,10 @@ func ready(willing float64) map[string]float64 {
 // designs are the ten departments of Gemeente Voorbeeld. Levels are chosen
 // far enough from the thresholds of the readiness rule (3.5 for foundations,
 // 3.0 for conditions, a gap tolerance of 0.5, 30% willing) that the intended
-// verdict comes out for nearly every seed: over seeds 1-200 the ready
-// departments are GO 599 times in 600 and the in-between one undecided 190
-// times in 200; seeds 1-20 are all as designed (see the tests).
+// verdict comes out for nearly every seed: with version 2 of the baseline
+// (fewer items, so wider intervals) over seeds 1-200 the ready departments
+// are GO 590 times in 600 and the in-between one undecided 194 times in
+// 200; seeds 1-20 are all as designed (see the tests).
 func designs() []design {
 	return []design{
 		{
@@ -210,8 +211,8 @@ func designs() []design {
 			expect: ExpectNotMeasurable, why: "in between: close to every threshold, too few answers to decide",
 			spread: 0.6,
 			levels: map[string]float64{
-				"pride": 3.8, "content": 3.75, "communication": 3.8,
-				"stability": 3.6, "management": 3.6, "willingness": 3.6, "barriers": 2.8,
+				"pride": 3.7, "content": 3.6, "communication": 3.8,
+				"stability": 3.6, "management": 3.6, "willingness": 3.4, "barriers": 2.8,
 			},
 			promise: map[string]float64{"": 3.8}, reality: map[string]float64{"": 3.5},
 			profiles: [3]float64{3, 1, 1},

@@ -27,13 +27,36 @@ var _ Store = (*survey.Store)(nil)
 // OpenPulseName is the name of the open pulse Seed creates for new answers.
 const OpenPulseName = "Vervolgmeting (demo)"
 
+// The open pulse of a demo of the shipped baseline uses the shipped short
+// pulse: what someone trying the demo answers is the survey people are
+// asked most often, in under two minutes.
+const (
+	baselineID   = "advocacy-readiness"
+	shortPulseID = "pulse"
+)
+
+// OpenQuestionnaire is the questionnaire of the open pulse Seed creates
+// next to a baseline on q: the shipped short pulse when q is the shipped
+// baseline (any version), q itself otherwise (a questionnaire of one's
+// own has no short pulse whose items line up with it).
+func OpenQuestionnaire(q *questionnaires.Questionnaire) (*questionnaires.Questionnaire, error) {
+	if q.ID != baselineID {
+		return q, nil
+	}
+	sp, err := questionnaires.Load(shortPulseID)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return sp, nil
+}
+
 // Result is what Seed stored.
 type Result struct {
 	// Baseline is the pulse holding the synthetic answers, closed with
 	// results.Close: its final results are what the board and the reports
 	// show. Results exist only for closed pulses.
 	Baseline survey.Pulse
-	// Open is a second pulse on the same questionnaire, open and without
+	// Open is a second pulse, on OpenQuestionnaire, open and without
 	// answers: its survey links are the ones to hand out for new answers.
 	Open        survey.Pulse
 	Departments []Seeded // in the order of Organisation.Departments
@@ -55,7 +78,8 @@ type Seeded struct {
 // Seed stores org in s: the organisation settings (anonymity thresholds 5
 // and 10), the departments, a baseline pulse on q with every response,
 // closed with results.Close so that it has its final results, and a second
-// pulse on q (OpenPulseName), open and empty, with a link per department.
+// pulse (OpenPulseName) on OpenQuestionnaire(q), open and empty, with a
+// link per department.
 // Responses take the path of a real respondent: the answers are turned
 // into form values, validated and scrubbed by survey.DecodeAnswers, and
 // stored by Store.Submit with a fresh submission key. Seed expects an
@@ -103,7 +127,11 @@ func Seed(ctx context.Context, s Store, q *questionnaires.Questionnaire, org Org
 	if res.Baseline, err = s.Pulse(ctx, base.ID); err != nil {
 		return Result{}, err
 	}
-	open, openLinks, err := openPulse(ctx, s, q, OpenPulseName, res.Departments)
+	oq, err := OpenQuestionnaire(q)
+	if err != nil {
+		return Result{}, err
+	}
+	open, openLinks, err := openPulse(ctx, s, oq, OpenPulseName, res.Departments)
 	if err != nil {
 		return Result{}, err
 	}

@@ -37,14 +37,12 @@ type Outcome struct {
 }
 
 // Questionnaire returns the shipped questionnaire a pulse was opened with,
-// refusing when this binary ships another version of it.
+// in the version it was opened with (the current one or an earlier one the
+// binary keeps), refusing any other version.
 func Questionnaire(p survey.Pulse) (*questionnaires.Questionnaire, error) {
-	q, err := questionnaires.Load(p.QuestionnaireID)
+	q, err := questionnaires.LoadVersion(p.QuestionnaireID, p.QuestionnaireVersion)
 	if err != nil {
-		return nil, fmt.Errorf("results: pulse %s: %w", p.ID, err)
-	}
-	if q.Version != p.QuestionnaireVersion {
-		return nil, fmt.Errorf("results: pulse %s uses %s@%d, this trots ships version %d", p.ID, p.QuestionnaireID, p.QuestionnaireVersion, q.Version)
+		return nil, fmt.Errorf("results: pulse %s uses %s@%d: %w", p.ID, p.QuestionnaireID, p.QuestionnaireVersion, err)
 	}
 	return q, nil
 }

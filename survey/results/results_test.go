@@ -54,9 +54,10 @@ func TestAnalyzeStoredPulse(t *testing.T) {
 			}
 		}
 
-		// Measure again in the open pulse: it has no results until it
-		// closes, and then compares with the baseline.
-		second := seeded.Open
+		// Measure again with the baseline (the demo's open pulse is the
+		// short pulse, a questionnaire of its own without a trend against
+		// the baseline): no results until it closes, and then a trend.
+		second := storetest.MustOpenPulse(t, s, q.ID, q.Version)
 		answer := func(p survey.Pulse) {
 			t.Helper()
 			links, err := s.Links(ctx, p.ID)
@@ -145,10 +146,19 @@ func TestAnalyzeRefusesOpenPulse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo's open pulse is the short pulse: answered as such.
 	p := seeded.Open
+	oq, err := demo.OpenQuestionnaire(q)
+	if err != nil || p.QuestionnaireID != oq.ID || oq.ID != "pulse" {
+		t.Fatalf("open pulse on %s, OpenQuestionnaire %v %v", p.QuestionnaireID, oq, err)
+	}
+	short := demo.Generate(oq, 7)
 	for i, d := range seeded.Departments {
-		for _, r := range org.Departments[i].Responses {
-			dec := survey.DecodeAnswers(q, r.Values())
+		for _, r := range short.Departments[i].Responses {
+			dec := survey.DecodeAnswers(oq, r.Values())
+			if !dec.Valid() {
+				t.Fatalf("short pulse answers refused: %v", dec.Errors)
+			}
 			if _, err := s.Submit(ctx, survey.Submission{Link: d.Link, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +169,7 @@ func TestAnalyzeRefusesOpenPulse(t *testing.T) {
 		!strings.Contains(err.Error(), "closed") || !strings.Contains(err.Error(), "comparing figures over time") {
 		t.Fatalf("open pulse: %v, want a conflict %s", err, results.KeyAfterClose)
 	}
-	in, err := results.Input(ctx, s, p, q, analysis.DefaultConfig())
+	in, err := results.Input(ctx, s, p, oq, analysis.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
