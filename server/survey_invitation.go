@@ -54,7 +54,7 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 		return s.denyRatePage(c)
 	}
 	if !known {
-		return s.refuse(c, s.langOf(c), used)
+		return s.refuse(c, s.langOf(c), tokenRefusal(token, used))
 	}
 	// A used token goes on to Submit: a retry of the submission that used
 	// it is recognised by its key and answered like the first; any other

@@ -28,12 +28,15 @@ type formPage struct {
 	MinGroup    int
 	MinComments int
 	Invitation  bool
-	Sections    []sectionView
-	Errors      []errorLink
-	FormError   string
-	Answered    int
-	Total       int
-	Restore     bool // a fresh form: the script may restore kept answers
+	// InvitationNote is the text key that says an invitation (or a
+	// personal code) is not linked to the answers.
+	InvitationNote string
+	Sections       []sectionView
+	Errors         []errorLink
+	FormError      string
+	Answered       int
+	Total          int
+	Restore        bool // a fresh form: the script may restore kept answers
 }
 
 type sectionView struct {
@@ -119,7 +122,10 @@ func (v surveyView) form(key string, values map[string][]string, errs survey.Fie
 		page: p, Action: v.action + "?lang=" + lang, StoreKey: v.storeKey, Key: key, Token: v.token,
 		Heading: v.q.Title.Get(lang), Description: v.q.Description.Get(lang), Department: v.dept.Name,
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
-		Restore: values == nil,
+		Restore: values == nil, InvitationNote: "intro_not_invitation",
+	}
+	if survey.ValidCode(v.token) {
+		fp.InvitationNote = "intro_not_code"
 	}
 	if formError != "" {
 		fp.FormError = i18n.T(lang, formError)
