@@ -48,11 +48,12 @@ type apiPulse struct {
 	Opens         *time.Time `json:"opens,omitempty"`
 	Closes        *time.Time `json:"closes,omitempty"`
 	MinGroup      int        `json:"min_group,omitempty"`
+	AnswerMode    string     `json:"answer_mode"`
 }
 
 func newAPIPulse(p survey.Pulse) apiPulse {
 	out := apiPulse{ID: p.ID, Name: p.Name, Questionnaire: p.QuestionnaireID + "@" + strconv.Itoa(p.QuestionnaireVersion),
-		Status: string(p.Status), MinGroup: p.MinGroup}
+		Status: string(p.Status), MinGroup: p.MinGroup, AnswerMode: string(p.Mode)}
 	if !p.Opens.IsZero() {
 		t := p.Opens
 		out.Opens = &t

@@ -178,6 +178,11 @@ type linksPage struct {
 	// SlipLang is the language the slips of personal codes are offered
 	// in first: the organisation's.
 	SlipLang string
+	// Mode is how the pulse is answered, in words; Links and Invites tell
+	// whether its department links, and its invitations and codes, take
+	// answers (pulse_mode.go).
+	Mode           string
+	Links, Invites bool
 }
 
 // Active tells whether QR codes, posters and invitations are offered.
@@ -224,6 +229,7 @@ func (s *Server) newLinksPage(c echo.Context, p survey.Pulse) (*linksPage, error
 	page.Closes = formatLocal(p.Closes, loc)
 	page.Base, page.FromRequest = s.publicBase(c)
 	page.SlipLang, _ = s.langOrDefault(c, "")
+	page.Mode, page.Links, page.Invites = modeText(page.Lang, p.Mode), p.AcceptsLinks(), p.AcceptsInvitations()
 	if page.State == linksDraft {
 		// A draft has no links: they are made when it opens, with the
 		// thresholds the respondents will be told.

@@ -24,6 +24,9 @@ func (s *Server) pulseLinkCodes(c echo.Context) error {
 	if err != nil {
 		return s.refuseDownload(c, err)
 	}
+	if err := s.checkLinkWay(c, t.pulse, true); err != nil {
+		return err
+	}
 	raw := strings.TrimSpace(c.Request().PostFormValue("count"))
 	n, err := strconv.Atoi(raw)
 	switch {

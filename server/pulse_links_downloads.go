@@ -28,6 +28,9 @@ func (s *Server) pulseLinkQR(format string) echo.HandlerFunc {
 		if err != nil {
 			return s.refuseDownload(c, err)
 		}
+		if err := s.checkLinkWay(c, t.pulse, false); err != nil {
+			return err
+		}
 		code, err := qr.Encode(t.url)
 		if err != nil {
 			return err
@@ -63,6 +66,9 @@ func (s *Server) pulseLinkPoster(c echo.Context) error {
 	if err != nil {
 		return s.refuseDownload(c, err)
 	}
+	if err := s.checkLinkWay(c, t.pulse, false); err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	q, err := s.cfg.Questionnaire(t.pulse.QuestionnaireID, t.pulse.QuestionnaireVersion)
 	if err != nil {
@@ -97,6 +103,9 @@ func (s *Server) pulseLinkInvitations(c echo.Context) error {
 	t, err := s.loadLinkTarget(c)
 	if err != nil {
 		return s.refuseDownload(c, err)
+	}
+	if err := s.checkLinkWay(c, t.pulse, true); err != nil {
+		return err
 	}
 	raw := strings.TrimSpace(c.Request().PostFormValue("count"))
 	n, err := strconv.Atoi(raw)

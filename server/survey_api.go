@@ -160,6 +160,10 @@ func (s *Server) apiSurvey(c echo.Context) error {
 		} else {
 			doc.Status = "not_open"
 		}
+	} else if v.pulse.CheckWay(false) != nil {
+		// Answered with personal codes and invitations only: this link
+		// takes no answers.
+		doc.Accepting, doc.Status = false, "codes_only"
 	}
 	for _, d := range q.Dimensions {
 		items := q.ItemsOf(d.ID)

@@ -27,8 +27,11 @@ import (
 // codePage is the start page where a code is typed.
 type codePage struct {
 	page
-	Value string // what was typed, on a refusal
-	Error string
+	Value  string // what was typed, on a refusal
+	Error  string
+	Notice string // why this page is shown instead of a survey
+	// NoticeTitle heads the notice.
+	NoticeTitle string
 }
 
 // codeEntry shows the start page: GET /c.
@@ -86,15 +89,29 @@ func (s *Server) showCode(c echo.Context, lang, typed string) error {
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
 	}
+	if err := v.pulse.CheckWay(true); err != nil {
+		return s.refuseWay(c, v.lang, err)
+	}
 	return s.render(c, http.StatusOK, "survey", v.form(survey.NewID(), nil, nil, ""))
 }
 
 // renderCodeEntry renders the start page; errKey names what was wrong
 // with typed ("" on a fresh page).
 func (s *Server) renderCodeEntry(c echo.Context, status int, lang, typed, errKey string) error {
+	return s.renderCodeEntryWith(c, status, lang, typed, errKey, "")
+}
+
+// renderCodeEntryWith is renderCodeEntry with a notice: the text key of
+// why someone who came for a survey is asked for a code.
+func (s *Server) renderCodeEntryWith(c echo.Context, status int, lang, typed, errKey, notice string) error {
 	p := newPage(lang, s.orgName(c), "/c", nil)
 	p.Title = i18n.T(lang, "code_title")
 	cp := codePage{page: p}
+	if notice != "" {
+		cp.NoticeTitle, cp.Notice = i18n.T(lang, notice+"_title"), i18n.T(lang, notice)
+		p.Title = cp.NoticeTitle
+		cp.page = p
+	}
 	if errKey != "" {
 		cp.Error = i18n.T(lang, errKey)
 		if r := []rune(strings.TrimSpace(typed)); len(r) <= 40 {

@@ -34,6 +34,9 @@ func (s *Server) surveyForm(c echo.Context) error {
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
 	}
+	if err := v.pulse.CheckWay(false); err != nil {
+		return s.refuseWay(c, v.lang, err)
+	}
 	if answeredHere(c) && c.QueryParam("again") == "" {
 		return s.renderAnswered(c, v)
 	}
@@ -49,6 +52,9 @@ func (s *Server) surveySubmit(c echo.Context) error {
 	}
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
+	}
+	if err := v.pulse.CheckWay(false); err != nil {
+		return s.refuseWay(c, v.lang, err)
 	}
 	form, err := readPostForm(c)
 	if errors.Is(err, errTooLarge) {

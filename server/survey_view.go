@@ -37,6 +37,8 @@ type formPage struct {
 	Answered       int
 	Total          int
 	Restore        bool // a fresh form: the script may restore kept answers
+	// Mode says how the pulse is answered, in words.
+	Mode string
 }
 
 type sectionView struct {
@@ -122,7 +124,7 @@ func (v surveyView) form(key string, values map[string][]string, errs survey.Fie
 		page: p, Action: v.action + "?lang=" + lang, StoreKey: v.storeKey, Key: key, Token: v.token,
 		Heading: v.q.Title.Get(lang), Description: v.q.Description.Get(lang), Department: v.dept.Name,
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
-		Restore: values == nil, InvitationNote: "intro_not_invitation",
+		Restore: values == nil, InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode),
 	}
 	if survey.ValidCode(v.token) {
 		fp.InvitationNote = "intro_not_code"

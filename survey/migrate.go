@@ -214,6 +214,13 @@ INSERT INTO comments_v5 (pulse_id, department_id, id, item_id, body)
 DROP TABLE comments;
 ALTER TABLE comments_v5 RENAME TO comments;
 `},
+	{6, "how a pulse is answered", `
+-- How a pulse is answered, fixed when it is created: through the open
+-- department links, personal codes and invitations only, or both. Pulses
+-- from before were answered both ways. Decisions are recorded against a
+-- pulse, so they show its mode without a column of their own.
+ALTER TABLE pulses ADD COLUMN answer_mode TEXT NOT NULL DEFAULT 'both' CHECK (answer_mode IN ('open_links', 'codes', 'both'));
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {
