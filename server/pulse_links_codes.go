@@ -24,7 +24,7 @@ func (s *Server) pulseLinkCodes(c echo.Context) error {
 	if err != nil {
 		return s.refuseDownload(c, err)
 	}
-	if err := s.checkLinkWay(c, t.pulse, true); err != nil {
+	if refused, err := s.refuseLinkWay(c, t.pulse, true); refused {
 		return err
 	}
 	raw := strings.TrimSpace(c.Request().PostFormValue("count"))

@@ -28,7 +28,7 @@ func (s *Server) pulseLinkQR(format string) echo.HandlerFunc {
 		if err != nil {
 			return s.refuseDownload(c, err)
 		}
-		if err := s.checkLinkWay(c, t.pulse, false); err != nil {
+		if refused, err := s.refuseLinkWay(c, t.pulse, false); refused {
 			return err
 		}
 		code, err := qr.Encode(t.url)
@@ -66,7 +66,7 @@ func (s *Server) pulseLinkPoster(c echo.Context) error {
 	if err != nil {
 		return s.refuseDownload(c, err)
 	}
-	if err := s.checkLinkWay(c, t.pulse, false); err != nil {
+	if refused, err := s.refuseLinkWay(c, t.pulse, false); refused {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -104,7 +104,7 @@ func (s *Server) pulseLinkInvitations(c echo.Context) error {
 	if err != nil {
 		return s.refuseDownload(c, err)
 	}
-	if err := s.checkLinkWay(c, t.pulse, true); err != nil {
+	if refused, err := s.refuseLinkWay(c, t.pulse, true); refused {
 		return err
 	}
 	raw := strings.TrimSpace(c.Request().PostFormValue("count"))

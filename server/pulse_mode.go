@@ -35,19 +35,20 @@ func (p *pulsesPage) setModes() {
 	}
 }
 
-// checkLinkWay refuses a links-page download the pulse's mode has no use
+// refuseLinkWay refuses a links-page download the pulse's mode has no use
 // for: QR codes and posters of links that take no answers (invited false),
 // invitations and codes that would not work (invited true). The links page
-// comes back with the reason, status 409, nothing made.
-func (s *Server) checkLinkWay(c echo.Context, p survey.Pulse, invited bool) error {
+// comes back with the reason, status 409, nothing made; refused tells the
+// handler to stop there.
+func (s *Server) refuseLinkWay(c echo.Context, p survey.Pulse, invited bool) (refused bool, err error) {
 	if p.CheckWay(invited) == nil {
-		return nil
+		return false, nil
 	}
 	key := "links_error_mode_codes"
 	if invited {
 		key = "links_error_mode_open_links"
 	}
-	return s.linksRefusal(c, http.StatusConflict, key, "", "")
+	return true, s.linksRefusal(c, http.StatusConflict, key, "", "")
 }
 
 // refuseWay answers a survey page reached the way its pulse is not

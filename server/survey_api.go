@@ -61,6 +61,10 @@ func (s *Server) apiSubmit(c echo.Context) error {
 		}
 		return apiError(c, http.StatusBadRequest, v.lang, "bad_request", nil)
 	}
+	if err := v.pulse.CheckWay(body.Token != ""); err != nil {
+		// Said before the answers are checked: no form would be taken.
+		return s.apiRefuse(c, v.lang, err)
+	}
 	answers := survey.DecodeJSONAnswers(v.q, body.Answers)
 	if !answers.Valid() {
 		return apiError(c, http.StatusUnprocessableEntity, v.lang, "answers_invalid", answers.Errors)
