@@ -49,7 +49,9 @@ func TestBrowserAnswersTheSurveyOnAPhone(t *testing.T) {
 		{name: "320-en", width: 320, height: 640, lang: "en"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tab, cancel := chromedp.NewContext(browser)
+			// Each phone is a person of its own: own cookies, so that the
+			// second does not find the first's "answered on this device".
+			tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 			defer cancel()
 			ctx, stop := context.WithTimeout(tab, browserTimeout)
 			defer stop()
