@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gomonobold"
 	"golang.org/x/image/font/gofont/goregular"
 
 	"trots/reports/qr"
@@ -86,12 +87,9 @@ func Slips(w io.Writer, in SlipsInput, opts Options) error {
 	case in.Base == "":
 		return errors.New("reports: slips: no address")
 	}
-	codes := make([]*qr.Code, len(in.Codes))
-	for i, c := range in.Codes {
-		var err error
-		if codes[i], err = qr.Encode(in.Base + "/c/" + c); err != nil {
-			return fmt.Errorf("reports: slips: %w", err)
-		}
+	codes, err := encodeSlips(in.Base, in.Codes)
+	if err != nil {
+		return err
 	}
 	lang := opts.Lang
 	if lang != "nl" {
@@ -104,6 +102,27 @@ func Slips(w io.Writer, in SlipsInput, opts Options) error {
 	return render(w, func() (*document, error) {
 		return newSlips(lang, created, in, codes), nil
 	})
+}
+
+// encodeSlips makes the QR codes of the slips on every core: choosing the
+// best of eight masks makes a code take longer than drawing its slip.
+func encodeSlips(base string, printed []string) ([]*qr.Code, error) {
+	codes := make([]*qr.Code, len(printed))
+	errs := make([]error, len(printed))
+	workers := min(runtime.GOMAXPROCS(0), len(printed))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(printed); i += workers {
+				codes[i], errs[i] = qr.Encode(base + "/c/" + printed[i])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("reports: slips: %w", err)
+	}
+	return codes, nil
 }
 
 func newSlips(lang string, created time.Time, in SlipsInput, codes []*qr.Code) *document {
@@ -122,19 +141,15 @@ func newSlips(lang string, created time.Time, in SlipsInput, codes []*qr.Code) *
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
 	pdf.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
-	// Go Mono for the code itself: every character as wide as the next,
-	// so groups line up and nothing is mistaken for its neighbour.
-	pdf.AddUTF8FontFromBytes("gomono", "B", gomonobold.TTF)
 
 	typeAt := clean(strings.TrimPrefix(strings.TrimPrefix(in.Base, "https://"), "http://") + "/c")
-	how := tSlipHow.f(lang, typeAt)
-	until := posterUntil(d, in.Closes)
+	texts := slipTexts(d, org, dept, tSlipHow.f(lang, typeAt), posterUntil(d, in.Closes))
 	for i, code := range codes {
 		if i%SlipsPerPage == 0 {
 			pdf.AddPage()
 			slipCutLines(d)
 		}
-		slip(d, i, org, dept, in.Codes[i], how, until, code)
+		slip(d, i, texts, in.Codes[i], code)
 	}
 	return d
 }
@@ -156,10 +171,76 @@ func slipCutLines(d *document) {
 	d.pdf.SetDashPattern(nil, 0)
 }
 
-// slip draws slip i: the QR code on the left, the texts on the right. The
-// texts are set smaller until they fit (a long organisation name or
-// address), never onto the next slip.
-func slip(d *document, i int, org, dept, printed, how, until string, code *qr.Code) {
+// slipLine is a text of a slip, split into the lines it takes.
+type slipLine struct {
+	lines       []string
+	font, style string
+	size, gap   float64
+	c           rgb
+	code        bool // the line of the code: each slip prints its own
+}
+
+// widestCode is as wide as a printed code can be: the code's size is
+// chosen so that it fits on one line. (The Go Mono font would make every
+// code as wide as the next, but fpdf does not embed its subset the same
+// way twice, and reports are reproducible byte for byte.)
+const widestCode = "WWWW-WWWW-WWWW"
+
+// slipTexts lays out the texts of a slip once for all: they are the same
+// on every slip but for the code, laid out as the widest code there can be. The texts are set smaller until they fit (a
+// long organisation name or address), never onto the next slip.
+func slipTexts(d *document, org, dept, how, until string) []slipLine {
+	pdf := d.pdf
+	_, _, w, h, qx, _, side := SlipRect(0)
+	module := side / 21 // the largest module a slip's code can have (version 1)
+	tx := qx + side + qr.QuietZone*module
+	tw := slipsMargin + w - slipsPad - tx
+	room := h - 2*slipsPad + 2
+	head := tSlipBand.in(d.lang)
+	if org != "" {
+		head += " - " + org
+	}
+	texts := []slipLine{
+		{lines: []string{head}, font: fontFamily, style: "B", size: 7.5, c: mutedColor, gap: 0.6},
+		{lines: []string{tSlipFor.f(d.lang, dept)}, font: fontFamily, style: "B", size: 9, c: accentColor, gap: 1.4},
+		{lines: []string{tSlipYourCode.in(d.lang)}, font: fontFamily, size: 7.5, c: inkColor, gap: 0.3},
+		{lines: []string{widestCode}, font: fontFamily, style: "B", size: 13, c: inkColor, gap: 1.4, code: true},
+		{lines: []string{how}, font: fontFamily, size: 7.5, c: inkColor, gap: 0.8},
+		{lines: []string{tSlipAnon.in(d.lang)}, font: fontFamily, size: 7.5, c: mutedColor, gap: 0.8},
+		{lines: []string{until}, font: fontFamily, style: "B", size: 7.5, c: accentColor},
+	}
+	var out []slipLine
+	for scale := 1.0; ; scale -= 0.05 {
+		out = out[:0]
+		total := 0.0
+		for _, t := range texts {
+			if t.lines[0] == "" {
+				continue
+			}
+			l := t
+			l.size = t.size * scale
+			pdf.SetFont(l.font, l.style, l.size)
+			l.lines = pdf.SplitText(t.lines[0], tw)
+			if l.code {
+				// One line, always: smaller until the widest code fits.
+				for l.size > 6 && pdf.GetStringWidth(widestCode) > tw-0.5 {
+					l.size -= 0.5
+					pdf.SetFont(l.font, l.style, l.size)
+				}
+				l.lines = []string{widestCode}
+			}
+			total += float64(len(l.lines))*l.size*ptToMM*1.2 + l.gap
+			out = append(out, l)
+		}
+		if total <= room || scale <= 0.6 {
+			return out
+		}
+	}
+}
+
+// slip draws slip i: the QR code on the left, the texts (laid out by
+// slipTexts; the fourth is the code) on the right.
+func slip(d *document, i int, texts []slipLine, printed string, code *qr.Code) {
 	pdf := d.pdf
 	x, y, w, h, qx, qy, side := SlipRect(i)
 	module := side / float64(code.Size())
@@ -175,52 +256,18 @@ func slip(d *document, i int, org, dept, printed, how, until string, code *qr.Co
 	}
 	pdf.DrawPath("F")
 
-	tx := qx + side + qr.QuietZone*module
+	tx := qx + side + qr.QuietZone*side/21
 	tw := x + w - slipsPad - tx
-	top, bottom := y+slipsPad-1, y+h-slipsPad+1
-	head := tSlipBand.in(d.lang)
-	if org != "" {
-		head += " - " + org
-	}
-	lines := []struct {
-		s, style, font string
-		size           float64
-		c              rgb
-		gap            float64
-	}{
-		{head, "B", fontFamily, 7.5, mutedColor, 0.6},
-		{tSlipFor.f(d.lang, dept), "B", fontFamily, 9, accentColor, 1.4},
-		{tSlipYourCode.in(d.lang), "", fontFamily, 7.5, inkColor, 0.3},
-		{printed, "B", "gomono", 13, inkColor, 1.4},
-		{how, "", fontFamily, 7.5, inkColor, 0.8},
-		{tSlipAnon.in(d.lang), "", fontFamily, 7.5, mutedColor, 0.8},
-		{until, "B", fontFamily, 7.5, accentColor, 0},
-	}
-	// The largest scale at which everything fits the slip.
-	scale := 1.0
-	for ; scale > 0.6; scale -= 0.05 {
-		total := 0.0
-		for _, l := range lines {
-			if l.s == "" {
-				continue
-			}
-			pdf.SetFont(l.font, l.style, l.size*scale)
-			total += float64(len(pdf.SplitText(l.s, tw)))*l.size*scale*ptToMM*1.2 + l.gap
+	cy, bottom := y+slipsPad-1, y+h-slipsPad+1
+	for _, t := range texts {
+		pdf.SetFont(t.font, t.style, t.size)
+		d.textColor(t.c)
+		lineH := t.size * ptToMM * 1.2
+		lines := t.lines
+		if t.code {
+			lines = []string{printed}
 		}
-		if total <= bottom-top {
-			break
-		}
-	}
-	cy := top
-	for _, l := range lines {
-		if l.s == "" {
-			continue
-		}
-		size := l.size * scale
-		pdf.SetFont(l.font, l.style, size)
-		d.textColor(l.c)
-		lineH := size * ptToMM * 1.2
-		for _, line := range pdf.SplitText(l.s, tw) {
+		for _, line := range lines {
 			if cy+lineH > bottom+0.01 {
 				return // cut rather than run onto the next slip
 			}
@@ -228,6 +275,6 @@ func slip(d *document, i int, org, dept, printed, how, until string, code *qr.Co
 			pdf.CellFormat(tw, lineH, line, "", 0, "L", false, 0, "")
 			cy += lineH
 		}
-		cy += l.gap
+		cy += t.gap
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -172,4 +173,18 @@ func scanSlip(t testing.TB, page image.Image, i, dpi int) string {
 		t.Fatalf("slip %d does not scan: %v", i, err)
 	}
 	return res.GetText()
+}
+
+var slipsBenchN = 5000
+
+// BenchmarkSlips5000 is the largest batch HR can ask for: 5,000 slips, 500
+// pages.
+func BenchmarkSlips5000(b *testing.B) {
+	in := slipsInput(slipsBenchN)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := reports.Slips(io.Discard, in, reports.Options{Lang: "nl", CreationDate: created}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
