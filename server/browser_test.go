@@ -308,7 +308,9 @@ func scrollTo(selector string) chromedp.Action[chromedp.Void] {
 func phoneTab(t *testing.T, browser context.Context, width int64, prefix string) (context.Context, func(name string)) {
 	t.Helper()
 	shots := screenshotDir(t)
-	tab, cancel := chromedp.NewContext(browser)
+	// A browser context of its own: own cookies, as on another person's
+	// phone (a tab that answered the survey is told so on its next visit).
+	tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	ctx, stop := context.WithTimeout(tab, browserTimeout)
 	t.Cleanup(stop)
