@@ -139,6 +139,8 @@ func (v *view) masthead(kind, name string) {
 	d.textColor(mutedColor)
 	d.pdf.SetX(d.left)
 	d.pdf.MultiCell(d.width, 4.5, joinNonEmpty(" · ", clean(v.in.Pulse.Name), v.period(), tReportDate.f(v.lang, v.num.date(v.date))), "", "L", false)
+	d.pdf.SetX(d.left)
+	d.pdf.MultiCell(d.width, 4.5, tAnsweredThrough.in(v.lang)+": "+answerMode(v.lang, v.in.Pulse.AnswerMode), "", "L", false)
 	d.space(4)
 }
 

@@ -128,6 +128,7 @@ func (v *view) cover() {
 	}
 	rows = append(rows, [2]string{tCoverPeriod.in(v.lang), period})
 	rows = append(rows, [2]string{tCoverQuest.in(v.lang), clean(v.q.Title.Get(v.lang)) + " (" + v.q.Ref() + ")"})
+	rows = append(rows, [2]string{tAnsweredThrough.in(v.lang), answerMode(v.lang, v.in.Pulse.AnswerMode)})
 	if o := res.Organisation; o.Figures != nil {
 		resp := n.integer(o.N)
 		if o.ResponseRate != nil {

@@ -30,6 +30,9 @@ type Pulse struct {
 	Opens, Closes time.Time
 	// Previous names the pulse the trend compares with ("" for none).
 	Previous string
+	// AnswerMode is how the pulse was answered: "open_links", "codes" or
+	// "both" ("" is "both").
+	AnswerMode string
 }
 
 // Options control the rendering.
@@ -64,7 +67,7 @@ func FromOutcome(organisation string, o *results.Outcome) Input {
 		Organisation:  organisation,
 		Questionnaire: o.Questionnaire,
 		Result:        o.Result,
-		Pulse:         Pulse{Name: o.Pulse.Name, Opens: o.Pulse.Opens, Closes: o.Pulse.Closes},
+		Pulse:         Pulse{Name: o.Pulse.Name, Opens: o.Pulse.Opens, Closes: o.Pulse.Closes, AnswerMode: string(o.Pulse.Mode)},
 	}
 	if in.Pulse.Closes.IsZero() {
 		in.Pulse.Closes = o.Pulse.Closed

@@ -39,7 +39,7 @@ var _ auditStore = (*survey.Store)(nil)
 // looks), whatever their object: the works council sees them highlighted.
 // Other actions are sensitive in context (auditFlagged).
 var alwaysSensitive = map[string]bool{
-	"links.view": true, "links.download": true, "invitations.issue": true, "department.headcount": true,
+	"links.view": true, "links.download": true, "invitations.issue": true, "codes.issue": true, "department.headcount": true,
 }
 
 // audit records an action of the request's account on object. detail is

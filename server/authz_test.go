@@ -41,6 +41,9 @@ var routeAccess = map[string]access{
 	"GET /i/:token":                         {public: true},
 	"POST /i":                               {public: true},
 	"GET /i/thanks":                         {public: true},
+	"GET /c":                                {public: true},
+	"POST /c":                               {public: true},
+	"GET /c/:code":                          {public: true},
 	"GET /api/v1/surveys/:code":             {public: true},
 	"POST /api/v1/surveys/:code/responses":  {public: true},
 	"GET /api/openapi.json":                 {public: true},
@@ -98,6 +101,7 @@ var routeAccess = map[string]access{
 	"GET /pulses/:id/links/:department/qr.png":       {roles: adminsOnly},
 	"GET /pulses/:id/links/:department/poster.pdf":   {roles: adminsOnly},
 	"POST /pulses/:id/links/:department/invitations": {roles: adminsOnly},
+	"POST /pulses/:id/links/:department/codes":       {roles: adminsOnly},
 }
 
 type authzEnv struct {

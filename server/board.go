@@ -154,6 +154,7 @@ func boardReason(rs []analysis.Reason) string {
 
 type decisionView struct {
 	Choice, ChoiceClass, By, At, Note, Verdict string
+	Mode                                       string // how the pulse was answered
 	raw                                        survey.Decision
 }
 
@@ -244,7 +245,7 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 			}
 		}
 		if dec, ok := latest[d.ID]; ok {
-			v := newDecisionView(dec, lang)
+			v := newDecisionView(dec, b.pulse.Mode, lang)
 			row.Decision = &v
 		}
 		rows = append(rows, row)
@@ -252,10 +253,13 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 	return rows, nil
 }
 
-func newDecisionView(d survey.Decision, lang string) decisionView {
+// newDecisionView shows a recorded decision with how the pulse it rests on
+// was answered (a decision is recorded against a pulse, whose mode is
+// fixed, so the pulse's mode is the decision's).
+func newDecisionView(d survey.Decision, mode survey.AnswerMode, lang string) decisionView {
 	return decisionView{Choice: i18n.T(lang, "choice_"+string(d.Choice)), ChoiceClass: strings.ReplaceAll(string(d.Choice), "_", "-"),
 		By: d.UserEmail, At: d.DecidedAt.UTC().Format("2006-01-02 15:04") + " UTC", Note: d.Note,
-		Verdict: i18n.T(lang, "verdict_"+d.Verdict), raw: d}
+		Verdict: i18n.T(lang, "verdict_"+d.Verdict), Mode: modeText(lang, mode), raw: d}
 }
 
 // weakestTheme is the shown foundation or condition dimension furthest
@@ -337,6 +341,7 @@ type boardPage struct {
 	consolePage
 	Pulses   []pulseOption
 	Pulse    survey.Pulse
+	Mode     string // how the pulse is answered, in words
 	HasPulse bool
 	// Pending is set for an open pulse: no figures until it closes.
 	Pending bool
@@ -370,6 +375,7 @@ func (s *Server) board(c echo.Context) error {
 	page := boardPage{consolePage: p, Lead: sessionOf(c).User.Role == survey.RoleLead}
 	if b.outcome != nil || b.pending {
 		page.HasPulse, page.Pending, page.Pulse, page.Withheld = true, b.pending, b.pulse, b.withheld
+		page.Mode = modeText(p.Lang, b.pulse.Mode)
 		if b.outcome != nil {
 			page.View = boardViewOf(c)
 			page.Counts = verdictCounts(b.rows, b.pulse.ID, page.View, p.Lang)
@@ -396,6 +402,7 @@ func (s *Server) board(c echo.Context) error {
 type departmentPage struct {
 	consolePage
 	Pulse      survey.Pulse
+	Mode       string // how the pulse is answered, in words
 	Row        boardRow
 	K          int
 	Reasons    []string
@@ -462,7 +469,7 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 	if row == nil {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	page := departmentPage{consolePage: p, Pulse: b.pulse, Row: *row, K: b.outcome.Result.Config.MinGroup,
+	page := departmentPage{consolePage: p, Pulse: b.pulse, Mode: modeText(p.Lang, b.pulse.Mode), Row: *row, K: b.outcome.Result.Config.MinGroup,
 		CanDecide: slices.Contains(deciders, cs.User.Role), Saved: c.QueryParam("saved") == "1",
 		FormError: formError, Note: note, Choice: choice,
 		BoardHref: "/board?pulse=" + url.QueryEscape(b.pulse.ID),
@@ -505,7 +512,7 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 		return err
 	}
 	for _, d := range log {
-		v := newDecisionView(d, p.Lang)
+		v := newDecisionView(d, b.pulse.Mode, p.Lang)
 		if cs.User.Role == survey.RoleCouncil {
 			v.Note = "" // notes may name people; the council sees the verdicts
 		}

@@ -49,7 +49,9 @@ func TestBrowserAnswersTheSurveyOnAPhone(t *testing.T) {
 		{name: "320-en", width: 320, height: 640, lang: "en"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tab, cancel := chromedp.NewContext(browser)
+			// Each phone is a person of its own: own cookies, so that the
+			// second does not find the first's "answered on this device".
+			tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 			defer cancel()
 			ctx, stop := context.WithTimeout(tab, browserTimeout)
 			defer stop()
@@ -330,7 +332,9 @@ func scrollTo(selector string) chromedp.Action[chromedp.Void] {
 func phoneTab(t *testing.T, browser context.Context, width int64, prefix string) (context.Context, func(name string)) {
 	t.Helper()
 	shots := screenshotDir(t)
-	tab, cancel := chromedp.NewContext(browser)
+	// A browser context of its own: own cookies, as on another person's
+	// phone (a tab that answered the survey is told so on its next visit).
+	tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	ctx, stop := context.WithTimeout(tab, browserTimeout)
 	t.Cleanup(stop)

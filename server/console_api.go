@@ -48,11 +48,12 @@ type apiPulse struct {
 	Opens         *time.Time `json:"opens,omitempty"`
 	Closes        *time.Time `json:"closes,omitempty"`
 	MinGroup      int        `json:"min_group,omitempty"`
+	AnswerMode    string     `json:"answer_mode"`
 }
 
 func newAPIPulse(p survey.Pulse) apiPulse {
 	out := apiPulse{ID: p.ID, Name: p.Name, Questionnaire: p.QuestionnaireID + "@" + strconv.Itoa(p.QuestionnaireVersion),
-		Status: string(p.Status), MinGroup: p.MinGroup}
+		Status: string(p.Status), MinGroup: p.MinGroup, AnswerMode: string(p.Mode)}
 	if !p.Opens.IsZero() {
 		t := p.Opens
 		out.Opens = &t
@@ -161,7 +162,7 @@ func (s *Server) apiResults(c echo.Context) error {
 			row.Bounds = r.group.Bounds
 		}
 		if d := r.Decision; d != nil {
-			v := newAPIDecision(d.raw)
+			v := newAPIDecision(d.raw, b.pulse.Mode)
 			row.Decision = &v
 		}
 		out.Departments = append(out.Departments, row)
@@ -178,16 +179,19 @@ type apiDecision struct {
 	Note         string    `json:"note"`
 	DecidedBy    string    `json:"decided_by"`
 	DecidedAt    time.Time `json:"decided_at"`
+	// AnswerMode is how the pulse the decision rests on was answered.
+	AnswerMode string `json:"answer_mode"`
 }
 
-func newAPIDecision(d survey.Decision) apiDecision {
+func newAPIDecision(d survey.Decision, mode survey.AnswerMode) apiDecision {
 	return apiDecision{ID: d.ID, PulseID: d.PulseID, DepartmentID: d.DepartmentID, Choice: string(d.Choice), Verdict: d.Verdict,
-		Note: d.Note, DecidedBy: d.UserEmail, DecidedAt: d.DecidedAt}
+		Note: d.Note, DecidedBy: d.UserEmail, DecidedAt: d.DecidedAt, AnswerMode: string(mode)}
 }
 
 func (s *Server) apiDecisions(c echo.Context) error {
 	ctx := c.Request().Context()
-	if _, err := s.accounts.Pulse(ctx, c.Param("id")); err != nil {
+	p, err := s.accounts.Pulse(ctx, c.Param("id"))
+	if err != nil {
 		return apiError(c, surveyStatus(err), requestLang(c), "not_found", nil)
 	}
 	u := sessionOf(c).User
@@ -201,7 +205,7 @@ func (s *Server) apiDecisions(c echo.Context) error {
 	}
 	out := []apiDecision{}
 	for _, d := range log {
-		out = append(out, newAPIDecision(d))
+		out = append(out, newAPIDecision(d, p.Mode))
 	}
 	return apiJSON(c, http.StatusOK, out)
 }
@@ -251,7 +255,7 @@ func (s *Server) apiRecordDecision(c echo.Context) error {
 	if err := s.auditDecision(c, b.pulse, req.DepartmentID, req.Choice, verdict); err != nil {
 		return err
 	}
-	return apiJSON(c, http.StatusCreated, newAPIDecision(d))
+	return apiJSON(c, http.StatusCreated, newAPIDecision(d, b.pulse.Mode))
 }
 
 func apiJSON(c echo.Context, status int, v any) error {

@@ -30,6 +30,7 @@ type linksStore interface {
 	Department(ctx context.Context, id string) (survey.Department, error)
 	Links(ctx context.Context, pulseID string) ([]survey.Link, error)
 	CreateInvitations(ctx context.Context, pulseID, departmentID string, n int) ([]string, error)
+	CreateCodes(ctx context.Context, pulseID, departmentID string, n int) ([]string, error)
 }
 
 var _ linksStore = (*survey.Store)(nil)
@@ -174,6 +175,14 @@ type linksPage struct {
 	// Error is the summary of a refused form, FocusID the field it is
 	// about.
 	Error, FocusID string
+	// SlipLang is the language the slips of personal codes are offered
+	// in first: the organisation's.
+	SlipLang string
+	// Mode is how the pulse is answered, in words; Links and Invites tell
+	// whether its department links, and its invitations and codes, take
+	// answers (pulse_mode.go).
+	Mode           string
+	Links, Invites bool
 }
 
 // Active tells whether QR codes, posters and invitations are offered.
@@ -187,6 +196,9 @@ type linkRowView struct {
 	// Count and CountError are the refused invitation form's value and
 	// what was wrong with it.
 	Count, CountError string
+	// Codes is where the personal codes form posts (pulse_links_codes.go);
+	// CodesCount and CodesError the refused form's value and error.
+	Codes, CodesCount, CodesError string
 }
 
 func (s *Server) pulseLinks(c echo.Context) error {
@@ -223,6 +235,8 @@ func (s *Server) newLinksPage(c echo.Context, p survey.Pulse) (*linksPage, error
 	}
 	page.Closes = formatLocal(p.Closes, loc)
 	page.Base, page.FromRequest = s.publicBase(c)
+	page.SlipLang, _ = s.langOrDefault(c, "")
+	page.Mode, page.Links, page.Invites = modeText(page.Lang, p.Mode), p.AcceptsLinks(), p.AcceptsInvitations()
 	if page.State == linksDraft {
 		// A draft has no links: they are made when it opens, with the
 		// thresholds the respondents will be told.
@@ -249,7 +263,7 @@ func (s *Server) newLinksPage(c echo.Context, p survey.Pulse) (*linksPage, error
 		slug := fileSlug(d.Name)
 		page.Rows = append(page.Rows, linkRowView{ID: d.ID, Name: d.Name, URL: page.Base + "/s/" + c,
 			QRSVG: at + "/qr.svg", QRPNG: at + "/qr.png", PosterNL: at + "/poster.pdf?lang=nl", PosterEN: at + "/poster.pdf?lang=en",
-			Invitations: at + "/invitations", QRFile: "trots-qr-" + slug,
+			Invitations: at + "/invitations", Codes: at + "/codes", QRFile: "trots-qr-" + slug,
 			PosterFileNL: "trots-poster-" + slug + "-nl.pdf", PosterFileEN: "trots-poster-" + slug + "-en.pdf"})
 	}
 	return page, nil

@@ -29,6 +29,9 @@ func (s *Server) pulseLinkQR(format string) echo.HandlerFunc {
 		if err != nil {
 			return s.refuseDownload(c, err)
 		}
+		if refused, err := s.refuseLinkWay(c, t.pulse, false); refused {
+			return err
+		}
 		code, err := qr.Encode(t.url)
 		if err != nil {
 			return err
@@ -67,6 +70,9 @@ func (s *Server) pulseLinkPoster(c echo.Context) error {
 	if err != nil {
 		return s.refuseDownload(c, err)
 	}
+	if refused, err := s.refuseLinkWay(c, t.pulse, false); refused {
+		return err
+	}
 	ctx := c.Request().Context()
 	q, err := s.cfg.Questionnaire(t.pulse.QuestionnaireID, t.pulse.QuestionnaireVersion)
 	if err != nil {
@@ -104,6 +110,9 @@ func (s *Server) pulseLinkInvitations(c echo.Context) error {
 	t, err := s.loadLinkTarget(c)
 	if err != nil {
 		return s.refuseDownload(c, err)
+	}
+	if refused, err := s.refuseLinkWay(c, t.pulse, true); refused {
+		return err
 	}
 	raw := strings.TrimSpace(c.Request().PostFormValue("count"))
 	n, err := strconv.Atoi(raw)

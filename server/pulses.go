@@ -56,6 +56,8 @@ type pulseForm struct {
 	// From is the pulse this one follows up, when made with "Schedule the
 	// next pulse".
 	From string
+	// Mode is how the pulse is answered (survey.AnswerMode).
+	Mode string
 }
 
 // parseLocalDateTime reads a date (2006-01-02) and a time of day (15:04, or
@@ -86,7 +88,10 @@ func parseLocalDateTime(date, clock string, loc *time.Location) (time.Time, stri
 
 // draft reads the form into a new pulse, with the fields it could not read.
 func (f pulseForm) draft(loc *time.Location) (lifecycle.Draft, survey.FieldErrors) {
-	d := lifecycle.Draft{Name: f.Name, Questionnaire: f.Questionnaire}
+	d := lifecycle.Draft{Name: f.Name, Questionnaire: f.Questionnaire, Mode: survey.AnswerMode(f.Mode)}
+	if m, ok := survey.ParseAnswerMode(f.Mode); ok {
+		d.Mode = m
+	}
 	fields := survey.FieldErrors{}
 	var key string
 	if d.Opens, key = parseLocalDateTime(f.OpensDate, f.OpensTime, loc); key != "" {
@@ -143,6 +148,8 @@ type pulsesPage struct {
 	Zone           string
 	// FollowUp is the pulse the form proposes the successor of.
 	FollowUp *survey.Pulse
+	// Modes are the ways a pulse can be answered, for the form.
+	Modes []pulseModeOption
 }
 
 func (p *pulsesPage) setQuestionnaires(chosen string) {
@@ -217,6 +224,10 @@ func (s *Server) newPulsesPage(c echo.Context, f pulseForm, fresh bool) (*pulses
 	if err != nil {
 		return nil, err
 	}
+	if p.Form.Mode == "" {
+		p.Form.Mode = string(survey.ModeBoth)
+	}
+	p.setModes()
 	if fresh {
 		p.Form.Questionnaire = lifecycle.PulseQuestionnaire
 		if len(all) == 0 {
@@ -245,7 +256,8 @@ func (s *Server) createPulse(c echo.Context) error {
 	r := c.Request()
 	f := pulseForm{Name: r.PostFormValue("name"), Questionnaire: r.PostFormValue("questionnaire"),
 		OpensDate: r.PostFormValue("opens_date"), OpensTime: r.PostFormValue("opens_time"),
-		ClosesDate: r.PostFormValue("closes_date"), ClosesTime: r.PostFormValue("closes_time"), From: r.PostFormValue("from")}
+		ClosesDate: r.PostFormValue("closes_date"), ClosesTime: r.PostFormValue("closes_time"), From: r.PostFormValue("from"),
+		Mode: r.PostFormValue("answer_mode")}
 	st, err := s.lifecycleStore()
 	if err != nil {
 		return err
@@ -311,7 +323,7 @@ func (s *Server) createDraftOnce(ctx context.Context, st lifecycle.Store, d life
 	name := strings.TrimSpace(d.Name)
 	for _, p := range all {
 		if p.Status == survey.PulseDraft && p.Name == name && p.QuestionnaireID == d.Questionnaire &&
-			p.Opens.Equal(d.Opens) && p.Closes.Equal(d.Closes) {
+			p.Opens.Equal(d.Opens) && p.Closes.Equal(d.Closes) && p.Mode == d.Mode {
 			return p, nil
 		}
 	}
@@ -338,7 +350,7 @@ func (s *Server) nextPulse(c echo.Context) error {
 	loc := pulseLocation()
 	lang := s.consoleLang(c)
 	d := lifecycle.FollowUp(prev, s.cfg.Now(), loc)
-	f := pulseForm{Name: followUpName(lang, prev.Name), Questionnaire: d.Questionnaire, From: prev.ID,
+	f := pulseForm{Name: followUpName(lang, prev.Name), Questionnaire: d.Questionnaire, From: prev.ID, Mode: string(prev.Mode),
 		OpensDate: d.Opens.In(loc).Format(time.DateOnly), OpensTime: d.Opens.In(loc).Format("15:04"),
 		ClosesDate: d.Closes.In(loc).Format(time.DateOnly), ClosesTime: d.Closes.In(loc).Format("15:04")}
 	p, err := s.newPulsesPage(c, f, false)
@@ -387,6 +399,7 @@ type pulsePage struct {
 	Done                  string // "created", "opened", "closed": what just happened
 	// Missed: a draft whose closing time passed before it opened.
 	Missed                        bool
+	Mode                          string // how it is answered, in words
 	CanOpen, CanClose, CanFollow  bool
 	OpenError, CloseError, Refuse string
 }
@@ -416,6 +429,7 @@ func (s *Server) newPulsePage(c echo.Context, p survey.Pulse) (*pulsePage, error
 		Opens:       formatLocal(p.Opens, loc), Closes: formatLocal(p.Closes, loc), Closed: formatLocal(p.Closed, loc),
 		MinGroup: p.MinGroup, MinComments: p.MinComments}
 	page.Title = p.Name
+	page.Mode = modeText(page.Lang, p.Mode)
 	page.Questionnaire, page.Items = s.questionnaireTitle(p, page.Lang)
 	var err error
 	if page.Responses, err = s.totalResponses(ctx, p, page.Lang); err != nil {

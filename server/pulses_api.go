@@ -30,6 +30,9 @@ type apiPulseRequest struct {
 	// Opens and Closes are RFC 3339 times, or empty.
 	Opens  string `json:"opens"`
 	Closes string `json:"closes"`
+	// AnswerMode is open_links, codes or both (the default); fixed once
+	// created.
+	AnswerMode string `json:"answer_mode"`
 }
 
 // pulseAPIError answers in the API's error shape with a lifecycle code,
@@ -64,7 +67,10 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 		return err
 	}
 	fields := survey.FieldErrors{}
-	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire}
+	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire, Mode: survey.AnswerMode(req.AnswerMode)}
+	if m, ok := survey.ParseAnswerMode(req.AnswerMode); ok {
+		d.Mode = m
+	}
 	if id, v, ok := strings.Cut(req.Questionnaire, "@"); ok {
 		d.Questionnaire = id
 		// Only a shipped id is loaded: Load reads a file for a path.

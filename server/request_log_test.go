@@ -60,6 +60,8 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 			must(t, st.ClosePulse(ctx, closed.ID))
 			tokens, err := st.CreateInvitations(ctx, open.ID, dept.ID, 2)
 			must(t, err)
+			codes, err := st.CreateCodes(ctx, open.ID, dept.ID, 1)
+			must(t, err)
 
 			logs := &lockedBuffer{}
 			opts := &slog.HandlerOptions{Level: slog.LevelDebug}
@@ -128,6 +130,10 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 				{"invitation used", func() reply { return e.get("/i/"+tokens[0]+qs, h) }, 200}, // the same page as unused
 				{"invitation used again", func() reply { return e.post("/i"+qs, inviteAgain, h) }, 409},
 				{"invitation thanks", func() reply { return e.get("/i/thanks"+qs, h) }, 200},
+				{"code start page", func() reply { return e.get("/c"+qs, h) }, 200},
+				{"code typed", func() reply { return e.post("/c"+qs, url.Values{"code": {codes[0]}}, h) }, 200},
+				{"code unknown", func() reply { return e.post("/c"+qs, url.Values{"code": {survey.NewCode()}}, h) }, 404},
+				{"code scanned", func() reply { return e.get("/c/"+survey.FormatCode(codes[0])+qs, h) }, 200},
 				{"api survey", func() reply { return e.get("/api/v1/surveys/"+link.Code+qs, h) }, 200},
 				{"api survey unknown", func() reply { return e.get("/api/v1/surveys/"+survey.NewID()+qs, h) }, 404},
 				{"api submit", func() reply { return e.postJSON(apiURL, apiGood, h) }, 201},
@@ -193,7 +199,7 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 			if want := len(calls) + 3; requests != want {
 				t.Errorf("%d request lines for %d requests:\n%s", requests, want, out)
 			}
-			for _, route := range []string{"/s/:code", "/i/:token", "/i", "/api/v1/surveys/:code/responses", "(no route)"} {
+			for _, route := range []string{"/s/:code", "/i/:token", "/i", "/c", "/c/:code", "/api/v1/surveys/:code/responses", "(no route)"} {
 				if !strings.Contains(out, route) {
 					t.Errorf("no request logged for %s", route)
 				}
@@ -220,6 +226,8 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 				"closed survey code": closedLink.Code,
 				"invitation token":   tokens[0],
 				"unused token":       tokens[1],
+				"personal code":      codes[0],
+				"printed code":       survey.FormatCode(codes[0]),
 				"submission key":     key,
 			} {
 				if strings.Contains(out, secret) {

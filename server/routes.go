@@ -29,6 +29,13 @@ func (s *Server) routes() {
 	// Monday-morning answers at one link's rate.
 	s.e.POST("/i", s.invitationSubmit, formPost...)
 	s.e.GET("/i/thanks", s.invitationThanks)
+	// Personal codes from paper slips (survey_codes.go): typed on /c or
+	// scanned (/c/:code); the form then goes to /i like an invitation's.
+	// Look-ups are limited like invitations: per known code, and one
+	// bucket for all unknown ones.
+	s.e.GET("/c", s.codeEntry)
+	s.e.POST("/c", s.codeLookup, crossOrigin(s.denyCrossOriginPage))
+	s.e.GET("/c/:code", s.codeForm)
 
 	// The same survey as JSON, for organisations that show it elsewhere.
 	s.e.GET("/api/v1/surveys/:code", s.apiSurvey)
@@ -87,6 +94,7 @@ func (s *Server) routes() {
 		s.e.GET("/pulses/:id/links/:department/qr.png", s.pulseLinkQR("png"), s.requireRole(adminsOnly...))
 		s.e.GET("/pulses/:id/links/:department/poster.pdf", s.pulseLinkPoster, s.requireRole(adminsOnly...), s.withinQuota(quotaPosters))
 		s.e.POST("/pulses/:id/links/:department/invitations", s.pulseLinkInvitations, s.requireRole(adminsOnly...), s.withinQuota(quotaInvitations))
+		s.e.POST("/pulses/:id/links/:department/codes", s.pulseLinkCodes, s.requireRole(adminsOnly...), s.withinQuota(quotaInvitations))
 		// The same as JSON, with per-user API tokens (openapi.json).
 		s.e.GET("/api/v1/departments", s.apiDepartments, s.requireRole(anyRole...))
 		s.e.POST("/api/v1/departments", s.apiCreateDepartment, s.requireRole(adminsOnly...))

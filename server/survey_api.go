@@ -75,6 +75,10 @@ func (s *Server) apiSubmit(c echo.Context) error {
 		}
 		return apiError(c, http.StatusBadRequest, v.lang, "bad_request", nil)
 	}
+	if err := v.pulse.CheckWay(body.Token != ""); err != nil {
+		// Said before the answers are checked: no form would be taken.
+		return s.apiRefuse(c, v.lang, err)
+	}
 	answers := survey.DecodeJSONAnswers(v.q, body.Answers)
 	if wait := s.spendAnswer(c, link, answers.Valid()); wait > 0 {
 		return s.denyRateAPI(c, wait)
@@ -177,6 +181,10 @@ func (s *Server) apiSurvey(c echo.Context) error {
 		} else {
 			doc.Status = "not_open"
 		}
+	} else if v.pulse.CheckWay(false) != nil {
+		// Answered with personal codes and invitations only: this link
+		// takes no answers.
+		doc.Accepting, doc.Status = false, "codes_only"
 	}
 	for _, d := range q.Dimensions {
 		items := q.ItemsOf(d.ID)

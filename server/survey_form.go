@@ -34,6 +34,12 @@ func (s *Server) surveyForm(c echo.Context) error {
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
 	}
+	if err := v.pulse.CheckWay(false); err != nil {
+		return s.refuseWay(c, v.lang, err)
+	}
+	if answeredHere(c) && c.QueryParam("again") == "" {
+		return s.renderAnswered(c, v)
+	}
 	return s.render(c, http.StatusOK, "survey", v.form(survey.NewID(), nil, nil, ""))
 }
 
@@ -49,6 +55,9 @@ func (s *Server) surveySubmit(c echo.Context) error {
 	}
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
+	}
+	if err := v.pulse.CheckWay(false); err != nil {
+		return s.refuseWay(c, v.lang, err)
 	}
 	form, err := readPostForm(c)
 	if err != nil {
@@ -119,7 +128,10 @@ func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url
 		return s.render(c, http.StatusUnprocessableEntity, "survey", v.form(survey.NewID(), f.answers, nil, "submission_key"))
 	}
 	if err != nil {
-		return s.refuse(c, v.lang, err)
+		return s.refuse(c, v.lang, tokenRefusal(v.token, err))
+	}
+	if v.token == "" {
+		s.markAnswered(c, v.pulse, v.here)
 	}
 	// A replay (double tap, retry) lands on the same page as the first.
 	return c.Redirect(http.StatusSeeOther, withQuery(v.thanks, "lang", v.lang))

@@ -120,17 +120,26 @@ func TestSurveyPageStructure(t *testing.T) {
 	}
 }
 
+// TestSurveyPagesSetNoCookieAndAreNotCached: the one cookie of the survey
+// is the "answered on this device" marker a stored form gets
+// (survey_device.go); no other page sets one.
 func TestSurveyPagesSetNoCookieAndAreNotCached(t *testing.T) {
 	e := newSurveyEnv(t, storetest.SQLiteDSN(t), "pulse", server.Config{})
 	form := fullForm(e.q)
+	stored := e.post("/s/"+e.link.Code, form, nil)
+	if c := stored.header.Values("Set-Cookie"); len(c) != 1 || !strings.HasPrefix(c[0], "trots_answered=1; Path=/s/"+e.link.Code+";") {
+		t.Errorf("a stored form sets %v, want only the marker", c)
+	}
 	for _, r := range []reply{
 		e.get("/s/"+e.link.Code, nil),
 		e.post("/s/"+e.link.Code, url.Values{"submission_key": {survey.NewID()}}, nil),
-		e.post("/s/"+e.link.Code, form, nil),
+		stored,
 		e.get("/s/"+e.link.Code+"/thanks", nil),
 		e.get("/s/"+survey.NewID(), nil),
+		e.get("/c", nil),
+		e.post("/c", url.Values{"code": {"nonsense"}}, nil),
 	} {
-		if c := r.header.Values("Set-Cookie"); len(c) > 0 {
+		if c := r.header.Values("Set-Cookie"); len(c) > 0 && r.status != http.StatusSeeOther {
 			t.Errorf("status %d sets a cookie: %v", r.status, c)
 		}
 		if r.status != http.StatusSeeOther && r.header.Get("Cache-Control") != "no-store" {

@@ -33,6 +33,9 @@ func (s *Server) invitationForm(c echo.Context) error {
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
 	}
+	if err := v.pulse.CheckWay(true); err != nil {
+		return s.refuseWay(c, v.lang, err)
+	}
 	return s.render(c, http.StatusOK, "survey", v.form(survey.NewID(), nil, nil, ""))
 }
 
@@ -54,7 +57,7 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 		return s.denyRatePage(c, wait)
 	}
 	if !known {
-		return s.refuse(c, s.langOf(c), used)
+		return s.refuse(c, s.langOf(c), tokenRefusal(token, used))
 	}
 	// A used token goes on to Submit: a retry of the submission that used
 	// it is recognised by its key and answered like the first; any other
@@ -66,6 +69,9 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 	v.invitation(token)
 	if err := v.pulse.CheckOpen(s.cfg.Now()); err != nil {
 		return s.refuse(c, v.lang, err)
+	}
+	if err := v.pulse.CheckWay(true); err != nil {
+		return s.refuseWay(c, v.lang, err)
 	}
 	return s.submit(c, v, link, form)
 }

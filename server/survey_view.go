@@ -41,6 +41,11 @@ type formPage struct {
 	OpenHeading string
 	OpenFirst   string
 	SendOpen    bool
+	// InvitationNote is the text key that says an invitation (or a
+	// personal code) is not linked to the answers.
+	InvitationNote string
+	// Mode says how the pulse is answered, in words.
+	Mode string
 }
 
 type sectionView struct {
@@ -142,6 +147,10 @@ func (v surveyView) formAsking(key string, values map[string][]string, errs surv
 		Heading: v.q.Title.Get(lang), Description: v.q.Description.Get(lang), Department: v.dept.Name,
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
 		Restore: values == nil, Open: len(open), SendOpen: sendOpen || len(open) > 0,
+		InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode),
+	}
+	if survey.ValidCode(v.token) {
+		fp.InvitationNote = "intro_not_code"
 	}
 	switch len(open) {
 	case 0:

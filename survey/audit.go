@@ -49,7 +49,7 @@ var AuditActions = []string{
 	"user.add", "user.disable", "token.create", "token.revoke",
 	"department.create", "department.edit", "department.rename", "department.headcount", "department.delete", "department.import",
 	"pulse.create", "pulse.open", "pulse.close",
-	"links.view", "links.download", "invitations.issue",
+	"links.view", "links.download", "invitations.issue", "codes.issue",
 	"report.request", "report.download", "export.board_csv", "export.board_xlsx", "export.results_xlsx", "export.decisions", "audit.export",
 	"decision.record", "settings.change", "demo.seed", "retention.run",
 }

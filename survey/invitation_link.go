@@ -7,15 +7,16 @@ import (
 	"gorm.io/gorm"
 )
 
-// LinkByToken resolves a single-use invitation token to the survey link of
-// its pulse and department, so that the survey page can be shown for it.
+// LinkByToken resolves a single-use invitation token, or a personal code in
+// canonical form (NormalizeCode), to the survey link of its pulse and
+// department, so that the survey page can be shown for it.
 // An unknown token is ENotFound ("token_unknown"). A used one is EConflict
 // ("token_used") and still returns its link, so that a retry of the
 // submission that used it can be answered like the first (Submit recognises
 // it by its key). Looking up does not use the token: Submit does, in the
 // transaction that stores the response.
 func (s *Store) LinkByToken(ctx context.Context, token string) (Link, error) {
-	if !ValidID(token) {
+	if !ValidID(token) && !ValidCode(token) {
 		return Link{}, errorf(ENotFound, "token_unknown", "unknown invitation")
 	}
 	var inv invitationRow

@@ -106,17 +106,28 @@ func (s *Store) CreateInvitations(ctx context.Context, pulseID, departmentID str
 		return nil, errorf(EInvalid, "invitation_count", "a batch has 1 to %d invitations", MaxInvitationBatch)
 	}
 	tokens := make([]string, n)
-	rows := make([]invitationRow, n)
 	for i := range tokens {
 		tokens[i] = NewID()
-		rows[i] = invitationRow{TokenHash: hashToken(tokens[i]), PulseID: pulseID, DepartmentID: departmentID}
+	}
+	if err := s.storeInvitations(ctx, pulseID, departmentID, tokens); err != nil {
+		return nil, err
+	}
+	return tokens, nil
+}
+
+// storeInvitations stores the hashes of single-use tokens (invitation
+// tokens or personal codes) for a department in a pulse, all or none.
+func (s *Store) storeInvitations(ctx context.Context, pulseID, departmentID string, tokens []string) error {
+	rows := make([]invitationRow, len(tokens))
+	for i, t := range tokens {
+		rows[i] = invitationRow{TokenHash: hashToken(t), PulseID: pulseID, DepartmentID: departmentID}
 	}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return tx.CreateInBatches(rows, 500).Error })
 	switch {
 	case isForeignKeyViolation(err):
-		return nil, errorf(ENotFound, "pulse_or_department_not_found", "unknown pulse or department")
+		return errorf(ENotFound, "pulse_or_department_not_found", "unknown pulse or department")
 	case err != nil:
-		return nil, internal("create invitations", err)
+		return internal("create invitations", err)
 	}
-	return tokens, nil
+	return nil
 }

@@ -248,6 +248,13 @@ ALTER TABLE api_tokens ADD COLUMN last_used_on TIMESTAMP NULL;
 -- The works council role and each account's last sign-in.
 {{users_v6}}
 `},
+	{7, "how a pulse is answered", `
+-- How a pulse is answered, fixed when it is created: through the open
+-- department links, personal codes and invitations only, or both. Pulses
+-- from before were answered both ways. Decisions are recorded against a
+-- pulse, so they show its mode without a column of their own.
+ALTER TABLE pulses ADD COLUMN answer_mode TEXT NOT NULL DEFAULT 'both' CHECK (answer_mode IN ('open_links', 'codes', 'both'));
+`},
 }
 
 func (s *Store) dialectSQL(sql string) string {

@@ -25,6 +25,7 @@ type pulseRow struct {
 	CreatedAt            time.Time
 	ClosedAt             sql.NullTime
 	PurgedAt             sql.NullTime
+	AnswerMode           string
 }
 
 func (pulseRow) TableName() string { return "pulses" }
@@ -38,7 +39,7 @@ func nullTime(t time.Time) sql.NullTime {
 
 func (r pulseRow) domain() Pulse {
 	p := Pulse{ID: r.ID, Name: r.Name, QuestionnaireID: r.QuestionnaireID, QuestionnaireVersion: r.QuestionnaireVersion,
-		Status: PulseStatus(r.Status), MinGroup: r.MinGroup, MinComments: r.MinComments}
+		Status: PulseStatus(r.Status), MinGroup: r.MinGroup, MinComments: r.MinComments, Mode: AnswerMode(r.AnswerMode)}
 	if r.OpensAt.Valid {
 		p.Opens = r.OpensAt.Time.UTC()
 	}
@@ -69,6 +70,11 @@ func (p *Pulse) Validate() error {
 	case !p.Opens.IsZero() && !p.Closes.IsZero() && !p.Closes.After(p.Opens):
 		return errorf(EInvalid, "pulse_dates", "the pulse must close after it opens")
 	}
+	m, ok := ParseAnswerMode(string(p.Mode))
+	if !ok {
+		return errorf(EInvalid, "pulse_mode", "a pulse is answered through open_links, codes or both")
+	}
+	p.Mode = m
 	return nil
 }
 
@@ -81,7 +87,8 @@ func (s *Store) CreatePulse(ctx context.Context, p Pulse) (Pulse, error) {
 	p.Status = PulseDraft
 	p.MinGroup, p.MinComments = 0, 0
 	row := pulseRow{ID: p.ID, Name: p.Name, QuestionnaireID: p.QuestionnaireID, QuestionnaireVersion: p.QuestionnaireVersion,
-		OpensAt: nullTime(p.Opens), ClosesAt: nullTime(p.Closes), Status: string(p.Status), CreatedAt: s.now().UTC()}
+		OpensAt: nullTime(p.Opens), ClosesAt: nullTime(p.Closes), Status: string(p.Status), CreatedAt: s.now().UTC(),
+		AnswerMode: string(p.Mode)}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		return Pulse{}, internal("create pulse", err)
 	}

@@ -174,6 +174,9 @@ func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse
 	if !pl.AcceptsAt(now) {
 		return Receipt{}, pulseClosedError(pl, now)
 	}
+	if err := pl.CheckWay(sub.Token != ""); err != nil {
+		return Receipt{}, err
+	}
 	row := responseRow{PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID,
 		SubmissionKey: sub.Key, Answers: p.answers}
 	// ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL

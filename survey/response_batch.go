@@ -64,6 +64,10 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome, fas
 			results[i] = outcome{err: pulseClosedError(pl, now)}
 			continue
 		}
+		if err := pl.CheckWay(false); err != nil {
+			results[i] = outcome{err: err}
+			continue
+		}
 		batch = append(batch, i)
 	}
 	if len(batch) > 0 {

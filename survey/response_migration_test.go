@@ -28,7 +28,11 @@ func TestMigration5KeepsResponsesAndComments(t *testing.T) {
 		}
 		sales := storetest.MustDepartment(t, old, "Verkoop", 20)
 		ict := storetest.MustDepartment(t, old, "ICT", 20)
-		p := storetest.MustOpenPulse(t, old, "pulse", 1)
+		// The pulse as schema 4 stores it: with raw SQL, since the store
+		// writes the columns of the newest schema (answer_mode, 6).
+		p := survey.Pulse{ID: survey.NewID()}
+		must(t, survey.WriterDB(old).Exec("INSERT INTO pulses (id, name, questionnaire_id, questionnaire_version, status, min_group, min_comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			p.ID, "Pulse pulse", "pulse", 1, "open", 5, 10, time.Now().UTC()).Error)
 		type row struct {
 			dept, key, answers string
 		}

@@ -61,6 +61,8 @@ type Pulse struct {
 	// deleted its raw answers, keeping its stored results (zero: not).
 	Closed time.Time
 	Purged time.Time
+	// Mode is how the pulse is answered, fixed when it is created.
+	Mode AnswerMode
 }
 
 // AcceptsAt reports whether the pulse takes answers at time t.

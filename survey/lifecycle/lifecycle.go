@@ -52,6 +52,7 @@ const (
 	KeyOpensPast     = "pulse_opens_past"
 	KeyClosesPast    = "pulse_closes_past"
 	KeyDates         = "pulse_dates"
+	KeyMode          = "pulse_mode"
 )
 
 // The shipped questionnaires a follow-up chooses between: after the long
@@ -71,10 +72,13 @@ type Draft struct {
 	// Opens and Closes are optional (zero): without Opens the pulse is
 	// opened by hand, without Closes it is closed by hand.
 	Opens, Closes time.Time
+	// Mode is how the pulse is answered ("" is survey.ModeBoth); fixed
+	// once created.
+	Mode survey.AnswerMode
 }
 
 // Invalid lists what is wrong with a draft, per field: "name",
-// "questionnaire", "opens", "closes".
+// "questionnaire", "opens", "closes", "mode".
 type Invalid struct {
 	Fields survey.FieldErrors
 }
@@ -100,6 +104,9 @@ func Validate(d Draft, now time.Time) survey.FieldErrors {
 	}
 	if !slices.Contains(questionnaires.Shipped(), d.Questionnaire) {
 		fields["questionnaire"] = KeyQuestionnaire
+	}
+	if _, ok := survey.ParseAnswerMode(string(d.Mode)); !ok {
+		fields["mode"] = KeyMode
 	}
 	if !d.Opens.IsZero() && !d.Opens.After(now) {
 		fields["opens"] = KeyOpensPast
@@ -129,7 +136,7 @@ func Create(ctx context.Context, st Store, d Draft, now time.Time) (survey.Pulse
 		return survey.Pulse{}, fmt.Errorf("lifecycle: %w", err)
 	}
 	return st.CreatePulse(ctx, survey.Pulse{Name: d.Name, QuestionnaireID: q.ID, QuestionnaireVersion: q.Version,
-		Opens: d.Opens, Closes: d.Closes})
+		Opens: d.Opens, Closes: d.Closes, Mode: d.Mode})
 }
 
 // conflict is the refusal of a transition p's status does not allow.
