@@ -52,7 +52,7 @@ const userUsage = `Usage: trots user <add|list|disable|token|tokens|revoke> [fla
 `
 
 func openUserStore(ctx context.Context, dsn string) (*survey.Store, error) {
-	st, err := survey.Open(ctx, dsn, survey.Options{})
+	st, err := survey.Open(ctx, dsn, survey.Options{KeyFile: keyFile()})
 	if err != nil {
 		return nil, fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}

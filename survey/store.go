@@ -45,6 +45,11 @@ type Store struct {
 	ckpt    *checkpointer // SQLite only
 	now     func() time.Time
 	log     *slog.Logger
+	// tokenKey keys the hashes of invitation tokens (keyfile.go).
+	tokenKey []byte
+	// where names the database in messages: the SQLite file or the
+	// PostgreSQL URL without its password.
+	where string
 }
 
 // Options tune Open. The zero value is usable.
@@ -53,6 +58,9 @@ type Options struct {
 	Now    func() time.Time
 	// MaxReaders caps the read pool (default 4 on SQLite, 16 on PostgreSQL).
 	MaxReaders int
+	// KeyFile is the file holding the key of the invitation token hashes
+	// (TROTS_KEY_FILE); default DefaultKeyFile(dsn). See keyfile.go.
+	KeyFile string
 }
 
 // Open connects to the database named by dsn and migrates it to the current
@@ -84,6 +92,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres
+		s.where = redactDSN(dsn)
 		if s.w, err = gorm.Open(postgres.Open(dsn), cfg()); err != nil {
 			return nil, fmt.Errorf("survey: open PostgreSQL %s: %w", redactDSN(dsn), err)
 		}
@@ -102,6 +111,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		if path == "" {
 			path = DefaultDSN
 		}
+		s.where = path
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("survey: create data folder %s: %w", dir, err)
@@ -161,6 +171,22 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		s.Close()
 		return nil, err
 	}
+	if target >= tokenKeyVersion {
+		// A database that opens but cannot be written would start, say
+		// it is ready and then fail every answer: refuse it now.
+		if err := s.ProbeWrite(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		keyFile := opts.KeyFile
+		if keyFile == "" {
+			keyFile = DefaultKeyFile(dsn)
+		}
+		if err := s.setupTokenKey(ctx, keyFile); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	s.writer = newGroupWriter(s)
 	return s, nil
 }
@@ -178,6 +204,25 @@ func (s *Store) Ping(ctx context.Context) error {
 		if err := db.PingContext(ctx); err != nil {
 			return fmt.Errorf("survey: ping: %w", err)
 		}
+	}
+	return nil
+}
+
+// ProbeWrite proves that the database takes a write: it updates the one
+// row of write_probe in a transaction of its own. A database that answers
+// reads but cannot write (a read-only file or folder, a full disk, a
+// PostgreSQL in read-only mode) fails here while Ping still succeeds.
+// The error names the SQLite file or the (redacted) PostgreSQL address.
+func (s *Store) ProbeWrite(ctx context.Context) error {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE write_probe SET counter = counter + 1 WHERE id = 1")
+		if res.Error == nil && res.RowsAffected != 1 {
+			return errors.New("the probe row is missing")
+		}
+		return res.Error
+	})
+	if err != nil {
+		return fmt.Errorf("survey: the database %s cannot be written: %w", s.where, err)
 	}
 	return nil
 }
