@@ -132,7 +132,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		// checkpoint off: see checkpoint.go.
 		wdsn := base + "&_txlock=immediate&_cache_size=-65536&_stmt_cache_size=32"
 		if s.w, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteWriterDriver, DSN: wdsn}), cfg()); err != nil {
-			return nil, fmt.Errorf("survey: open SQLite %s: %w", path, err)
+			return nil, openSQLiteError(path, err)
 		}
 		wdb, _ := s.w.DB()
 		wdb.SetMaxOpenConns(1) // one writer: see the Store comment
@@ -141,7 +141,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		// The writer creates the file and switches it to WAL before any
 		// reader opens it read-only.
 		if err := wdb.PingContext(ctx); err != nil {
-			return nil, fmt.Errorf("survey: open SQLite %s: %w", path, err)
+			return nil, openSQLiteError(path, err)
 		}
 		if s.r, err = gorm.Open(sqlite.Open(base+"&_query_only=true"), cfg()); err != nil {
 			return nil, fmt.Errorf("survey: open SQLite %s for reading: %w", path, err)
@@ -169,6 +169,9 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 	}
 	if err := s.migrate(ctx, target); err != nil {
 		s.Close()
+		if msg := err.Error(); strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") {
+			return nil, fmt.Errorf("survey: the database %s cannot be written: %w", s.where, err)
+		}
 		return nil, err
 	}
 	if target >= tokenKeyVersion {
@@ -248,6 +251,15 @@ func (s *Store) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// openSQLiteError names the file, and says what to look at when SQLite
+// found it read-only.
+func openSQLiteError(path string, err error) error {
+	if strings.Contains(err.Error(), "readonly") {
+		return fmt.Errorf("survey: the database %s cannot be written (the file and its folder %s must be writable: SQLite keeps its -wal and -shm files there): %w", path, filepath.Dir(path), err)
+	}
+	return fmt.Errorf("survey: open SQLite %s: %w", path, err)
 }
 
 // redactDSN hides the password of a PostgreSQL URL in messages.
