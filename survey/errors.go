@@ -28,7 +28,9 @@ type Error struct {
 	Code    Code
 	Key     string // translation key for user-facing text, e.g. "pulse_closed"
 	Message string
-	Err     error
+	// Args fill the placeholders of Key's text, when it has any.
+	Args []string
+	Err  error
 }
 
 func (e *Error) Error() string {
@@ -47,6 +49,15 @@ func ErrorCode(err error) Code {
 		return e.Code
 	}
 	return EInternal
+}
+
+// ErrorArgs returns the arguments of err's text, or nil.
+func ErrorArgs(err error) []string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Args
+	}
+	return nil
 }
 
 // ErrorKey returns the translation key of err, or "" when it has none.
