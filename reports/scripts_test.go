@@ -134,3 +134,20 @@ func TestArabicIsShapedAndOrdered(t *testing.T) {
 		t.Errorf("number inside Hebrew: %q", got)
 	}
 }
+
+// Posters print a department and organisation named in Arabic, Hebrew or
+// Greek; a name in a script no font has shows its runs as "[…]", never "?".
+func TestPosterPrintsNamesInEveryScript(t *testing.T) {
+	for _, c := range []struct{ org, dept, want string }{
+		{"Δήμος Αθηναίων", "مبيعات", "مبيعات"},
+		{"Gemeente Voorbeeld", "מכירות", "מכירות"},
+		{"Gemeente Voorbeeld", "営業 Sales", "[...] Sales"}, // "…" after NFKC
+	} {
+		in := posterIn
+		in.Organisation, in.Department = c.org, c.dept
+		got := readBack(pdfText(t, posterPDF(t, in, "en")))
+		if !strings.Contains(got, "For everyone in "+c.want+" What") || !strings.Contains(got, c.org+" Anonymous survey") {
+			t.Errorf("poster for %q of %q:\n%s", c.dept, c.org, got)
+		}
+	}
+}
