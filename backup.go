@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("backup", "backup --out <file> [--db <sqlite file>]", stderr)
 	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file to copy (TROTS_DB); for PostgreSQL use pg_dump")
 	out := fs.String("out", "", "file to write the backup to; replaced atomically if it exists (required)")
+	withKey := fs.Bool("with-key", false, "also copy the token key file (TROTS_KEY_FILE, default <db>.key) to <out>.key; without it the backup cannot tell which invitation was used, nor can a restore accept the invitations of open pulses")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,5 +33,14 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		size = fi.Size()
 	}
 	fmt.Fprintf(stdout, "Backed up %s to %s (%d bytes, integrity checked) in %s.\n", *dsn, *out, size, time.Since(start).Round(time.Millisecond))
+	// The token key stays out of a backup unless asked for: with it, the
+	// backup and the mail merge of an open pulse tell who answered.
+	if *withKey {
+		from := cmp.Or(keyFile(), survey.DefaultKeyFile(*dsn))
+		if err := survey.CopyKeyFile(from, *out+".key"); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Copied the token key %s to %s.key; keep it apart from the backup.\n", from, *out)
+	}
 	return nil
 }

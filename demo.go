@@ -35,7 +35,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	store, err := survey.Open(ctx, *dsn, survey.Options{})
+	store, err := survey.Open(ctx, *dsn, survey.Options{KeyFile: keyFile()})
 	if err != nil {
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}

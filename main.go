@@ -133,6 +133,10 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// keyFile is the token key file (TROTS_KEY_FILE); "" lets survey.Open
+// put it beside a SQLite database or at data/trots.key for PostgreSQL.
+func keyFile() string { return env("TROTS_KEY_FILE", "") }
+
 // env returns the environment variable or def.
 func env(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && v != "" {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -76,8 +77,28 @@ func TestBackupCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "integrity checked") {
 		t.Fatalf("backup: %d %q %q", code, stdout, stderr)
 	}
+	// The token key stays out of a backup unless asked for: without it,
+	// the backup cannot tell which invitation was used.
+	if _, err := os.Stat(out + ".key"); !os.IsNotExist(err) {
+		t.Fatalf("a backup without --with-key wrote the key: %v", err)
+	}
 	if got, want := countAll(t, out), countAll(t, dsn); got != want || got == 0 {
 		t.Fatalf("backup holds %d responses, the database %d", got, want)
+	}
+	withKey := filepath.Join(dir, "with-key.db")
+	if code, stdout, stderr := runCmd(t, "backup", "--db", dsn, "--out", withKey, "--with-key"); code != 0 || !strings.Contains(stdout, withKey+".key") {
+		t.Fatalf("backup --with-key: %d %q %q", code, stdout, stderr)
+	}
+	key, err := os.ReadFile(dsn + ".key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := os.ReadFile(withKey + ".key")
+	if err != nil || string(copied) != string(key) {
+		t.Fatalf("the copied key differs from the database's (%v)", err)
+	}
+	if fi, err := os.Stat(withKey + ".key"); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("copied key mode: %v %v", fi.Mode(), err)
 	}
 	if code, _, stderr := runCmd(t, "backup", "--db", dsn); code != 2 || !strings.Contains(stderr, "--out is required") {
 		t.Fatalf("backup without --out: %d %q", code, stderr)

@@ -49,7 +49,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		date = time.Now()
 	}
 
-	store, err := survey.Open(ctx, *dsn, survey.Options{})
+	store, err := survey.Open(ctx, *dsn, survey.Options{KeyFile: keyFile()})
 	if err != nil {
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}

@@ -33,7 +33,7 @@ func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if months.n < 1 {
 		return usageError(fs, "--months (or TROTS_RETENTION_MONTHS) must be at least 1; 0 keeps raw answers forever and deletes nothing")
 	}
-	store, err := survey.Open(ctx, *dsn, survey.Options{})
+	store, err := survey.Open(ctx, *dsn, survey.Options{KeyFile: keyFile()})
 	if err != nil {
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}

@@ -61,7 +61,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Info("/metrics is off until a scrape token is set (TROTS_METRICS_TOKEN)")
 		}
 	}
-	store, err := survey.Open(ctx, *dsn, survey.Options{Logger: log})
+	store, err := survey.Open(ctx, *dsn, survey.Options{Logger: log, KeyFile: keyFile()})
 	if err != nil {
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}

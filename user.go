@@ -57,7 +57,7 @@ Every change is recorded in the audit log as cli:<your user name>.
 `
 
 func openUserStore(ctx context.Context, dsn string) (*survey.Store, error) {
-	st, err := survey.Open(ctx, dsn, survey.Options{})
+	st, err := survey.Open(ctx, dsn, survey.Options{KeyFile: keyFile()})
 	if err != nil {
 		return nil, fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}

@@ -67,6 +67,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 	name := clean(g.Name)
 	org := clean(v.in.Organisation)
 	v.d = newDocument(v.lang, v.date, docInfo{
+		wide:    v.wide,
 		title:   tDeptReport.in(v.lang) + ": " + name,
 		subject: clean(v.in.Pulse.Name),
 		author:  org,
@@ -97,7 +98,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 	v.gapTable(g, true)
 	v.ambassadors(g)
 	v.barriers(g)
-	if cs := comments(g); len(cs) > 0 {
+	if cs := comments(g, v.lang); len(cs) > 0 {
 		d.heading(tComments.in(v.lang), 20)
 		d.note(tCommentsNote.f(v.lang, v.res.Config.MinComments))
 		for _, c := range cs {

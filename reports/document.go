@@ -61,6 +61,8 @@ type docInfo struct {
 	// bottom of every page.
 	header, footer string
 	k              int
+	// wide sets the document in DejaVu Sans (fonts.go).
+	wide bool
 }
 
 func newDocument(lang string, created time.Time, info docInfo) *document {
@@ -82,7 +84,7 @@ func newDocument(lang string, created time.Time, info docInfo) *document {
 	pdf.SetMargins(pageMargin, pageMargin, pageMargin)
 	pdf.SetAutoPageBreak(true, bottomMargin)
 	pdf.AliasNbPages("{nb}")
-	addFonts(pdf)
+	addFonts(pdf, info.wide)
 	header, footer := clean(info.header), clean(info.footer)
 	pdf.SetHeaderFunc(func() {
 		if pdf.PageNo() == 1 {

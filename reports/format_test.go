@@ -38,7 +38,8 @@ func TestClean(t *testing.T) {
 	for in, want := range map[string]string{
 		"Financiën":            "Financiën",
 		"  Team\n\tNoord  ":    "Team Noord",
-		"Zorg 😀 & Welzijn":     "Zorg ? & Welzijn",
+		"Zorg 😀 & Welzijn":     "Zorg […] & Welzijn",
+		"営業 部":                 "[…] […]",
 		"a\x00b":               "a b",
 		"€ 12,50 • ok – klaar": "€ 12,50 • ok – klaar",
 	} {

@@ -77,6 +77,7 @@ func (v *view) organisation() *document {
 	v.progress(0, len(v.res.Departments))
 	org := clean(v.in.Organisation)
 	v.d = newDocument(v.lang, v.date, docInfo{
+		wide:    v.wide,
 		title:   tOrgReport.in(v.lang) + ": " + org,
 		subject: clean(v.in.Pulse.Name),
 		author:  org,

@@ -149,8 +149,14 @@ func newPoster(lang string, created time.Time, in PosterInput, code *qr.Code) *d
 	pdf.SetAutoPageBreak(false, 0)
 	// Regular and bold only: the poster sets no italics, and registering
 	// a font is a third of the time a poster takes.
-	pdf.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
+	if needsWide(in.Organisation, in.Department) {
+		// DejaVu Sans for names in Arabic or Hebrew (fonts.go).
+		pdf.AddUTF8FontFromBytes(fontFamily, "", dejaVuSans)
+		pdf.AddUTF8FontFromBytes(fontFamily, "B", dejaVuSans)
+	} else {
+		pdf.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
+		pdf.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
+	}
 	pdf.AddPage()
 
 	// A band across the top with the organisation's name.

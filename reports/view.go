@@ -27,6 +27,8 @@ type view struct {
 	d    *document
 	// progress is Options.Progress, or a no-op.
 	progress func(done, total int)
+	// wide: the names or comments need DejaVu Sans (fonts.go).
+	wide bool
 }
 
 func newView(in Input, opts Options) (*view, error) {
@@ -56,7 +58,15 @@ func newView(in Input, opts Options) (*view, error) {
 	if progress == nil {
 		progress = func(int, int) {}
 	}
-	return &view{in: in, res: in.Result, q: in.Questionnaire, lang: lang, num: numbers{lang}, date: date.UTC(), progress: progress}, nil
+	texts := []string{in.Organisation, in.Pulse.Name, in.Pulse.Previous}
+	for _, g := range in.Result.Departments {
+		texts = append(texts, g.Name)
+		if g.Figures != nil { // a suppressed department shows no comment
+			texts = append(texts, g.Comments...)
+		}
+	}
+	return &view{in: in, res: in.Result, q: in.Questionnaire, lang: lang, num: numbers{lang}, date: date.UTC(), progress: progress,
+		wide: needsWide(texts...)}, nil
 }
 
 // k is the anonymity threshold the analysis applied.
@@ -315,7 +325,7 @@ func ptr(x float64) *float64 { return &x }
 // comments returns a group's comments (only those the Result holds) in an
 // order that depends on their text alone: reproducible, and unrelated to
 // when or by whom they were written.
-func comments(g *analysis.GroupResult) []string {
+func comments(g *analysis.GroupResult, lang string) []string {
 	if g.Figures == nil {
 		return nil
 	}
@@ -327,6 +337,12 @@ func comments(g *analysis.GroupResult) []string {
 	for _, c := range g.Comments {
 		h := fnv.New64a()
 		h.Write([]byte(c))
+		if !printable(c) {
+			// Dropped silently, a comment would be lost from the report;
+			// printed as marks, it would say nothing.
+			ks = append(ks, keyed{h.Sum64(), tUnprintableComment.in(lang)})
+			continue
+		}
 		ks = append(ks, keyed{h.Sum64(), clean(c)})
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
@@ -343,6 +359,13 @@ func comments(g *analysis.GroupResult) []string {
 		out[i] = k.text
 	}
 	return out
+}
+
+// tUnprintableComment stands for a comment in a script no embedded font
+// has (fonts.go).
+var tUnprintableComment = text{
+	nl: "[Deze opmerking is geschreven in een schrift dat dit rapport niet kan afdrukken (zoals Chinees, Japans, Koreaans of emoji). Ze staat volledig in de resultaten van de peiling: GET /api/v1/pulses/<id>/results, of trots analyze --format json.]",
+	en: "[This comment is written in a script this report cannot print (such as Chinese, Japanese, Korean or emoji). It is in full in the pulse's results: GET /api/v1/pulses/<id>/results, or trots analyze --format json.]",
 }
 
 // optionName is the text of option id of the choice item itemID.

@@ -98,7 +98,7 @@ func (f *departmentForm) setError(lang string, err error) bool {
 		f.Errors = map[string]string{}
 	}
 	if _, taken := f.Errors[field]; !taken {
-		f.Errors[field] = i18n.T(lang, key, survey.MaxHeadcount)
+		f.Errors[field] = i18n.T(lang, key, departmentErrorArgs(err)...)
 	}
 	return true
 }
@@ -115,10 +115,23 @@ func departmentFieldError(err error) (field, key string, ok bool) {
 		return "name", "dept_name_long", true
 	case "department_exists":
 		return "name", "dept_exists", true
+	case "department_resembles":
+		return "name", "dept_resembles", true
 	case "department_headcount":
 		return "headcount", "dept_headcount_range", true
 	}
 	return "", "", false
+}
+
+// departmentErrorArgs fill the placeholders of a department refusal: {0}
+// the largest headcount, then the error's own (for dept_resembles, {1}
+// the existing name and {2} the name given).
+func departmentErrorArgs(err error) []any {
+	args := []any{survey.MaxHeadcount}
+	for _, a := range survey.ErrorArgs(err) {
+		args = append(args, a)
+	}
+	return args
 }
 
 // inUseReasons are the texts saying why a department cannot be deleted.
@@ -381,7 +394,7 @@ func (s *Server) importDepartments(c echo.Context) error {
 	}
 	created, updated, err := ds.ImportDepartments(r.Context(), deps)
 	if key, ok := importErrorKey(err); ok {
-		p.Import.Errors = []string{p.T(key, survey.MaxHeadcount)}
+		p.Import.Errors = []string{p.T(key, departmentErrorArgs(err)...)}
 		return s.renderConsole(c, surveyStatus(err), "departments", p)
 	}
 	if err != nil {

@@ -62,6 +62,10 @@ func apiDepartmentError(c echo.Context, lang string, err error) error {
 		if survey.ErrorCode(err) == survey.EConflict {
 			code = key
 		}
+		if key == "dept_resembles" {
+			// The message names the department the name looks like.
+			return apiErrorMessage(c, surveyStatus(err), code, i18n.T(lang, key, departmentErrorArgs(err)...), survey.FieldErrors{field: key})
+		}
 		return apiError(c, surveyStatus(err), lang, code, survey.FieldErrors{field: key})
 	}
 	if survey.ErrorCode(err) == survey.ENotFound {
@@ -214,7 +218,7 @@ func (s *Server) apiImportDepartments(c echo.Context) error {
 	}
 	created, updated, err := ds.ImportDepartments(c.Request().Context(), deps)
 	if key, ok := importErrorKey(err); ok {
-		return apiError(c, surveyStatus(err), lang, key, nil)
+		return apiErrorMessage(c, surveyStatus(err), key, i18n.T(lang, key, departmentErrorArgs(err)...), nil)
 	}
 	if err != nil {
 		return err

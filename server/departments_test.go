@@ -288,7 +288,7 @@ func TestDepartmentsImportFromAFile(t *testing.T) {
 		p = admin.postMultipart("/departments/import?lang=en", url.Values{"_csrf": {token}, "csv": {"Douane,14,no\nDOUANE,3,yes"}}, "", nil)
 		d = parseHTML(t, p.body)
 		if p.status != http.StatusBadRequest || text(d.byID("csv")) != "Douane,14,no DOUANE,3,yes" ||
-			text(within(d.byID("import-errors"), tag("li"))[0]) != "Line 2: ‘DOUANE’ is also on line 1 (case does not matter)." {
+			text(within(d.byID("import-errors"), tag("li"))[0]) != "Line 2: ‘DOUANE’ is also on line 1 (case, invisible characters and look-alike letters do not matter)." {
 			t.Fatalf("refused paste: %d", p.status)
 		}
 		p = admin.postMultipart("/departments/import?lang=en", url.Values{"_csrf": {token}}, "", nil)

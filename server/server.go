@@ -96,6 +96,7 @@ func DefaultConfig() Config {
 // store is what the server needs of the survey store.
 type store interface {
 	Ping(ctx context.Context) error
+	ProbeWrite(ctx context.Context) error
 	Settings(ctx context.Context) (survey.Settings, error)
 	LinkByCode(ctx context.Context, code string) (survey.Link, error)
 	LinkByToken(ctx context.Context, token string) (survey.Link, error)
@@ -128,6 +129,8 @@ type Server struct {
 	// reports runs report jobs in the background (report_job.go); nil
 	// without a console.
 	reports *reportRunner
+	// probe rate-limits /readyz's write probe (health.go).
+	probe writeProbe
 }
 
 // New wires the service. log receives structured request logs that never

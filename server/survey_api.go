@@ -249,11 +249,17 @@ func (s *Server) apiRefuse(c echo.Context, lang string, err error) error {
 // stable key, message its text in the caller's language, fields the codes
 // of the refused answers by item id.
 func apiError(c echo.Context, status int, lang, key string, fields survey.FieldErrors) error {
+	return apiErrorMessage(c, status, key, i18n.T(lang, key), fields)
+}
+
+// apiErrorMessage is apiError with a message already made (a text with
+// arguments).
+func apiErrorMessage(c echo.Context, status int, key, message string, fields survey.FieldErrors) error {
 	type body struct {
 		Code    string             `json:"code"`
 		Message string             `json:"message"`
 		Fields  survey.FieldErrors `json:"fields,omitempty"`
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(status, map[string]body{"error": {Code: key, Message: i18n.T(lang, key), Fields: fields}})
+	return c.JSON(status, map[string]body{"error": {Code: key, Message: message, Fields: fields}})
 }

@@ -98,14 +98,14 @@ func (u *User) Validate() error {
 	return nil
 }
 
-func validatePassword(p string) error {
+func validatePassword(p, email string) error {
 	if utf8.RuneCountInString(p) < MinPasswordLength {
 		return errorf(EInvalid, "password_short", "a password has at least %d characters", MinPasswordLength)
 	}
 	if len(p) > 1024 {
 		return errorf(EInvalid, "password_long", "a password has at most 1024 bytes")
 	}
-	return nil
+	return weakPassword(p, email)
 }
 
 // CreateUser stores a new account with an argon2id hash of password.
@@ -113,7 +113,7 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	if err := u.Validate(); err != nil {
 		return User{}, err
 	}
-	if err := validatePassword(password); err != nil {
+	if err := validatePassword(password, u.Email); err != nil {
 		return User{}, err
 	}
 	if u.Role == RoleLead {

@@ -48,7 +48,16 @@ func (s *Store) CreateDepartment(ctx context.Context, d Department) (Department,
 	}
 	d.ID = NewID()
 	row := departmentRow{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
-	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refuseLookalike(tx, d.Name, d.ID); err != nil {
+			return err
+		}
+		return tx.Create(&row).Error
+	})
+	if ErrorCode(err) == EConflict {
+		return Department{}, err
+	}
+	if err != nil {
 		if isUniqueViolation(err) {
 			return Department{}, errorf(EConflict, "department_exists", "a department named %q already exists", d.Name)
 		}
@@ -62,15 +71,40 @@ func (s *Store) UpdateDepartment(ctx context.Context, d Department) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	res := s.w.WithContext(ctx).Model(&departmentRow{ID: d.ID}).Select("name", "headcount", "externally_visible").
-		Updates(departmentRow{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
+	var affected int64
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := refuseLookalike(tx, d.Name, d.ID); err != nil {
+			return err
+		}
+		res := tx.Model(&departmentRow{ID: d.ID}).Select("name", "headcount", "externally_visible").
+			Updates(departmentRow{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
+		affected = res.RowsAffected
+		return res.Error
+	})
 	switch {
-	case isUniqueViolation(res.Error):
+	case ErrorCode(err) == EConflict:
+		return err
+	case isUniqueViolation(err):
 		return errorf(EConflict, "department_exists", "a department named %q already exists", d.Name)
-	case res.Error != nil:
-		return internal("update department", res.Error)
-	case res.RowsAffected == 0:
+	case err != nil:
+		return internal("update department", err)
+	case affected == 0:
 		return errorf(ENotFound, "department_not_found", "no department %q", d.ID)
+	}
+	return nil
+}
+
+// refuseLookalike refuses a name that people would take for an existing
+// department's (other than the department self): see nameLookalikeKey.
+// It reads inside the writing transaction, so no look-alike slips in
+// between.
+func refuseLookalike(tx *gorm.DB, name, self string) error {
+	var rows []departmentRow
+	if err := tx.Select("id", "name").Find(&rows).Error; err != nil {
+		return internal("read department names", err)
+	}
+	if other := resembles(name, self, rows); other != "" {
+		return lookalikeError(name, other)
 	}
 	return nil
 }

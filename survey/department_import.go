@@ -38,9 +38,11 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 		}
 		exact := make(map[string]int, len(rows))
 		folded := make(map[string][]int, len(rows))
+		looks := lookalikes{}
 		for i, r := range rows {
 			exact[r.Name] = i
 			folded[DepartmentKey(r.Name)] = append(folded[DepartmentKey(r.Name)], i)
+			looks.add(r.Name)
 		}
 		var fresh []departmentRow
 		for _, d := range list {
@@ -48,6 +50,12 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 			if !ok {
 				switch m := folded[DepartmentKey(d.Name)]; len(m) {
 				case 0:
+					// A new name; not one that looks like a department
+					// that exists or that this file creates.
+					if other := looks.of(d.Name); other != "" {
+						return lookalikeError(d.Name, other)
+					}
+					looks.add(d.Name)
 					fresh = append(fresh, departmentRow{ID: NewID(), Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
 					continue
 				case 1:

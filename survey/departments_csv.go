@@ -181,7 +181,7 @@ func ParseDepartmentsCSV(r io.Reader) ([]Department, []LineError) {
 type csvParser struct {
 	cols [numColumns]int // position of each column in a record
 	rows int             // data rows so far
-	seen map[string]int  // DepartmentKey -> line
+	seen map[string]int  // lookalikeKeys -> line
 	deps []Department
 	errs []LineError
 }
@@ -234,11 +234,17 @@ func (p *csvParser) row(line int, rec []string) {
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		p.add(lineErr(line, "dept_csv_name_control", "the name holds a line break or another control character"))
 	default:
-		if at, dup := p.seen[DepartmentKey(name)]; dup {
+		// Names that differ in case, invisible characters or look-alike
+		// letters only are the same name twice.
+		keys := lookalikeKeys(name)
+		if at, dup := p.seen[keys[0]]; dup {
+			p.add(lineErr(line, "dept_csv_duplicate", fmt.Sprintf("%q is also on line %d", clip(name), at),
+				clip(name), strconv.Itoa(at)))
+		} else if at, dup := p.seen[keys[1]]; dup {
 			p.add(lineErr(line, "dept_csv_duplicate", fmt.Sprintf("%q is also on line %d", clip(name), at),
 				clip(name), strconv.Itoa(at)))
 		} else {
-			p.seen[DepartmentKey(name)] = line
+			p.seen[keys[0]], p.seen[keys[1]] = line, line
 		}
 	}
 	headcount, err := parseHeadcount(count)

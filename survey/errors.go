@@ -29,7 +29,9 @@ type Error struct {
 	Code    Code
 	Key     string // translation key for user-facing text, e.g. "pulse_closed"
 	Message string
-	Err     error
+	// Args fill the placeholders of Key's text, when it has any.
+	Args []string
+	Err  error
 	// RetryAfter, when set, says when the same request may succeed (a
 	// quota that frees up): the HTTP boundary sends it as Retry-After.
 	RetryAfter time.Duration
@@ -56,6 +58,15 @@ func ErrorCode(err error) Code {
 		return EUnavailable
 	}
 	return EInternal
+}
+
+// ErrorArgs returns the arguments of err's text, or nil.
+func ErrorArgs(err error) []string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Args
+	}
+	return nil
 }
 
 // ErrorKey returns the translation key of err, or "" when it has none.

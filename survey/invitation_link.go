@@ -20,7 +20,7 @@ func (s *Store) LinkByToken(ctx context.Context, token string) (Link, error) {
 		return Link{}, errorf(ENotFound, "token_unknown", "unknown invitation")
 	}
 	var inv invitationRow
-	err := s.r.WithContext(ctx).Take(&inv, "token_hash = ?", hashToken(token)).Error
+	err := s.r.WithContext(ctx).Take(&inv, "token_hash = ?", s.tokenHash(token)).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Link{}, errorf(ENotFound, "token_unknown", "unknown invitation")
 	}

@@ -2,9 +2,9 @@ package survey
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
+	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -90,11 +90,6 @@ type invitationRow struct {
 
 func (invitationRow) TableName() string { return "invitations" }
 
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // MaxInvitationBatch bounds one batch of invitation tokens.
 const MaxInvitationBatch = 50_000
 
@@ -120,12 +115,23 @@ func (s *Store) CreateInvitations(ctx context.Context, pulseID, departmentID str
 func (s *Store) storeInvitations(ctx context.Context, pulseID, departmentID string, tokens []string) error {
 	rows := make([]invitationRow, len(tokens))
 	for i, t := range tokens {
-		rows[i] = invitationRow{TokenHash: hashToken(t), PulseID: pulseID, DepartmentID: departmentID}
+		rows[i] = invitationRow{TokenHash: s.tokenHash(t), PulseID: pulseID, DepartmentID: departmentID}
 	}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return tx.CreateInBatches(rows, 500).Error })
+	// Rows go in in the order of their keyed hashes, not of the mail
+	// merge: PostgreSQL's physical order (ctid) would otherwise tell
+	// which row belongs to which line of the CSV, keyed hash or not.
+	slices.SortFunc(rows, func(a, b invitationRow) int { return strings.Compare(a.TokenHash, b.TokenHash) })
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.checkTokenKey(tx); err != nil {
+			return err
+		}
+		return tx.CreateInBatches(rows, 500).Error
+	})
 	switch {
 	case isForeignKeyViolation(err):
 		return errorf(ENotFound, "pulse_or_department_not_found", "unknown pulse or department")
+	case ErrorCode(err) != EInternal:
+		return err
 	case err != nil:
 		return internal("create invitations", err)
 	}

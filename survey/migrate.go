@@ -255,7 +255,41 @@ ALTER TABLE api_tokens ADD COLUMN last_used_on TIMESTAMP NULL;
 -- pulse, so they show its mode without a column of their own.
 ALTER TABLE pulses ADD COLUMN answer_mode TEXT NOT NULL DEFAULT 'both' CHECK (answer_mode IN ('open_links', 'codes', 'both'));
 `},
+	{8, "invitation tokens under a key kept outside the database, write probe", `
+-- Invitation tokens are hashed with a key kept in a file outside the
+-- database (keyfile.go); this row holds the key's fingerprint, so that a
+-- missing or wrong key file is refused. Hashes of earlier versions are
+-- re-keyed at start-up, in Go, when the first key is recorded.
+CREATE TABLE token_key (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	fingerprint TEXT    NOT NULL
+);
+-- {{no_rowid}}: SQLite's hidden rowid followed the order in which a batch
+-- was inserted, which is the order of the mail merge, so a copy of the
+-- database told which line of the CSV had used its invitation.
+CREATE TABLE invitations_v6 (
+	token_hash    TEXT    NOT NULL PRIMARY KEY,
+	pulse_id      TEXT    NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	department_id TEXT    NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+	used          BOOLEAN NOT NULL DEFAULT FALSE
+){{no_rowid}};
+INSERT INTO invitations_v6 (token_hash, pulse_id, department_id, used)
+	SELECT token_hash, pulse_id, department_id, used FROM invitations ORDER BY token_hash;
+DROP TABLE invitations;
+ALTER TABLE invitations_v6 RENAME TO invitations;
+CREATE INDEX invitations_pulse ON invitations (pulse_id, department_id);
+-- /readyz proves that the database takes a write by updating this row.
+CREATE TABLE write_probe (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	counter INTEGER NOT NULL
+);
+INSERT INTO write_probe (id, counter) VALUES (1, 0);
+`},
 }
+
+// tokenKeyVersion is the schema version from which invitation hashes are
+// keyed (keyfile.go).
+const tokenKeyVersion = 8
 
 func (s *Store) dialectSQL(sql string) string {
 	noRowid, blob := "", "BYTEA"

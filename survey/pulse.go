@@ -196,13 +196,25 @@ func (s *Store) OpenPulseAt(ctx context.Context, id string, at time.Time) (Pulse
 // ClosePulse stops accepting answers and records when. Closing is final;
 // results.Close also stores the pulse's final results, which the retention
 // needs before it may delete raw answers.
+//
+// The pulse's invitations are deleted in the same transaction: once no
+// answer can come, nothing needs to know which tokens were used, and
+// deleted rows tell nobody holding a later copy of the database anything.
 func (s *Store) ClosePulse(ctx context.Context, id string) error {
-	res := s.w.WithContext(ctx).Model(&pulseRow{}).Where("id = ? AND status = ?", id, string(PulseOpen)).
-		Updates(map[string]any{"status": string(PulseClosed), "closed_at": s.now().UTC()})
-	if res.Error != nil {
-		return internal("close pulse", res.Error)
+	var closed int64
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&pulseRow{}).Where("id = ? AND status = ?", id, string(PulseOpen)).
+			Updates(map[string]any{"status": string(PulseClosed), "closed_at": s.now().UTC()})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		closed = res.RowsAffected
+		return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
+	})
+	if err != nil {
+		return internal("close pulse", err)
 	}
-	if res.RowsAffected == 0 {
+	if closed == 0 {
 		p, err := s.Pulse(ctx, id)
 		if err != nil {
 			return err

@@ -200,7 +200,7 @@ func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse
 		}
 	}
 	if sub.Token != "" {
-		if err := useToken(tx, sub.Link, sub.Token); err != nil {
+		if err := s.useToken(tx, sub.Link, sub.Token); err != nil {
 			return Receipt{}, err
 		}
 	}
@@ -216,9 +216,10 @@ func pulseClosedError(p Pulse, now time.Time) error {
 
 // useToken marks an invitation used; the UPDATE's row count makes it atomic
 // on both engines, so two concurrent submissions cannot both use it.
-func useToken(tx *gorm.DB, l Link, token string) error {
+func (s *Store) useToken(tx *gorm.DB, l Link, token string) error {
+	hash := s.tokenHash(token)
 	res := tx.Model(&invitationRow{}).
-		Where("token_hash = ? AND pulse_id = ? AND department_id = ? AND used = ?", hashToken(token), l.PulseID, l.DepartmentID, false).
+		Where("token_hash = ? AND pulse_id = ? AND department_id = ? AND used = ?", hash, l.PulseID, l.DepartmentID, false).
 		Update("used", true)
 	if res.Error != nil {
 		return internal("use invitation", res.Error)
@@ -227,7 +228,7 @@ func useToken(tx *gorm.DB, l Link, token string) error {
 		return nil
 	}
 	var n int64
-	if err := tx.Model(&invitationRow{}).Where("token_hash = ? AND pulse_id = ? AND department_id = ?", hashToken(token), l.PulseID, l.DepartmentID).
+	if err := tx.Model(&invitationRow{}).Where("token_hash = ? AND pulse_id = ? AND department_id = ?", hash, l.PulseID, l.DepartmentID).
 		Count(&n).Error; err != nil {
 		return internal("check invitation", err)
 	}

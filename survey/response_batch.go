@@ -79,7 +79,7 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome, fas
 		}
 	}
 	sort.SliceStable(slow, func(a, b int) bool {
-		return lockOrder(group[slow[a]].sub.Token) < lockOrder(group[slow[b]].sub.Token)
+		return s.lockOrder(group[slow[a]].sub.Token) < s.lockOrder(group[slow[b]].sub.Token)
 	})
 	for _, i := range slow {
 		if err := tx.SavePoint("sub").Error; err != nil {
@@ -246,11 +246,11 @@ const (
 
 // lockOrder is where a submission with this invitation token takes its
 // locks: none first, then by the hash the row is keyed on.
-func lockOrder(token string) string {
+func (s *Store) lockOrder(token string) string {
 	if token == "" {
 		return ""
 	}
-	return hashToken(token)
+	return s.tokenHash(token)
 }
 
 // retryable reports a PostgreSQL deadlock or serialization failure: the

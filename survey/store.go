@@ -45,6 +45,11 @@ type Store struct {
 	ckpt    *checkpointer // SQLite only
 	now     func() time.Time
 	log     *slog.Logger
+	// tokenKey keys the hashes of invitation tokens (keyfile.go).
+	tokenKey []byte
+	// where names the database in messages: the SQLite file or the
+	// PostgreSQL URL without its password.
+	where string
 }
 
 // Options tune Open. The zero value is usable.
@@ -53,6 +58,9 @@ type Options struct {
 	Now    func() time.Time
 	// MaxReaders caps the read pool (default 4 on SQLite, 16 on PostgreSQL).
 	MaxReaders int
+	// KeyFile is the file holding the key of the invitation token hashes
+	// (TROTS_KEY_FILE); default DefaultKeyFile(dsn). See keyfile.go.
+	KeyFile string
 }
 
 // Open connects to the database named by dsn and migrates it to the current
@@ -84,6 +92,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres
+		s.where = redactDSN(dsn)
 		if s.w, err = gorm.Open(postgres.Open(dsn), cfg()); err != nil {
 			return nil, fmt.Errorf("survey: open PostgreSQL %s: %w", redactDSN(dsn), err)
 		}
@@ -102,6 +111,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		if path == "" {
 			path = DefaultDSN
 		}
+		s.where = path
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("survey: create data folder %s: %w", dir, err)
@@ -122,7 +132,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		// checkpoint off: see checkpoint.go.
 		wdsn := base + "&_txlock=immediate&_cache_size=-65536&_stmt_cache_size=32"
 		if s.w, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteWriterDriver, DSN: wdsn}), cfg()); err != nil {
-			return nil, fmt.Errorf("survey: open SQLite %s: %w", path, err)
+			return nil, openSQLiteError(path, err)
 		}
 		wdb, _ := s.w.DB()
 		wdb.SetMaxOpenConns(1) // one writer: see the Store comment
@@ -131,7 +141,7 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 		// The writer creates the file and switches it to WAL before any
 		// reader opens it read-only.
 		if err := wdb.PingContext(ctx); err != nil {
-			return nil, fmt.Errorf("survey: open SQLite %s: %w", path, err)
+			return nil, openSQLiteError(path, err)
 		}
 		if s.r, err = gorm.Open(sqlite.Open(base+"&_query_only=true"), cfg()); err != nil {
 			return nil, fmt.Errorf("survey: open SQLite %s for reading: %w", path, err)
@@ -159,7 +169,26 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 	}
 	if err := s.migrate(ctx, target); err != nil {
 		s.Close()
+		if msg := err.Error(); strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") {
+			return nil, fmt.Errorf("survey: the database %s cannot be written: %w", s.where, err)
+		}
 		return nil, err
+	}
+	if target >= tokenKeyVersion {
+		// A database that opens but cannot be written would start, say
+		// it is ready and then fail every answer: refuse it now.
+		if err := s.ProbeWrite(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		keyFile := opts.KeyFile
+		if keyFile == "" {
+			keyFile = DefaultKeyFile(dsn)
+		}
+		if err := s.setupTokenKey(ctx, keyFile); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	s.writer = newGroupWriter(s)
 	return s, nil
@@ -178,6 +207,25 @@ func (s *Store) Ping(ctx context.Context) error {
 		if err := db.PingContext(ctx); err != nil {
 			return fmt.Errorf("survey: ping: %w", err)
 		}
+	}
+	return nil
+}
+
+// ProbeWrite proves that the database takes a write: it updates the one
+// row of write_probe in a transaction of its own. A database that answers
+// reads but cannot write (a read-only file or folder, a full disk, a
+// PostgreSQL in read-only mode) fails here while Ping still succeeds.
+// The error names the SQLite file or the (redacted) PostgreSQL address.
+func (s *Store) ProbeWrite(ctx context.Context) error {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE write_probe SET counter = counter + 1 WHERE id = 1")
+		if res.Error == nil && res.RowsAffected != 1 {
+			return errors.New("the probe row is missing")
+		}
+		return res.Error
+	})
+	if err != nil {
+		return fmt.Errorf("survey: the database %s cannot be written: %w", s.where, err)
 	}
 	return nil
 }
@@ -203,6 +251,15 @@ func (s *Store) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// openSQLiteError names the file, and says what to look at when SQLite
+// found it read-only.
+func openSQLiteError(path string, err error) error {
+	if strings.Contains(err.Error(), "readonly") {
+		return fmt.Errorf("survey: the database %s cannot be written (the file and its folder %s must be writable: SQLite keeps its -wal and -shm files there): %w", path, filepath.Dir(path), err)
+	}
+	return fmt.Errorf("survey: open SQLite %s: %w", path, err)
 }
 
 // redactDSN hides the password of a PostgreSQL URL in messages.

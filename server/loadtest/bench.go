@@ -257,9 +257,13 @@ func (noStorage) Submit(context.Context, survey.Submission) (survey.Receipt, err
 	return survey.Receipt{}, nil
 }
 
+// ProbeWrite has nothing to write to: the ceiling stores nothing.
+func (noStorage) ProbeWrite(context.Context) error { return nil }
+
 // storeAPI is what server.New needs; both the real store and noStorage have it.
 type storeAPI interface {
 	Ping(ctx context.Context) error
+	ProbeWrite(ctx context.Context) error
 	Settings(ctx context.Context) (survey.Settings, error)
 	LinkByCode(ctx context.Context, code string) (survey.Link, error)
 	LinkByToken(ctx context.Context, token string) (survey.Link, error)

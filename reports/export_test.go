@@ -1,0 +1,4 @@
+package reports
+
+// CleanForTest is clean, for the tests of the scripts (scripts_test.go).
+var CleanForTest = clean
