@@ -114,7 +114,7 @@ func existingData(ctx context.Context, store *survey.Store) (string, error) {
 	if n := len(pulses); n > 0 {
 		held = append(held, plural(n, "pulse", "pulses"))
 	}
-	if len(held) == 0 && st != survey.DefaultSettings() {
+	if len(held) == 0 && !st.Equal(survey.DefaultSettings()) {
 		held = append(held, fmt.Sprintf("the settings of %q", st.Name))
 	}
 	return strings.Join(held, " and "), nil

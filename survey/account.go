@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"net/mail"
@@ -49,6 +50,7 @@ type userRow struct {
 	Role         string
 	DepartmentID *string
 	Disabled     bool
+	DisabledAt   sql.NullTime
 	CreatedAt    time.Time
 	Lang         string
 }
@@ -181,7 +183,13 @@ func (s *Store) DisableUser(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&userRow{ID: row.ID}).Update("disabled", true).Error; err != nil {
+		// The first disabling starts the period after which the retention
+		// removes the account (retention.go).
+		upd := map[string]any{"disabled": true}
+		if !row.DisabledAt.Valid {
+			upd["disabled_at"] = s.now().UTC()
+		}
+		if err := tx.Model(&userRow{ID: row.ID}).Updates(upd).Error; err != nil {
 			return internal("disable user", err)
 		}
 		if err := tx.Where("user_id = ?", row.ID).Delete(&sessionRow{}).Error; err != nil {

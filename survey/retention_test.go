@@ -112,7 +112,8 @@ func TestMigrateRetentionFromVersion1(t *testing.T) {
 		d := storetest.MustDepartment(t, s, "ICT", 4)
 		p := mustAnswered(t, s, d)
 		db := survey.WriterDB(s)
-		for _, stmt := range []string{"DROP TABLE pulse_results", "ALTER TABLE pulses DROP COLUMN closed_at",
+		for _, stmt := range []string{"DROP TABLE pulse_results", "ALTER TABLE pulses DROP COLUMN lead_comments",
+			"ALTER TABLE pulses DROP COLUMN retention_months", "ALTER TABLE pulses DROP COLUMN closed_at",
 			"ALTER TABLE pulses DROP COLUMN purged_at", "UPDATE pulses SET status = 'closed'", "DELETE FROM schema_migrations WHERE version > 1"} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatalf("%s: %v", stmt, err)
@@ -120,6 +121,15 @@ func TestMigrateRetentionFromVersion1(t *testing.T) {
 		}
 		if err := survey.MigrateTo(ctx, s, 2); err != nil { // to step 2 only: later steps' tables were not dropped
 			t.Fatal(err)
+		}
+		// Step 6's columns of pulses back in their place, so that the row
+		// reads as before (PostgreSQL refuses a cached query whose columns
+		// changed).
+		for _, stmt := range []string{"ALTER TABLE pulses ADD COLUMN lead_comments BOOLEAN NOT NULL DEFAULT FALSE",
+			"ALTER TABLE pulses ADD COLUMN retention_months INTEGER NOT NULL DEFAULT 12"} {
+			if err := db.Exec(stmt).Error; err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
 		}
 		got, err := s.Pulse(ctx, p.ID)
 		if err != nil || got.Status != survey.PulseClosed || !got.Closed.IsZero() {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -45,6 +46,9 @@ type Store struct {
 	ckpt    *checkpointer // SQLite only
 	now     func() time.Time
 	log     *slog.Logger
+	// names caches the organisation's list of names to mask in comments
+	// (settings.mask_names), read again when older than namesTTL.
+	names atomic.Pointer[namesCache]
 }
 
 // Options tune Open. The zero value is usable.

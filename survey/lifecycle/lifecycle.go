@@ -52,6 +52,7 @@ const (
 	KeyOpensPast     = "pulse_opens_past"
 	KeyClosesPast    = "pulse_closes_past"
 	KeyDates         = "pulse_dates"
+	KeyRetention     = "pulse_retention"
 )
 
 // The shipped questionnaires a follow-up chooses between: after the long
@@ -71,6 +72,11 @@ type Draft struct {
 	// Opens and Closes are optional (zero): without Opens the pulse is
 	// opened by hand, without Closes it is closed by hand.
 	Opens, Closes time.Time
+	// LeadComments lets leads read their department's open comments.
+	LeadComments bool
+	// RetentionMonths after closing the raw answers go; 0 is the default
+	// (survey.DefaultRetentionMonths).
+	RetentionMonths int
 }
 
 // Invalid lists what is wrong with a draft, per field: "name",
@@ -104,6 +110,9 @@ func Validate(d Draft, now time.Time) survey.FieldErrors {
 	if !d.Opens.IsZero() && !d.Opens.After(now) {
 		fields["opens"] = KeyOpensPast
 	}
+	if d.RetentionMonths < 0 || d.RetentionMonths > survey.MaxRetentionMonths {
+		fields["retention"] = KeyRetention
+	}
 	switch {
 	case d.Closes.IsZero():
 	case !d.Closes.After(now):
@@ -129,7 +138,7 @@ func Create(ctx context.Context, st Store, d Draft, now time.Time) (survey.Pulse
 		return survey.Pulse{}, fmt.Errorf("lifecycle: %w", err)
 	}
 	return st.CreatePulse(ctx, survey.Pulse{Name: d.Name, QuestionnaireID: q.ID, QuestionnaireVersion: q.Version,
-		Opens: d.Opens, Closes: d.Closes})
+		Opens: d.Opens, Closes: d.Closes, LeadComments: d.LeadComments, RetentionMonths: d.RetentionMonths})
 }
 
 // conflict is the refusal of a transition p's status does not allow.
