@@ -129,7 +129,8 @@ func plural(n int, one, many string) string {
 
 // writeExport writes a new file through fn, reporting a failed close too.
 func writeExport(name string, fn func(io.Writer) error) (err error) {
-	f, err := os.Create(name)
+	// Exports hold raw answers: owner only, like the database.
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, survey.PrivateFileMode)
 	if err != nil {
 		return err
 	}

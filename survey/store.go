@@ -111,6 +111,9 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 				return nil, fmt.Errorf("survey: create data folder %s: %w", dir, err)
 			}
 		}
+		if err := privateDatabaseFile(path); err != nil {
+			return nil, err
+		}
 		// Pragmas go in the DSN so that every pooled connection gets them;
 		// _synchronous=FULL keeps the last commits through a power loss
 		// (WAL would otherwise lower it to NORMAL silently).
