@@ -30,6 +30,11 @@ type apiPulseRequest struct {
 	// Opens and Closes are RFC 3339 times, or empty.
 	Opens  string `json:"opens"`
 	Closes string `json:"closes"`
+	// RetentionMonths after closing the raw answers are deleted (1-120;
+	// absent or 0: 12). LeadComments lets the departments' leads read the
+	// open comments; both are fixed once the pulse opens.
+	RetentionMonths int  `json:"retention_months"`
+	LeadComments    bool `json:"lead_comments"`
 }
 
 // pulseAPIError answers in the API's error shape with a lifecycle code,
@@ -64,7 +69,7 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 		return err
 	}
 	fields := survey.FieldErrors{}
-	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire}
+	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire, RetentionMonths: req.RetentionMonths, LeadComments: req.LeadComments}
 	if id, v, ok := strings.Cut(req.Questionnaire, "@"); ok {
 		d.Questionnaire = id
 		// Only a shipped id is loaded: Load reads a file for a path.

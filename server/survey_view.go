@@ -27,13 +27,17 @@ type formPage struct {
 	Department  string
 	MinGroup    int
 	MinComments int
-	Invitation  bool
-	Sections    []sectionView
-	Errors      []errorLink
-	FormError   string
-	Answered    int
-	Total       int
-	Restore     bool // a fresh form: the script may restore kept answers
+	// LeadComments: the department's lead reads the comments too;
+	// RetentionMonths: when the raw answers go (privacy text).
+	LeadComments    bool
+	RetentionMonths int
+	Invitation      bool
+	Sections        []sectionView
+	Errors          []errorLink
+	FormError       string
+	Answered        int
+	Total           int
+	Restore         bool // a fresh form: the script may restore kept answers
 }
 
 type sectionView struct {
@@ -119,6 +123,7 @@ func (v surveyView) form(key string, values map[string][]string, errs survey.Fie
 		page: p, Action: v.action + "?lang=" + lang, StoreKey: v.storeKey, Key: key, Token: v.token,
 		Heading: v.q.Title.Get(lang), Description: v.q.Description.Get(lang), Department: v.dept.Name,
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
+		LeadComments: v.pulse.LeadComments, RetentionMonths: v.pulse.RetentionMonths,
 		Restore: values == nil,
 	}
 	if formError != "" {

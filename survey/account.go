@@ -163,6 +163,15 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	return row.domain(), nil
 }
 
+// UserByID returns an account by its id.
+func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
+	row, err := s.userRow(s.r.WithContext(ctx), "id = ?", id)
+	if err != nil {
+		return User{}, err
+	}
+	return row.domain(), nil
+}
+
 func (s *Store) userRow(db *gorm.DB, where string, arg any) (userRow, error) {
 	var row userRow
 	err := db.Take(&row, where, arg).Error

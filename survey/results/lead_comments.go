@@ -1,0 +1,29 @@
+package results
+
+import (
+	"trots/analysis"
+	"trots/survey"
+)
+
+// CommentsVisible reports whether a user of role may read the open comments
+// of pulse p: admins and viewers may, a department's lead only when an
+// admin turned that on for the pulse before it opened (Pulse.LeadComments).
+func CommentsVisible(role survey.Role, p survey.Pulse) bool {
+	return role != survey.RoleLead || p.LeadComments
+}
+
+// WithoutComments returns a copy of res with every group's open comments
+// removed; res itself (which may be shared) is not changed.
+func WithoutComments(res *analysis.Result) *analysis.Result {
+	if res == nil {
+		return nil
+	}
+	out := *res
+	out.Organisation.Comments = nil
+	out.Departments = make([]analysis.GroupResult, len(res.Departments))
+	copy(out.Departments, res.Departments)
+	for i := range out.Departments {
+		out.Departments[i].Comments = nil
+	}
+	return &out
+}
