@@ -79,7 +79,7 @@ func TestBackupCommand(t *testing.T) {
 	if got, want := countAll(t, out), countAll(t, dsn); got != want || got == 0 {
 		t.Fatalf("backup holds %d responses, the database %d", got, want)
 	}
-	if code, _, stderr := runCmd(t, "backup", "--db", dsn); code != 2 || !strings.Contains(stderr, "--out is required") {
+	if code, _, stderr := runCmd(t, "backup", "--db", dsn); code != 2 || !strings.Contains(stderr, "give either --out or --dir") {
 		t.Fatalf("backup without --out: %d %q", code, stderr)
 	}
 	code, _, stderr = runCmd(t, "backup", "--db", "postgres://trots@db.internal/trots", "--out", out+".pg")

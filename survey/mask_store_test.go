@@ -51,7 +51,7 @@ func TestSubmitMasksCommentsBeforeStoring(t *testing.T) {
 		}
 		want := map[string]bool{
 			"Mijn teamleider [naam/name] weet dat ik de enige [kenmerk/trait] ben en een [gezondheid/health] heb.": true,
-			"[naam/name] en [naam/name] helpen niet; de bakker wel.":                                                 true,
+			"[naam/name] en [naam/name] helpen niet; de bakker wel.":                                               true,
 			"Meer thuiswerken graag.": false,
 		}
 		if len(stored) != len(want) {
