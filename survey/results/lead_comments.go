@@ -13,17 +13,26 @@ func CommentsVisible(role survey.Role, p survey.Pulse) bool {
 }
 
 // WithoutComments returns a copy of res with every group's open comments
-// removed; res itself (which may be shared) is not changed.
+// removed; res itself (which may be shared) is not changed. Comments live
+// in a group's Figures, which groups point to: those are copied too.
 func WithoutComments(res *analysis.Result) *analysis.Result {
 	if res == nil {
 		return nil
 	}
 	out := *res
-	out.Organisation.Comments = nil
+	out.Organisation = withoutGroupComments(res.Organisation)
 	out.Departments = make([]analysis.GroupResult, len(res.Departments))
-	copy(out.Departments, res.Departments)
-	for i := range out.Departments {
-		out.Departments[i].Comments = nil
+	for i, g := range res.Departments {
+		out.Departments[i] = withoutGroupComments(g)
 	}
 	return &out
+}
+
+func withoutGroupComments(g analysis.GroupResult) analysis.GroupResult {
+	if g.Figures != nil {
+		f := *g.Figures
+		f.Comments = nil
+		g.Figures = &f
+	}
+	return g
 }
