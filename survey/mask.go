@@ -80,7 +80,30 @@ func Masked(body string) bool {
 // committed corpus survey/testdata/comments_corpus.txt counts both. Mask
 // is idempotent: markers are never masked again.
 func Mask(s string, names []string) string {
-	spans := maskSpans(s, names)
+	return newNameIndex(names).mask(s)
+}
+
+// nameIndex is the organisation's list of names indexed by each name's
+// first word, built once per list (the store caches it).
+type nameIndex map[string][]string
+
+func newNameIndex(names []string) nameIndex {
+	byFirst := make(nameIndex, len(names))
+	for _, n := range names {
+		if utf8.RuneCountInString(n) < 2 {
+			continue
+		}
+		first := tokenize(n)
+		if len(first) == 0 || first[0].start != 0 {
+			continue
+		}
+		byFirst[first[0].text] = append(byFirst[first[0].text], n)
+	}
+	return byFirst
+}
+
+func (idx nameIndex) mask(s string) string {
+	spans := maskSpans(s, idx)
 	if len(spans) == 0 {
 		return s
 	}
@@ -100,6 +123,8 @@ func Mask(s string, names []string) string {
 func ScrubAndMask(s string, names []string) string {
 	return Mask(Scrub(s), names)
 }
+
+func (idx nameIndex) scrubAndMask(s string) string { return idx.mask(Scrub(s)) }
 
 // ParseNames reads the organisation's list of names: one per line, blank
 // lines and lines starting with '#' skipped, surrounding spaces trimmed,
@@ -161,13 +186,13 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 
 // maskSpans finds the spans to mask, sorted and without overlaps (where two
 // overlap, the earlier-starting, then the longer, wins).
-func maskSpans(s string, names []string) []span {
+func maskSpans(s string, names nameIndex) []span {
 	toks := tokenize(s)
 	var spans []span
 	spans = append(spans, healthSpans(s, toks)...)
 	spans = append(spans, roleNameSpans(s, toks)...)
 	spans = append(spans, fullNameSpans(s, toks)...)
-	spans = append(spans, listedNameSpans(s, names)...)
+	spans = append(spans, listedNameSpans(s, toks, names)...)
 	spans = append(spans, traitSpans(s, toks)...)
 	sort.Slice(spans, func(i, j int) bool {
 		if spans[i].start != spans[j].start {
@@ -337,30 +362,29 @@ func fullNameSpans(s string, toks []token) []span {
 }
 
 // listedNameSpans masks every whole-word, case-sensitive occurrence of a
-// name on the organisation's list, longest names first.
-func listedNameSpans(s string, names []string) []span {
-	if len(names) == 0 {
+// name on the organisation's list, longest names first. Names are looked up
+// by the comment's words (the first word of each name indexes it), so a
+// long staff list costs one map entry per name, not a scan of the comment
+// per name.
+func listedNameSpans(s string, toks []token, byFirst nameIndex) []span {
+	if len(byFirst) == 0 {
 		return nil
 	}
-	sorted := append([]string(nil), names...)
-	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
 	var out []span
-	for _, n := range sorted {
-		if utf8.RuneCountInString(n) < 2 {
-			continue
+	for _, t := range toks {
+		cands := byFirst[t.text]
+		best := 0
+		for _, n := range cands {
+			b := t.start + len(n)
+			if len(n) <= best || !strings.HasPrefix(s[t.start:], n) {
+				continue
+			}
+			if after, _ := utf8.DecodeRuneInString(s[b:]); b == len(s) || !isWordRune(after) {
+				best = len(n)
+			}
 		}
-		for from := 0; from < len(s); {
-			k := strings.Index(s[from:], n)
-			if k < 0 {
-				break
-			}
-			a, b := from+k, from+k+len(n)
-			before, _ := utf8.DecodeLastRuneInString(s[:a])
-			after, _ := utf8.DecodeRuneInString(s[b:])
-			if (a == 0 || !isWordRune(before)) && (b == len(s) || !isWordRune(after)) {
-				out = append(out, span{a, b, kindName})
-			}
-			from = b
+		if best > 0 {
+			out = append(out, span{t.start, t.start + best, kindName})
 		}
 	}
 	return out

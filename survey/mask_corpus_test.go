@@ -77,7 +77,7 @@ func TestMaskCorpus(t *testing.T) {
 	}
 	marked, misses, falseHits := 0, 0, 0
 	for _, l := range lines {
-		got := maskSpans(l.text, names)
+		got := maskSpans(l.text, newNameIndex(names))
 		for _, m := range l.marks {
 			marked++
 			if !covered(m, got) {

@@ -80,7 +80,7 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 		}
 		masked := make(map[string]string, len(sub.Comments))
 		for item, body := range sub.Comments {
-			masked[item] = ScrubAndMask(body, names)
+			masked[item] = names.scrubAndMask(body)
 		}
 		sub.Comments = masked
 	}

@@ -74,7 +74,7 @@ func (s *Store) SaveSettings(ctx context.Context, st Settings) error {
 	if err != nil {
 		return internal("save settings", err)
 	}
-	s.names.Store(&namesCache{names: ParseNames(row.MaskNames), at: time.Now()})
+	s.names.Store(&namesCache{index: newNameIndex(ParseNames(row.MaskNames)), at: time.Now()})
 	return nil
 }
 
@@ -83,14 +83,14 @@ func (s *Store) SaveSettings(ctx context.Context, st Settings) error {
 const namesTTL = time.Minute
 
 type namesCache struct {
-	names []string
+	index nameIndex
 	at    time.Time
 }
 
 // maskNames returns the organisation's list of names to mask in comments.
-func (s *Store) maskNames(ctx context.Context) ([]string, error) {
+func (s *Store) maskNames(ctx context.Context) (nameIndex, error) {
 	if c := s.names.Load(); c != nil && time.Since(c.at) < namesTTL {
-		return c.names, nil
+		return c.index, nil
 	}
 	var rows []settingsRow
 	if err := s.r.WithContext(ctx).Select("mask_names").Where("id = 1").Find(&rows).Error; err != nil {
@@ -100,6 +100,7 @@ func (s *Store) maskNames(ctx context.Context) ([]string, error) {
 	if len(rows) > 0 {
 		names = ParseNames(rows[0].MaskNames)
 	}
-	s.names.Store(&namesCache{names: names, at: time.Now()})
-	return names, nil
+	idx := newNameIndex(names)
+	s.names.Store(&namesCache{index: idx, at: time.Now()})
+	return idx, nil
 }
