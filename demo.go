@@ -120,7 +120,7 @@ func existingData(ctx context.Context, store *survey.Store) (string, error) {
 	if n := len(pulses); n > 0 {
 		held = append(held, plural(n, "pulse", "pulses"))
 	}
-	if len(held) == 0 && st != survey.DefaultSettings() {
+	if len(held) == 0 && !st.Equal(survey.DefaultSettings()) {
 		held = append(held, fmt.Sprintf("the settings of %q", st.Name))
 	}
 	return strings.Join(held, " and "), nil
@@ -135,7 +135,8 @@ func plural(n int, one, many string) string {
 
 // writeExport writes a new file through fn, reporting a failed close too.
 func writeExport(name string, fn func(io.Writer) error) (err error) {
-	f, err := os.Create(name)
+	// Exports hold raw answers: owner only, like the database.
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, survey.PrivateFileMode)
 	if err != nil {
 		return err
 	}

@@ -43,8 +43,9 @@ func commands() map[string]command {
 		"backup":    {"copy the SQLite database consistently while it is in use", runBackup},
 		"demo":      {"create a demo organisation with answers", runDemo},
 		"report":    {"write a PDF readiness report", runReport},
-		"retention": {"delete raw answers of pulses closed months ago, keeping results", runRetention},
+		"retention": {"delete raw answers and records past their retention period, keeping results", runRetention},
 		"serve":     {"run the web service", runServe},
+		"settings":  {"organisation settings: the names masked in comments", runSettings},
 		"user":      {"manage console accounts and API tokens", runUser},
 		"version":   {"print the version", runVersion},
 	}

@@ -143,7 +143,7 @@ func writeFileAtomic(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(name, 0o644)
+		err = os.Chmod(name, survey.PrivateFileMode) // reports are about people: owner only
 	}
 	if err == nil {
 		err = os.Rename(name, path)

@@ -54,6 +54,7 @@ var (
 	tCellHidden     = text{nl: "verborgen", en: "hidden"}
 	tComments       = text{nl: "In hun eigen woorden", en: "In their own words"}
 	tCommentsNote   = text{nl: "Alle open antwoorden die de analyse toont (alleen bij minstens %d respondenten), los van de cijfers en in een vaste volgorde die niets zegt over wie of wanneer.", en: "Every open answer the analysis shows (only for at least %d respondents), apart from the figures and in a fixed order that says nothing about who or when."}
+	tCommentsMasked = text{nl: "In %d van deze %d opmerkingen zijn vóór het opslaan namen, gezondheidsgegevens, kenmerken die iemand aanwijzen of contactgegevens vervangen door een markering zoals [naam/name].", en: "In %d of these %d comments, names, health data, traits that single someone out or contact details were replaced by a marker such as [naam/name] before they were stored."}
 	tHowToRead      = text{nl: "Zo lees je dit rapport", en: "How to read this report"}
 	tHowToReadText  = text{nl: "Een score is het gemiddelde op een schaal van 1 (helemaal oneens) tot 5 (helemaal eens). Het 95%%-interval is de marge waarin de echte waarde voor deze afdeling vrijwel zeker ligt; hoe minder reacties, hoe breder. Een oordeel telt pas als het hele interval aan de goede kant van de drempel ligt. Cijfers van groepen kleiner dan %d worden nooit getoond. De methode staat uitgebreid in het organisatierapport.", en: "A score is the mean on a scale from 1 (strongly disagree) to 5 (strongly agree). The 95%% interval is the margin within which the true value for this department almost certainly lies; the fewer responses, the wider. A judgement only counts when the whole interval lies on the right side of the bar. Figures of groups smaller than %d are never shown. The organisation report explains the method in full."}
 	tSuppressedHead = text{nl: "Waarom dit rapport geen cijfers bevat", en: "Why this report contains no figures"}
@@ -101,6 +102,9 @@ func (v *view) department(g *analysis.GroupResult) *document {
 	if cs := comments(g, v.lang); len(cs) > 0 {
 		d.heading(tComments.in(v.lang), 20)
 		d.note(tCommentsNote.f(v.lang, v.res.Config.MinComments))
+		if n := maskedComments(cs); n > 0 {
+			d.note(tCommentsMasked.f(v.lang, n, len(cs)))
+		}
 		for _, c := range cs {
 			d.need(2 * bodyLine)
 			d.font("I", bodySize)

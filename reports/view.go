@@ -12,6 +12,7 @@ import (
 
 	"trots/analysis"
 	"trots/questionnaires"
+	"trots/survey"
 )
 
 // view is one report being written: the input, the language and the
@@ -396,4 +397,17 @@ func (v *view) profileItem() string {
 		}
 	}
 	return ""
+}
+
+// maskedComments counts the comments in which something was masked before
+// they were stored (survey.Masked): only of comments the report shows, so
+// only for groups above the comment threshold.
+func maskedComments(cs []string) int {
+	n := 0
+	for _, c := range cs {
+		if survey.Masked(c) {
+			n++
+		}
+	}
+	return n
 }

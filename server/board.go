@@ -257,8 +257,12 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 // was answered (a decision is recorded against a pulse, whose mode is
 // fixed, so the pulse's mode is the decision's).
 func newDecisionView(d survey.Decision, mode survey.AnswerMode, lang string) decisionView {
+	by := d.UserEmail
+	if by == "" && d.UserRole != "" {
+		by = i18n.T(lang, "role_"+string(d.UserRole)) // the retention blanked the address
+	}
 	return decisionView{Choice: i18n.T(lang, "choice_"+string(d.Choice)), ChoiceClass: strings.ReplaceAll(string(d.Choice), "_", "-"),
-		By: d.UserEmail, At: d.DecidedAt.UTC().Format("2006-01-02 15:04") + " UTC", Note: d.Note,
+		By: by, At: d.DecidedAt.UTC().Format("2006-01-02 15:04") + " UTC", Note: d.Note,
 		Verdict: i18n.T(lang, "verdict_"+d.Verdict), Mode: modeText(lang, mode), raw: d}
 }
 

@@ -49,11 +49,15 @@ type apiPulse struct {
 	Closes        *time.Time `json:"closes,omitempty"`
 	MinGroup      int        `json:"min_group,omitempty"`
 	AnswerMode    string     `json:"answer_mode"`
+	// RetentionMonths after closing the raw answers are deleted;
+	// LeadComments: leads read the open comments.
+	RetentionMonths int  `json:"retention_months"`
+	LeadComments    bool `json:"lead_comments"`
 }
 
 func newAPIPulse(p survey.Pulse) apiPulse {
 	out := apiPulse{ID: p.ID, Name: p.Name, Questionnaire: p.QuestionnaireID + "@" + strconv.Itoa(p.QuestionnaireVersion),
-		Status: string(p.Status), MinGroup: p.MinGroup, AnswerMode: string(p.Mode)}
+		Status: string(p.Status), MinGroup: p.MinGroup, AnswerMode: string(p.Mode), RetentionMonths: p.RetentionMonths, LeadComments: p.LeadComments}
 	if !p.Opens.IsZero() {
 		t := p.Opens
 		out.Opens = &t

@@ -58,6 +58,10 @@ type pulseForm struct {
 	From string
 	// Mode is how the pulse is answered (survey.AnswerMode).
 	Mode string
+	// RetentionMonths after closing the raw answers are deleted (text as
+	// typed; "12" on a fresh form); LeadComments lets leads read comments.
+	RetentionMonths string
+	LeadComments    bool
 }
 
 // parseLocalDateTime reads a date (2006-01-02) and a time of day (15:04, or
@@ -88,11 +92,18 @@ func parseLocalDateTime(date, clock string, loc *time.Location) (time.Time, stri
 
 // draft reads the form into a new pulse, with the fields it could not read.
 func (f pulseForm) draft(loc *time.Location) (lifecycle.Draft, survey.FieldErrors) {
-	d := lifecycle.Draft{Name: f.Name, Questionnaire: f.Questionnaire, Mode: survey.AnswerMode(f.Mode)}
+	d := lifecycle.Draft{Name: f.Name, Questionnaire: f.Questionnaire, Mode: survey.AnswerMode(f.Mode), LeadComments: f.LeadComments}
 	if m, ok := survey.ParseAnswerMode(f.Mode); ok {
 		d.Mode = m
 	}
 	fields := survey.FieldErrors{}
+	if m := strings.TrimSpace(f.RetentionMonths); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n < 1 || n > survey.MaxRetentionMonths {
+			fields["retention"] = lifecycle.KeyRetention
+		}
+		d.RetentionMonths = n
+	}
 	var key string
 	if d.Opens, key = parseLocalDateTime(f.OpensDate, f.OpensTime, loc); key != "" {
 		fields["opens"] = key
@@ -219,6 +230,9 @@ func (s *Server) pulses(c echo.Context) error {
 func (s *Server) newPulsesPage(c echo.Context, f pulseForm, fresh bool) (*pulsesPage, error) {
 	ctx := c.Request().Context()
 	loc := pulseLocation()
+	if fresh && f.RetentionMonths == "" {
+		f.RetentionMonths = strconv.Itoa(survey.DefaultRetentionMonths)
+	}
 	p := &pulsesPage{consolePage: s.newConsolePage(c, "pulses_title", "pulses"), Form: f, Zone: pulseZoneLabel(s.cfg.Now(), loc)}
 	all, err := s.accounts.Pulses(ctx)
 	if err != nil {
@@ -257,7 +271,8 @@ func (s *Server) createPulse(c echo.Context) error {
 	f := pulseForm{Name: r.PostFormValue("name"), Questionnaire: r.PostFormValue("questionnaire"),
 		OpensDate: r.PostFormValue("opens_date"), OpensTime: r.PostFormValue("opens_time"),
 		ClosesDate: r.PostFormValue("closes_date"), ClosesTime: r.PostFormValue("closes_time"), From: r.PostFormValue("from"),
-		Mode: r.PostFormValue("answer_mode")}
+		Mode:            r.PostFormValue("answer_mode"),
+		RetentionMonths: r.PostFormValue("retention_months"), LeadComments: r.PostFormValue("lead_comments") == "yes"}
 	st, err := s.lifecycleStore()
 	if err != nil {
 		return err
@@ -396,7 +411,9 @@ type pulsePage struct {
 	// MinGroup and MinComments are the pulse's thresholds once open, the
 	// organisation's current settings while it is a draft.
 	MinGroup, MinComments int
-	Done                  string // "created", "opened", "closed": what just happened
+	// PurgeDue is when the raw answers go (closed pulses only).
+	PurgeDue string
+	Done     string // "created", "opened", "closed": what just happened
 	// Missed: a draft whose closing time passed before it opened.
 	Missed                        bool
 	Mode                          string // how it is answered, in words
@@ -428,6 +445,9 @@ func (s *Server) newPulsePage(c echo.Context, p survey.Pulse) (*pulsePage, error
 		StatusLabel: i18n.T(s.consoleLang(c), "pulses_status_"+string(p.Status)),
 		Opens:       formatLocal(p.Opens, loc), Closes: formatLocal(p.Closes, loc), Closed: formatLocal(p.Closed, loc),
 		MinGroup: p.MinGroup, MinComments: p.MinComments}
+	if p.Status == survey.PulseClosed && p.Purged.IsZero() {
+		page.PurgeDue = formatLocal(p.PurgeDue(), loc)
+	}
 	page.Title = p.Name
 	page.Mode = modeText(page.Lang, p.Mode)
 	page.Questionnaire, page.Items = s.questionnaireTitle(p, page.Lang)

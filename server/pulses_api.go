@@ -33,6 +33,11 @@ type apiPulseRequest struct {
 	// AnswerMode is open_links, codes or both (the default); fixed once
 	// created.
 	AnswerMode string `json:"answer_mode"`
+	// RetentionMonths after closing the raw answers are deleted (1-120;
+	// absent or 0: 12). LeadComments lets the departments' leads read the
+	// open comments; both are fixed once the pulse opens.
+	RetentionMonths int  `json:"retention_months"`
+	LeadComments    bool `json:"lead_comments"`
 }
 
 // pulseAPIError answers in the API's error shape with a lifecycle code,
@@ -67,7 +72,8 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 		return err
 	}
 	fields := survey.FieldErrors{}
-	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire, Mode: survey.AnswerMode(req.AnswerMode)}
+	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire, Mode: survey.AnswerMode(req.AnswerMode),
+		RetentionMonths: req.RetentionMonths, LeadComments: req.LeadComments}
 	if m, ok := survey.ParseAnswerMode(req.AnswerMode); ok {
 		d.Mode = m
 	}

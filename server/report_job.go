@@ -26,6 +26,7 @@ type reportStore interface {
 	results.Store
 	Settings(ctx context.Context) (survey.Settings, error)
 	Department(ctx context.Context, id string) (survey.Department, error)
+	UserByID(ctx context.Context, id string) (survey.User, error)
 	CreateReportJob(ctx context.Context, j survey.ReportJob, lim survey.ReportLimits) (survey.ReportJob, error)
 	TrimReportPDFs(ctx context.Context, maxBytes int64) (int, error)
 	StartReportJob(ctx context.Context, id string) error
@@ -210,6 +211,16 @@ func (r *reportRunner) make(j survey.ReportJob) ([]byte, string, error) {
 	outcome, err := results.Analyze(ctx, r.store, j.PulseID, analysis.DefaultConfig())
 	if err != nil {
 		return nil, "", err
+	}
+	// A lead reads the comments only when the pulse lets leads read them
+	// (fixed when it opened); the job's owner is looked up now, so that a
+	// role changed since the job was asked counts.
+	owner, err := r.store.UserByID(ctx, j.UserID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !results.CommentsVisible(owner.Role, outcome.Pulse) {
+		outcome.Result = results.WithoutComments(outcome.Result)
 	}
 	in := reports.FromOutcome(settings.Name, outcome)
 	opts := reports.Options{Lang: j.Lang, Progress: r.progress(ctx, j.ID)}

@@ -27,6 +27,10 @@ type formPage struct {
 	Department  string
 	MinGroup    int
 	MinComments int
+	// LeadComments: the department's lead reads the comments too;
+	// RetentionMonths: when the raw answers go (privacy text).
+	LeadComments    bool
+	RetentionMonths int
 	Invitation  bool
 	Sections    []sectionView
 	Errors      []errorLink
@@ -146,6 +150,7 @@ func (v surveyView) formAsking(key string, values map[string][]string, errs surv
 		page: p, Action: v.action + "?lang=" + lang, StoreKey: v.storeKey, Key: key, Token: v.token,
 		Heading: v.q.Title.Get(lang), Description: v.q.Description.Get(lang), Department: v.dept.Name,
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
+		LeadComments: v.pulse.LeadComments, RetentionMonths: v.pulse.RetentionMonths,
 		Restore: values == nil, Open: len(open), SendOpen: sendOpen || len(open) > 0,
 		InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode),
 	}

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"net/mail"
@@ -56,6 +57,7 @@ type userRow struct {
 	Role         string
 	DepartmentID *string
 	Disabled     bool
+	DisabledAt   sql.NullTime
 	CreatedAt    time.Time
 	Lang         string
 	LastLoginAt  *time.Time
@@ -177,6 +179,15 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	return row.domain(), nil
 }
 
+// UserByID returns an account by its id.
+func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
+	row, err := s.userRow(s.r.WithContext(ctx), "id = ?", id)
+	if err != nil {
+		return User{}, err
+	}
+	return row.domain(), nil
+}
+
 func (s *Store) userRow(db *gorm.DB, where string, arg any) (userRow, error) {
 	var row userRow
 	err := db.Take(&row, where, arg).Error
@@ -197,7 +208,13 @@ func (s *Store) DisableUser(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&userRow{ID: row.ID}).Update("disabled", true).Error; err != nil {
+		// The first disabling starts the period after which the retention
+		// removes the account (retention.go).
+		upd := map[string]any{"disabled": true}
+		if !row.DisabledAt.Valid {
+			upd["disabled_at"] = s.now().UTC()
+		}
+		if err := tx.Model(&userRow{ID: row.ID}).Updates(upd).Error; err != nil {
 			return internal("disable user", err)
 		}
 		if err := tx.Where("user_id = ?", row.ID).Delete(&sessionRow{}).Error; err != nil {

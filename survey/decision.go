@@ -30,6 +30,9 @@ type Decision struct {
 	// log stays readable whatever happens to the account).
 	UserID    string
 	UserEmail string
+	// UserRole is the decider's role; it stays when the retention blanks
+	// the note and the address (UserEmail is then empty).
+	UserRole  Role
 	DecidedAt time.Time
 }
 
@@ -42,6 +45,7 @@ type decisionRow struct {
 	Note         string
 	UserID       string
 	UserEmail    string
+	UserRole     string
 	DecidedAt    time.Time
 }
 
@@ -49,7 +53,7 @@ func (decisionRow) TableName() string { return "decisions" }
 
 func (r decisionRow) domain() Decision {
 	return Decision{ID: r.ID, PulseID: r.PulseID, DepartmentID: r.DepartmentID, Choice: Choice(r.Decision), Verdict: r.Verdict,
-		Note: r.Note, UserID: r.UserID, UserEmail: r.UserEmail, DecidedAt: r.DecidedAt.UTC()}
+		Note: r.Note, UserID: r.UserID, UserEmail: r.UserEmail, UserRole: Role(r.UserRole), DecidedAt: r.DecidedAt.UTC()}
 }
 
 // MaxNoteLength bounds a decision's note in characters.
@@ -84,8 +88,12 @@ func (s *Store) RecordDecision(ctx context.Context, d Decision) (Decision, error
 	if _, err := s.Department(ctx, d.DepartmentID); err != nil {
 		return Decision{}, err
 	}
+	var role string
+	if err := s.r.WithContext(ctx).Model(&userRow{}).Where("id = ?", d.UserID).Pluck("role", &role).Error; err != nil {
+		return Decision{}, internal("read decider's role", err)
+	}
 	row := decisionRow{ID: NewID(), PulseID: d.PulseID, DepartmentID: d.DepartmentID, Decision: string(d.Choice),
-		Verdict: d.Verdict, Note: d.Note, UserID: d.UserID, UserEmail: d.UserEmail, DecidedAt: s.now().UTC()}
+		Verdict: d.Verdict, Note: d.Note, UserID: d.UserID, UserEmail: d.UserEmail, UserRole: role, DecidedAt: s.now().UTC()}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		if isForeignKeyViolation(err) {
 			return Decision{}, errorf(ENotFound, "decision_incomplete", "the pulse, department or user does not exist")

@@ -52,3 +52,9 @@ func HoldSeal(hold func(pulseID string)) (restore func()) {
 	sealRewritten = hold
 	return func() { sealRewritten = nil }
 }
+
+// ScrubAndMaskIndexed is what Store.Submit runs per comment: the list of
+// names indexed once (the store caches the index).
+func ScrubAndMaskIndexed(names []string) func(string) string {
+	return newNameIndex(names).scrubAndMask
+}

@@ -285,6 +285,32 @@ CREATE TABLE write_probe (
 );
 INSERT INTO write_probe (id, counter) VALUES (1, 0);
 `},
+	{9, "privacy: masked comments, lead comments, retention periods, names to mask, decision roles, floor k >= 5", `
+-- Names the organisation wants masked in open comments, one per line.
+ALTER TABLE settings ADD COLUMN mask_names TEXT NOT NULL DEFAULT '';
+-- No threshold below 5 any more: settings saved under the old floor of 3
+-- are raised, and so are pulses still open; a closed pulse keeps the
+-- threshold its published results were made with.
+UPDATE settings SET min_group = 5 WHERE min_group < 5;
+UPDATE settings SET min_comments = min_group WHERE min_comments < min_group;
+UPDATE pulses SET min_group = 5 WHERE status = 'open' AND min_group < 5;
+UPDATE pulses SET min_comments = min_group WHERE status = 'open' AND min_comments < min_group;
+-- Whether a department's lead sees its open comments (fixed at opening),
+-- and how many months after closing the raw answers of a pulse are
+-- deleted (never 0: a pulse cannot open without one).
+ALTER TABLE pulses ADD COLUMN lead_comments BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE pulses ADD COLUMN retention_months INTEGER NOT NULL DEFAULT 12 CHECK (retention_months BETWEEN 1 AND 120);
+-- Whether something was masked in a comment before it was stored, so that
+-- reports can say how many were.
+ALTER TABLE comments ADD COLUMN masked BOOLEAN NOT NULL DEFAULT FALSE;
+-- When an account was disabled: the retention deletes it some months later.
+ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP NULL;
+UPDATE users SET disabled_at = CURRENT_TIMESTAMP WHERE disabled AND disabled_at IS NULL;
+-- The role of whoever made a decision, which outlives the note and the
+-- author's address when the retention blanks those.
+ALTER TABLE decisions ADD COLUMN user_role TEXT NOT NULL DEFAULT '';
+UPDATE decisions SET user_role = COALESCE((SELECT role FROM users WHERE users.id = decisions.user_id), '');
+`},
 }
 
 // tokenKeyVersion is the schema version from which invitation hashes are

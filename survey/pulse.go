@@ -26,6 +26,8 @@ type pulseRow struct {
 	ClosedAt             sql.NullTime
 	PurgedAt             sql.NullTime
 	AnswerMode           string
+	LeadComments         bool
+	RetentionMonths      int
 }
 
 func (pulseRow) TableName() string { return "pulses" }
@@ -39,7 +41,8 @@ func nullTime(t time.Time) sql.NullTime {
 
 func (r pulseRow) domain() Pulse {
 	p := Pulse{ID: r.ID, Name: r.Name, QuestionnaireID: r.QuestionnaireID, QuestionnaireVersion: r.QuestionnaireVersion,
-		Status: PulseStatus(r.Status), MinGroup: r.MinGroup, MinComments: r.MinComments, Mode: AnswerMode(r.AnswerMode)}
+		Status: PulseStatus(r.Status), MinGroup: r.MinGroup, MinComments: r.MinComments, Mode: AnswerMode(r.AnswerMode),
+		LeadComments: r.LeadComments, RetentionMonths: r.RetentionMonths}
 	if r.OpensAt.Valid {
 		p.Opens = r.OpensAt.Time.UTC()
 	}
@@ -69,6 +72,10 @@ func (p *Pulse) Validate() error {
 		return errorf(EInvalid, "pulse_questionnaire", "a pulse needs a questionnaire and its version")
 	case !p.Opens.IsZero() && !p.Closes.IsZero() && !p.Closes.After(p.Opens):
 		return errorf(EInvalid, "pulse_dates", "the pulse must close after it opens")
+	case p.RetentionMonths == 0:
+		p.RetentionMonths = DefaultRetentionMonths
+	case p.RetentionMonths < 1 || p.RetentionMonths > MaxRetentionMonths:
+		return errorf(EInvalid, "pulse_retention", "the retention period is 1 to %d months", MaxRetentionMonths)
 	}
 	m, ok := ParseAnswerMode(string(p.Mode))
 	if !ok {
@@ -88,7 +95,7 @@ func (s *Store) CreatePulse(ctx context.Context, p Pulse) (Pulse, error) {
 	p.MinGroup, p.MinComments = 0, 0
 	row := pulseRow{ID: p.ID, Name: p.Name, QuestionnaireID: p.QuestionnaireID, QuestionnaireVersion: p.QuestionnaireVersion,
 		OpensAt: nullTime(p.Opens), ClosesAt: nullTime(p.Closes), Status: string(p.Status), CreatedAt: s.now().UTC(),
-		AnswerMode: string(p.Mode)}
+		AnswerMode: string(p.Mode), LeadComments: p.LeadComments, RetentionMonths: p.RetentionMonths}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		return Pulse{}, internal("create pulse", err)
 	}
@@ -170,6 +177,14 @@ func (s *Store) OpenPulseAt(ctx context.Context, id string, at time.Time) (Pulse
 			set = Settings{MinGroup: st.MinGroup, MinComments: st.MinComments}
 		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return internal("read settings", err)
+		}
+		// Migration 6 raised every stored threshold to the floor; a
+		// database edited by hand since must not open a pulse below it.
+		if set.MinGroup < MinAllowedGroup || set.MinComments < set.MinGroup {
+			return errorf(EConflict, "settings_min_group", "the anonymity threshold is %d, below the floor of %d: raise it before opening a pulse", set.MinGroup, MinAllowedGroup)
+		}
+		if p.RetentionMonths < 1 {
+			return errorf(EConflict, "pulse_retention", "the pulse has no retention period; it cannot open without one")
 		}
 		upd := map[string]any{"status": string(PulseOpen), "min_group": set.MinGroup, "min_comments": set.MinComments}
 		if !at.IsZero() && (p.Opens.IsZero() || p.Opens.After(at)) {

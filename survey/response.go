@@ -38,6 +38,7 @@ type commentRow struct {
 	ID           string `gorm:"primaryKey"`
 	ItemID       string
 	Body         string
+	Masked       bool
 }
 
 func (commentRow) TableName() string { return "comments" }
@@ -71,6 +72,17 @@ type Receipt struct {
 func (s *Store) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	if !ValidID(sub.Key) {
 		return Receipt{}, errorf(EInvalid, "submission_key", "the form has no valid submission key; reload the page")
+	}
+	if len(sub.Comments) > 0 {
+		names, err := s.maskNames(ctx)
+		if err != nil {
+			return Receipt{}, err
+		}
+		masked := make(map[string]string, len(sub.Comments))
+		for item, body := range sub.Comments {
+			masked[item] = names.scrubAndMask(body)
+		}
+		sub.Comments = masked
 	}
 	answers, err := encodeAnswers(sub.Answers)
 	if err != nil {
@@ -194,7 +206,7 @@ func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse
 		return Receipt{Replay: true}, nil // the same form was already stored
 	}
 	for item, body := range sub.Comments {
-		c := commentRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ItemID: item, Body: body}
+		c := commentRow{ID: NewID(), PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ItemID: item, Body: body, Masked: Masked(body)}
 		if err := tx.Create(&c).Error; err != nil {
 			return Receipt{}, internal("store comment", err)
 		}
@@ -299,7 +311,7 @@ func (s *Store) Comments(ctx context.Context, pulseID string) ([]Comment, error)
 	}
 	out := make([]Comment, len(rows))
 	for i, r := range rows {
-		out[i] = Comment{PulseID: r.PulseID, DepartmentID: r.DepartmentID, ItemID: r.ItemID, Body: r.Body}
+		out[i] = Comment{PulseID: r.PulseID, DepartmentID: r.DepartmentID, ItemID: r.ItemID, Body: r.Body, Masked: r.Masked}
 	}
 	return out, nil
 }

@@ -151,7 +151,7 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results 
 			}
 		}
 		for _, c := range sortComments(comments) {
-			if _, err := conn.ExecContext(ctx, insertCommentSQL, c.PulseID, c.DepartmentID, c.ID, c.ItemID, c.Body); err != nil {
+			if _, err := conn.ExecContext(ctx, insertCommentSQL, c.PulseID, c.DepartmentID, c.ID, c.ItemID, c.Body, c.Masked); err != nil {
 				return fmt.Errorf("insert comment: %w", err)
 			}
 		}
@@ -200,13 +200,13 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results 
 	}
 	q.Reset()
 	args = args[:0]
-	q.WriteString("INSERT INTO comments (pulse_id, department_id, id, item_id, body) VALUES ")
+	q.WriteString("INSERT INTO comments (pulse_id, department_id, id, item_id, body, masked) VALUES ")
 	for n, c := range sortComments(comments) {
 		if n > 0 {
 			q.WriteByte(',')
 		}
-		s.writeTuple(&q, len(args), 5)
-		args = append(args, c.PulseID, c.DepartmentID, c.ID, c.ItemID, c.Body)
+		s.writeTuple(&q, len(args), 6)
+		args = append(args, c.PulseID, c.DepartmentID, c.ID, c.ItemID, c.Body, c.Masked)
 	}
 	if len(args) > 0 {
 		if _, err := conn.ExecContext(ctx, q.String(), args...); err != nil {
@@ -219,7 +219,7 @@ func (s *Store) insertBatch(tx *gorm.DB, group []*pending, batch []int, results 
 // appendComments appends the comments of sub, each with a new random id.
 func appendComments(rows []commentRow, sub Submission) []commentRow {
 	for item, body := range sub.Comments {
-		rows = append(rows, commentRow{PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ID: NewID(), ItemID: item, Body: body})
+		rows = append(rows, commentRow{PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID, ID: NewID(), ItemID: item, Body: body, Masked: Masked(body)})
 	}
 	return rows
 }
@@ -241,7 +241,7 @@ func sortComments(rows []commentRow) []commentRow {
 const (
 	insertResponseSQL = "INSERT INTO responses (pulse_id, department_id, submission_key, answers) VALUES (?, ?, ?, ?) " +
 		"ON CONFLICT (pulse_id, department_id, submission_key) DO NOTHING"
-	insertCommentSQL = "INSERT INTO comments (pulse_id, department_id, id, item_id, body) VALUES (?, ?, ?, ?, ?)"
+	insertCommentSQL = "INSERT INTO comments (pulse_id, department_id, id, item_id, body, masked) VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 // lockOrder is where a submission with this invitation token takes its

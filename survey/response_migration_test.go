@@ -28,11 +28,10 @@ func TestMigration5KeepsResponsesAndComments(t *testing.T) {
 		}
 		sales := storetest.MustDepartment(t, old, "Verkoop", 20)
 		ict := storetest.MustDepartment(t, old, "ICT", 20)
-		// The pulse as schema 4 stores it: with raw SQL, since the store
-		// writes the columns of the newest schema (answer_mode, 6).
+		// The pulse as schema 4 stored it (the store's rows have later columns).
 		p := survey.Pulse{ID: survey.NewID()}
-		must(t, survey.WriterDB(old).Exec("INSERT INTO pulses (id, name, questionnaire_id, questionnaire_version, status, min_group, min_comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			p.ID, "Pulse pulse", "pulse", 1, "open", 5, 10, time.Now().UTC()).Error)
+		must(t, survey.WriterDB(old).Exec(`INSERT INTO pulses (id, name, questionnaire_id, questionnaire_version, status, min_group, min_comments, created_at)
+			VALUES (?, 'pulse', 'advocacy-readiness', 1, 'open', 5, 10, ?)`, p.ID, time.Now().UTC()).Error)
 		type row struct {
 			dept, key, answers string
 		}

@@ -143,6 +143,12 @@ func (s *Store) PurgeRawAnswers(ctx context.Context, before time.Time, redact fu
 	if err := purgeable(s.r.WithContext(ctx), before).Order("closed_at, id").Pluck("id", &ids).Error; err != nil {
 		return nil, internal("list pulses to purge", err)
 	}
+	return s.purge(ctx, ids, before, redact)
+}
+
+// purge deletes the raw answers of the pulses ids that are still
+// purgeable(before), as PurgeRawAnswers describes.
+func (s *Store) purge(ctx context.Context, ids []string, before time.Time, redact func(result json.RawMessage) (json.RawMessage, error)) ([]Purge, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

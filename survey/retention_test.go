@@ -112,10 +112,11 @@ func TestMigrateRetentionFromVersion1(t *testing.T) {
 		d := storetest.MustDepartment(t, s, "ICT", 4)
 		p := mustAnswered(t, s, d)
 		db := survey.WriterDB(s)
-		// answer_mode (step 6) goes too and comes back after step 2, so
-		// that the columns keep their order: PostgreSQL refuses a cached
-		// plan whose result type changed.
-		for _, stmt := range []string{"DROP TABLE pulse_results", "ALTER TABLE pulses DROP COLUMN answer_mode", "ALTER TABLE pulses DROP COLUMN closed_at",
+		// The later steps' columns of pulses (answer_mode, lead_comments,
+		// retention_months) go too and come back after step 2, in their
+		// order: PostgreSQL refuses a cached plan whose result type changed.
+		for _, stmt := range []string{"DROP TABLE pulse_results", "ALTER TABLE pulses DROP COLUMN answer_mode", "ALTER TABLE pulses DROP COLUMN lead_comments",
+			"ALTER TABLE pulses DROP COLUMN retention_months", "ALTER TABLE pulses DROP COLUMN closed_at",
 			"ALTER TABLE pulses DROP COLUMN purged_at", "UPDATE pulses SET status = 'closed'", "DELETE FROM schema_migrations WHERE version > 1"} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatalf("%s: %v", stmt, err)
@@ -124,8 +125,12 @@ func TestMigrateRetentionFromVersion1(t *testing.T) {
 		if err := survey.MigrateTo(ctx, s, 2); err != nil { // to step 2 only: later steps' tables were not dropped
 			t.Fatal(err)
 		}
-		if err := db.Exec("ALTER TABLE pulses ADD COLUMN answer_mode TEXT NOT NULL DEFAULT 'both'").Error; err != nil {
-			t.Fatal(err)
+		for _, stmt := range []string{"ALTER TABLE pulses ADD COLUMN answer_mode TEXT NOT NULL DEFAULT 'both'",
+			"ALTER TABLE pulses ADD COLUMN lead_comments BOOLEAN NOT NULL DEFAULT FALSE",
+			"ALTER TABLE pulses ADD COLUMN retention_months INTEGER NOT NULL DEFAULT 12"} {
+			if err := db.Exec(stmt).Error; err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
 		}
 		got, err := s.Pulse(ctx, p.ID)
 		if err != nil || got.Status != survey.PulseClosed || !got.Closed.IsZero() {

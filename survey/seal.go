@@ -54,7 +54,7 @@ var sealRewritten func(pulseID string)
 // order (random keys) they are inserted in.
 var sealTables = []struct{ table, columns, where, order string }{
 	{"responses", "pulse_id, department_id, submission_key, answers", "", "department_id, submission_key"},
-	{"comments", "pulse_id, department_id, id, item_id, body", "", "department_id, id"},
+	{"comments", "pulse_id, department_id, id, item_id, body, masked", "", "department_id, id"},
 	{"invitations", "token_hash, pulse_id, department_id, used", " AND used", "token_hash"},
 }
 

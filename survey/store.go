@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -50,6 +51,9 @@ type Store struct {
 	// where names the database in messages: the SQLite file or the
 	// PostgreSQL URL without its password.
 	where string
+	// names caches the organisation's list of names to mask in comments
+	// (settings.mask_names), read again when older than namesTTL.
+	names atomic.Pointer[namesCache]
 }
 
 // Options tune Open. The zero value is usable.
@@ -116,6 +120,9 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("survey: create data folder %s: %w", dir, err)
 			}
+		}
+		if err := privateDatabaseFile(path); err != nil {
+			return nil, err
 		}
 		// Pragmas go in the DSN so that every pooled connection gets them;
 		// _synchronous=FULL keeps the last commits through a power loss

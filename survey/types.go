@@ -1,6 +1,9 @@
 package survey
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Settings are the organisation-wide settings. There is one organisation
 // per trots installation.
@@ -8,12 +11,15 @@ type Settings struct {
 	Name            string
 	DefaultLanguage string // "nl" or "en"
 	// MinGroup is the anonymity threshold k for figures (default 5, never
-	// below 3); MinComments the threshold for showing open comments (10).
+	// below MinAllowedGroup); MinComments the threshold for showing open comments (10).
 	// They are copied onto a pulse when it opens, so that changing them
 	// later cannot expose the answers of a pulse already given under the
 	// old promise.
 	MinGroup    int
 	MinComments int
+	// MaskNames are names (one per entry) masked in every open comment
+	// stored from now on (see Mask), e.g. the staff list's names.
+	MaskNames []string
 }
 
 // DefaultSettings are used until HR changes them.
@@ -22,7 +28,9 @@ func DefaultSettings() Settings {
 }
 
 // MinAllowedGroup is the floor below which no anonymity threshold may go.
-const MinAllowedGroup = 3
+// Migration 6 raised settings (and open pulses) saved under the old floor
+// of 3; OpenPulse refuses a threshold below it.
+const MinAllowedGroup = 5
 
 // Department is a group whose readiness is judged on its own.
 type Department struct {
@@ -63,6 +71,28 @@ type Pulse struct {
 	Purged time.Time
 	// Mode is how the pulse is answered, fixed when it is created.
 	Mode AnswerMode
+	// LeadComments lets the department's lead read its open comments (an
+	// admin's choice, fixed once the pulse opens; default off).
+	LeadComments bool
+	// RetentionMonths is how many months after closing the raw answers
+	// are deleted (1-120; a new pulse gets DefaultRetentionMonths).
+	RetentionMonths int
+}
+
+// DefaultRetentionMonths is the retention period of a pulse created
+// without one, and of the decision notes and disabled accounts.
+const DefaultRetentionMonths = 12
+
+// MaxRetentionMonths bounds a pulse's retention period (ten years).
+const MaxRetentionMonths = 120
+
+// PurgeDue is when the retention deletes the pulse's raw answers: its
+// retention period after it closed (zero while it is not closed).
+func (p Pulse) PurgeDue() time.Time {
+	if p.Closed.IsZero() {
+		return time.Time{}
+	}
+	return p.Closed.AddDate(0, p.RetentionMonths, 0)
 }
 
 // AcceptsAt reports whether the pulse takes answers at time t.
@@ -103,4 +133,13 @@ type Comment struct {
 	DepartmentID string
 	ItemID       string
 	Body         string
+	// Masked: something in Body was replaced before it was stored (Scrub,
+	// Mask).
+	Masked bool
+}
+
+// Equal reports whether two settings are the same.
+func (st Settings) Equal(o Settings) bool {
+	return st.Name == o.Name && st.DefaultLanguage == o.DefaultLanguage && st.MinGroup == o.MinGroup &&
+		st.MinComments == o.MinComments && slices.Equal(st.MaskNames, o.MaskNames)
 }

@@ -53,6 +53,7 @@ const (
 	KeyClosesPast    = "pulse_closes_past"
 	KeyDates         = "pulse_dates"
 	KeyMode          = "pulse_mode"
+	KeyRetention     = "pulse_retention"
 )
 
 // The shipped questionnaires a follow-up chooses between: after the long
@@ -75,6 +76,11 @@ type Draft struct {
 	// Mode is how the pulse is answered ("" is survey.ModeBoth); fixed
 	// once created.
 	Mode survey.AnswerMode
+	// LeadComments lets leads read their department's open comments.
+	LeadComments bool
+	// RetentionMonths after closing the raw answers go; 0 is the default
+	// (survey.DefaultRetentionMonths).
+	RetentionMonths int
 }
 
 // Invalid lists what is wrong with a draft, per field: "name",
@@ -111,6 +117,9 @@ func Validate(d Draft, now time.Time) survey.FieldErrors {
 	if !d.Opens.IsZero() && !d.Opens.After(now) {
 		fields["opens"] = KeyOpensPast
 	}
+	if d.RetentionMonths < 0 || d.RetentionMonths > survey.MaxRetentionMonths {
+		fields["retention"] = KeyRetention
+	}
 	switch {
 	case d.Closes.IsZero():
 	case !d.Closes.After(now):
@@ -136,7 +145,7 @@ func Create(ctx context.Context, st Store, d Draft, now time.Time) (survey.Pulse
 		return survey.Pulse{}, fmt.Errorf("lifecycle: %w", err)
 	}
 	return st.CreatePulse(ctx, survey.Pulse{Name: d.Name, QuestionnaireID: q.ID, QuestionnaireVersion: q.Version,
-		Opens: d.Opens, Closes: d.Closes, Mode: d.Mode})
+		Opens: d.Opens, Closes: d.Closes, Mode: d.Mode, LeadComments: d.LeadComments, RetentionMonths: d.RetentionMonths})
 }
 
 // conflict is the refusal of a transition p's status does not allow.

@@ -16,15 +16,26 @@ type RetentionStore interface {
 	CloseStore
 	Purgeable(ctx context.Context, before time.Time) ([]survey.Purge, error)
 	PurgeRawAnswers(ctx context.Context, before time.Time, redact func(json.RawMessage) (json.RawMessage, error)) ([]survey.Purge, error)
+	PurgeableDue(ctx context.Context, now time.Time) ([]survey.Purge, error)
+	PurgeDue(ctx context.Context, now time.Time, redact func(json.RawMessage) (json.RawMessage, error)) ([]survey.Purge, error)
+	ExpireRecords(ctx context.Context, now time.Time, p survey.RecordPolicy) (survey.Expired, error)
 }
 
 var _ RetentionStore = (*survey.Store)(nil)
 
-// Retention is the policy on raw answers: they are deleted Months calendar
-// months after their pulse closed, while its final results are kept.
+// Retention is the policy on raw answers: they are deleted their pulse's
+// retention period (survey.Pulse.RetentionMonths, 12 months unless chosen
+// otherwise) after it closed, or Months after it closed when that is
+// shorter, while its final results are kept. The same run removes the
+// records survey.Store.ExpireRecords names (invitations of closed pulses,
+// old decision notes, long-disabled accounts, report jobs, sessions).
 type Retention struct {
-	// Months is the retention period; 0 keeps raw answers forever.
+	// Months, when not 0, shortens every pulse's retention period to at
+	// most this many months (TROTS_RETENTION_MONTHS).
 	Months int
+	// Records says how long decision notes and disabled accounts are
+	// kept (zero: survey.DefaultRetentionMonths each).
+	Records survey.RecordPolicy
 	// Config is the analysis configuration for pulses that were closed
 	// without their final results being stored.
 	Config analysis.Config
@@ -44,25 +55,29 @@ type RetentionReport struct {
 	// Skipped holds the closed pulses whose final results could not be
 	// computed, with why; their raw answers are kept.
 	Skipped map[string]error
+	// Expired counts the other records removed (not in a dry run).
+	Expired survey.Expired
 }
 
 // Cutoff is the moment before which a pulse must have closed for its raw
-// answers to go: Months calendar months before now.
+// answers to go whatever its own period: Months calendar months before
+// now; zero when Months is 0.
 func (r Retention) Cutoff(now time.Time) time.Time {
+	if r.Months == 0 {
+		return time.Time{}
+	}
 	return now.AddDate(0, -r.Months, 0)
 }
 
 // Run applies the retention at time now. First every closed pulse without
 // final results gets them (a pulse closed before trots recorded closing
 // times starts its period now); then the raw answers of the pulses closed
-// before the cut-off are deleted. With Months 0 it does nothing.
+// whose retention period has passed (or closed before the cut-off) are
+// deleted, and the other records expire.
 func (r Retention) Run(ctx context.Context, st RetentionStore, now time.Time) (RetentionReport, error) {
 	rep := RetentionReport{Skipped: map[string]error{}}
 	if r.Months < 0 {
 		return rep, fmt.Errorf("results: retention of %d months", r.Months)
-	}
-	if r.Months == 0 {
-		return rep, nil
 	}
 	rep.Cutoff = r.Cutoff(now)
 	pulses, err := st.Pulses(ctx)
@@ -95,10 +110,23 @@ func (r Retention) Run(ctx context.Context, st RetentionStore, now time.Time) (R
 		}
 	}
 	if r.DryRun {
-		rep.Purged, err = st.Purgeable(ctx, rep.Cutoff)
+		rep.Purged, err = st.PurgeableDue(ctx, now)
+		if err == nil && r.Months > 0 {
+			var more []survey.Purge
+			more, err = st.Purgeable(ctx, rep.Cutoff)
+			rep.Purged = mergePurges(rep.Purged, more)
+		}
 		return rep, err
 	}
-	rep.Purged, err = Purge(ctx, st, rep.Cutoff)
+	rep.Purged, err = st.PurgeDue(ctx, now, withoutComments)
+	if err == nil && r.Months > 0 {
+		var more []survey.Purge
+		more, err = Purge(ctx, st, rep.Cutoff)
+		rep.Purged = mergePurges(rep.Purged, more)
+	}
+	if err == nil {
+		rep.Expired, err = st.ExpireRecords(ctx, now, r.Records)
+	}
 	n := 0
 	for _, pg := range rep.Purged {
 		n += pg.Responses
@@ -112,6 +140,20 @@ func (r Retention) Run(ctx context.Context, st RetentionStore, now time.Time) (R
 // raw answers too: they go in the same transaction, and the figures stay.
 func Purge(ctx context.Context, st RetentionStore, before time.Time) ([]survey.Purge, error) {
 	return st.PurgeRawAnswers(ctx, before, withoutComments)
+}
+
+// mergePurges appends the purges of b not in a.
+func mergePurges(a, b []survey.Purge) []survey.Purge {
+	seen := map[string]bool{}
+	for _, p := range a {
+		seen[p.PulseID] = true
+	}
+	for _, p := range b {
+		if !seen[p.PulseID] {
+			a = append(a, p)
+		}
+	}
+	return a
 }
 
 // withoutComments removes the open comments from stored results.
