@@ -31,13 +31,13 @@ type formPage struct {
 	// RetentionMonths: when the raw answers go (privacy text).
 	LeadComments    bool
 	RetentionMonths int
-	Invitation  bool
-	Sections    []sectionView
-	Errors      []errorLink
-	FormError   string
-	Answered    int
-	Total       int
-	Restore     bool // a fresh form: the script may restore kept answers
+	Invitation      bool
+	Sections        []sectionView
+	Errors          []errorLink
+	FormError       string
+	Answered        int
+	Total           int
+	Restore         bool // a fresh form: the script may restore kept answers
 	// Open is the number of unanswered questions the page asks about
 	// before sending without them (OpenFirst: the first one's anchor);
 	// SendOpen carries the answer "send anyway" to the next submission.
