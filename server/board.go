@@ -355,6 +355,10 @@ type boardPage struct {
 	Rows     []boardRow
 	CSVHref  string
 	Lead     bool
+	// Audit says in words what the disclosure audit of the pulse found
+	// (analysis/audit): what the works council reads to know the figures
+	// give nobody away.
+	Audit string
 	// The board at a glance (board_glance.go): counts per verdict, the
 	// heatmap, and the filter and sort of Rows.
 	Counts      []verdictCount
@@ -388,6 +392,7 @@ func (s *Server) board(c echo.Context) error {
 			page.HeatColumns, page.HeatRows = heatmap(b, page.Rows, p.Lang)
 			page.Sorts = sortOptions(page.HeatColumns, page.View, p.Lang)
 			page.K = b.outcome.Result.Config.MinGroup
+			page.Audit = auditSummary(b.outcome.Result.Audit, b.pulse.ID, p.Lang)
 			page.CSVHref = "/board.csv?pulse=" + url.QueryEscape(b.pulse.ID)
 		}
 		for _, o := range b.pulses {
@@ -656,4 +661,14 @@ func capitalFirst(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// auditSummary says what the disclosure audit of a pulse's published
+// results found; results stored before the audit existed say how to audit
+// them.
+func auditSummary(a *analysis.AuditRecord, pulseID, lang string) string {
+	if a == nil {
+		return i18n.T(lang, "board_audit_none", pulseID)
+	}
+	return i18n.T(lang, "board_audit", a.Tables, a.Checked, len(a.Extra))
 }

@@ -263,3 +263,19 @@ func TestBoardSaysWhatGONeeds(t *testing.T) {
 		t.Fatal("no department with unmet bounds to check")
 	}
 }
+
+// The board says what the disclosure audit found, for every reader of the
+// board, the works council included.
+func TestBoardSaysWhatTheAnonymityAuditFound(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	b := e.browser()
+	b.login("viewer@example.org")
+	a := e.outcome().Result.Audit
+	if a == nil || a.Tables == 0 {
+		t.Fatalf("the demo's closed pulse has no audit record: %+v", a)
+	}
+	got := text(parseHTML(t, b.get("/board?lang=en").body).byID("board-audit"))
+	if want := i18n.T("en", "board_audit", a.Tables, a.Checked, len(a.Extra)); got != want {
+		t.Fatalf("audit line %q, want %q", got, want)
+	}
+}
