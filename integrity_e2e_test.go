@@ -304,7 +304,8 @@ func (c *console) boardVerdictCell(path, id string) string {
 	c.t.Helper()
 	var cell string
 	walk(c.parse(c.get(path)), func(n *html.Node) bool {
-		if n.Type != html.ElementNode || n.Data != "tr" || attrOf(n, "data-department") != id {
+		// The detail table's row (class "dept"), not the heatmap's.
+		if n.Type != html.ElementNode || n.Data != "tr" || attrOf(n, "data-department") != id || attrOf(n, "class") != "dept" {
 			return false
 		}
 		walk(n, func(td *html.Node) bool {

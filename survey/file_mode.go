@@ -40,7 +40,9 @@ func privateDatabaseFile(path string) error {
 			return fmt.Errorf("survey: database file %s: %w", name, err)
 		}
 		if fi.Mode().Perm()&^PrivateFileMode != 0 {
-			if err := os.Chmod(name, PrivateFileMode); err != nil {
+			// Only take rights away: a file its owner made read-only
+			// stays read-only (and is refused as such, Store.ProbeWrite).
+			if err := os.Chmod(name, fi.Mode().Perm()&PrivateFileMode); err != nil {
 				return fmt.Errorf("survey: database file %s may be read by others (mode %v) and cannot be narrowed to %v: %w",
 					name, fi.Mode().Perm(), PrivateFileMode, err)
 			}
