@@ -64,7 +64,7 @@ func TestPersonalCodeTypedAnswersOnce(t *testing.T) {
 
 		f := fullForm(e.q)
 		f.Set("token", code)
-		if first := e.post("/i?lang=en", f, nil); first.status != http.StatusSeeOther || first.header.Get("Location") != "/i/thanks?lang=en" {
+		if first := e.post("/i?lang=en", f, nil); first.status != http.StatusSeeOther || first.header.Get("Location") != "/i/thanks?pulse="+e.pulse.ID+"&lang=en" {
 			t.Fatalf("submit: %d %q", first.status, first.header.Get("Location"))
 		} else if c := first.header.Values("Set-Cookie"); len(c) > 0 {
 			t.Fatalf("a personal code's answer sets a cookie: %v", c)
