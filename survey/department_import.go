@@ -91,7 +91,7 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 }
 
 // DepartmentUsage is what keeps a department from being deleted: answers
-// given in it, decisions recorded for it (an audit log that is never
+// given in it, decisions and action plans recorded for it (an audit log that is never
 // rewritten) and lead accounts that belong to it.
 type DepartmentUsage struct {
 	Responses bool
@@ -116,7 +116,7 @@ func (s *Store) DepartmentUsage(ctx context.Context, id string) (DepartmentUsage
 	for _, q := range []struct {
 		table string
 		into  *bool
-	}{{"responses", &u.Responses}, {"comments", &u.Responses}, {"decisions", &u.Decisions}, {"users", &u.Leads}} {
+	}{{"responses", &u.Responses}, {"comments", &u.Responses}, {"decisions", &u.Decisions}, {"actions", &u.Decisions}, {"users", &u.Leads}} {
 		found, e := exists(q.table)
 		if e != nil {
 			err = e
