@@ -383,6 +383,7 @@ type departmentPage struct {
 	Choice     string
 	BoardHref  string
 	Action     string
+	Plan       *planSection // action_plan.go
 }
 
 type dimensionView struct {
@@ -475,6 +476,9 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 	}
 	for _, d := range log {
 		page.Log = append(page.Log, newDecisionView(d, p.Lang))
+	}
+	if page.Plan, err = s.planSection(c, b, row, p.Lang); err != nil {
+		return err
 	}
 	return s.renderConsole(c, status, "department", page)
 }

@@ -31,6 +31,7 @@ type reportStore interface {
 	ReportJobProgress(ctx context.Context, id string, done, total int) error
 	TouchReportJob(ctx context.Context, id string) error
 	FinishReportJob(ctx context.Context, id string, pdf []byte) error
+	planStore
 	FailReportJob(ctx context.Context, id, key string) error
 	ReportJob(ctx context.Context, id, userID string) (survey.ReportJob, error)
 	ReportJobPDF(ctx context.Context, id, userID string) (survey.ReportJob, []byte, error)
@@ -221,6 +222,9 @@ func (r *reportRunner) make(j survey.ReportJob) ([]byte, string, error) {
 	name, ok := nameInResult(in.Result, d)
 	if !ok {
 		return nil, "", fmt.Errorf("%w %q", reports.ErrUnknownDepartment, d.Name)
+	}
+	if in.Plans, err = reportPlans(ctx, r.store, outcome, d.ID, j.Lang); err != nil {
+		return nil, "", err
 	}
 	err = reports.Department(&buf, in, name, opts)
 	return buf.Bytes(), "pdf_department", err

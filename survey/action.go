@@ -131,7 +131,7 @@ func (a *Action) Validate() error {
 	}
 	switch {
 	case a.Theme == "" || len(a.Theme) > MaxActionThemeBytes:
-		return errorf(EInvalid, "action_theme", "choose a theme of the questionnaire")
+		return errorf(EInvalid, "action_theme_invalid", "choose a theme of the questionnaire")
 	case a.Title == "":
 		return errorf(EInvalid, "action_title_missing", "an action says what will change")
 	case !plainText(a.Title, false) || !plainText(a.Owner, false):
@@ -143,9 +143,9 @@ func (a *Action) Validate() error {
 	case utf8.RuneCountInString(a.Owner) > MaxActionOwner:
 		return errorf(EInvalid, "action_owner_long", "an owner has at most %d characters", MaxActionOwner)
 	case a.Due.IsZero() || a.Due.Year() < 2000 || a.Due.Year() > 2100:
-		return errorf(EInvalid, "action_due", "give a due date as YYYY-MM-DD")
+		return errorf(EInvalid, "action_due_invalid", "give a due date as YYYY-MM-DD")
 	case !validStatus(a.Status):
-		return errorf(EInvalid, "action_status", "choose planned, in progress, done or dropped")
+		return errorf(EInvalid, "action_status_invalid", "choose planned, in progress, done or dropped")
 	case a.PulseID == "" || a.DepartmentID == "":
 		return errorf(EInvalid, "action_incomplete", "an action needs a pulse and a department")
 	}
@@ -165,7 +165,7 @@ func validStatus(s ActionStatus) bool {
 func ParseDue(s string) (time.Time, error) {
 	t, err := time.Parse(dateLayout, strings.TrimSpace(s))
 	if err != nil {
-		return time.Time{}, errorf(EInvalid, "action_due", "give a due date as YYYY-MM-DD")
+		return time.Time{}, errorf(EInvalid, "action_due_invalid", "give a due date as YYYY-MM-DD")
 	}
 	return t, nil
 }

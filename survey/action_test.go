@@ -26,11 +26,11 @@ func TestActionPlanIsBoundedAndLogged(t *testing.T) {
 			a   survey.Action
 			key string
 		}{
-			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Title: "x", Owner: "hr", Due: due}, "action_theme"},
+			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Title: "x", Owner: "hr", Due: due}, "action_theme_invalid"},
 			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Theme: "pride", Title: strings.Repeat("x", 301), Owner: "hr", Due: due}, "action_title_long"},
 			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Theme: "pride", Title: "x", Owner: strings.Repeat("y", 81), Due: due}, "action_owner_long"},
-			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Theme: "pride", Title: "x", Owner: "hr"}, "action_due"},
-			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Theme: "pride", Title: "x", Owner: "hr", Due: due, Status: "later"}, "action_status"},
+			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Theme: "pride", Title: "x", Owner: "hr"}, "action_due_invalid"},
+			{survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Theme: "pride", Title: "x", Owner: "hr", Due: due, Status: "later"}, "action_status_invalid"},
 		} {
 			_, err := s.AddAction(ctx, bad.a, by)
 			wantCode(t, err, survey.EInvalid)
