@@ -33,7 +33,7 @@ var (
 	tPlanChange    = text{nl: "Verandering per thema van het plan sinds %s", en: "Change per theme of the plan since %s"}
 	tColChange     = text{nl: "Verandering", en: "Change"}
 	tPlanNoTrend   = text{nl: "niet te vergelijken", en: "cannot be compared"}
-	tPlanNote      = text{nl: "Verandering = deze peiling min de vorige, met 95%%-interval (Welch-toets). Aantoonbaar: het interval sluit nul uit. Een verandering kleiner dan het kleinste aantoonbare verschil zegt niets.", en: "Change = this pulse minus the previous one, with its 95%% interval (Welch test). Demonstrated: the interval excludes zero. A change smaller than the minimal detectable difference says nothing."}
+	tPlanNote      = text{nl: "Verandering = deze peiling min de vorige, met 95%%-interval (Welch-toets). Aantoonbaar: het interval sluit nul uit. Een verandering kleiner dan de kleinste aantoonbare verandering zegt niets.", en: "Change = this pulse minus the previous one, with its 95%% interval (Welch test). Demonstrated: the interval excludes zero. A change smaller than the smallest detectable change says nothing."}
 )
 
 // plans writes the department's action plans: the actions, and for a plan
