@@ -427,13 +427,16 @@ type apiAction struct {
 	Owner     string `json:"owner"`
 	Due       string `json:"due"`
 	Status    string `json:"status"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	CreatedAt string `json:"created_at,omitempty"` // not in the log's entries
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 func newAPIAction(a survey.Action) apiAction {
-	return apiAction{ID: a.ID, Theme: a.Theme, Title: a.Title, Owner: a.Owner, Due: a.Due.Format("2006-01-02"),
-		Status: string(a.Status), CreatedAt: decidedAt(a.CreatedAt), UpdatedAt: decidedAt(a.UpdatedAt)}
+	out := apiAction{ID: a.ID, Theme: a.Theme, Title: a.Title, Owner: a.Owner, Due: a.Due.Format("2006-01-02"), Status: string(a.Status)}
+	if !a.CreatedAt.IsZero() {
+		out.CreatedAt, out.UpdatedAt = decidedAt(a.CreatedAt), decidedAt(a.UpdatedAt)
+	}
+	return out
 }
 
 type apiActionEvent struct {

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"trots/analysis"
 	"trots/questionnaires"
+	"trots/server"
 	"trots/survey"
 	"trots/survey/demo"
 	"trots/survey/results"
@@ -199,3 +201,124 @@ func TestActionPlanFromFixFirstToGo(t *testing.T) {
 
 // fmtEN is a figure as the English console and report print it.
 func fmtEN(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+
+// Bad input gets a clear error in the user's language and changes
+// nothing: an unknown theme, a bad date, too long a text, a sixth action,
+// a lead of another department, a GO department; the API refuses the same
+// with the same keys, and a viewer reads the plan but cannot change it.
+func TestActionPlanRefusesBadInputAndChangesNothing(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		e := newConsoleEnv(t, dsn, server.Config{})
+		dept := e.fixFirstDepartment()
+		base := e.demo.Baseline.ID
+		admin := e.browser()
+		admin.login("admin@example.org")
+		good := func() url.Values {
+			return url.Values{"title": {"Werkdruk omlaag"}, "theme": {"pride"}, "owner": {"teamleider"}, "due": {"2027-03-31"}}
+		}
+		for _, c := range []struct {
+			field, value, en, nl string
+		}{
+			{"theme", "salary", "Choose a theme of the questionnaire.", "Kies een thema van de vragenlijst."},
+			{"due", "31-03-2027", "Give a date such as 2027-03-31.", "Geef een datum als 2027-03-31."},
+			{"title", strings.Repeat("x", 301), "An action has at most 300 characters.", "Een actie heeft hoogstens 300 tekens."},
+			{"owner", "", "Give an owner: a role, such as team lead.", "Geef een eigenaar: een rol, zoals teamleider."},
+		} {
+			for lang, want := range map[string]string{"en": c.en, "nl": c.nl} {
+				f := good()
+				f.Set(c.field, c.value)
+				f.Set("_csrf", admin.csrf("/board/departments/"+dept.ID+"?pulse="+base))
+				f.Set("pulse", base)
+				p := admin.post("/board/departments/"+dept.ID+"/actions?lang="+lang, f)
+				if p.status != http.StatusBadRequest {
+					t.Fatalf("%s=%.20q (%s): status %d", c.field, c.value, lang, p.status)
+				}
+				d := parseHTML(t, p.body)
+				if got := text(d.byID("action-error")); got != want {
+					t.Errorf("%s (%s): error %q, want %q", c.field, lang, got, want)
+				}
+				if c.field != "title" && attr(d.byID("action-title"), "value") != "Werkdruk omlaag" {
+					t.Errorf("%s (%s): the form lost what was typed", c.field, lang)
+				}
+			}
+		}
+		if acts, err := e.store.Actions(ctx, base, dept.ID); err != nil || len(acts) != 0 {
+			t.Fatalf("bad input stored %d actions (%v)", len(acts), err)
+		}
+		// Five actions through the API, then the sixth is refused.
+		tok := e.token("admin@example.org")
+		path := "/api/v1/pulses/" + base + "/departments/" + dept.ID + "/actions"
+		var created struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		}
+		for i := range survey.MaxActions {
+			code, body := e.api("POST", path, tok, `{"theme":"topic:`+firstTopic(t)+`","title":"actie `+strconv.Itoa(i)+`","owner":"HR","due":"2027-01-0`+strconv.Itoa(i+1)+`"}`)
+			if code != http.StatusCreated {
+				t.Fatalf("API action %d: %d %s", i, code, body)
+			}
+			if i == 0 {
+				if err := json.Unmarshal([]byte(body), &created); err != nil || created.Status != "planned" {
+					t.Fatalf("created %s", body)
+				}
+			}
+		}
+		if code, body := e.api("POST", path, tok, `{"theme":"pride","title":"zesde","owner":"HR","due":"2027-02-01"}`); code != http.StatusBadRequest ||
+			!strings.Contains(body, `"code":"action_too_many"`) {
+			t.Fatalf("sixth action: %d %s", code, body)
+		}
+		if p := admin.addAction(dept.ID, base, good()); p.status != http.StatusBadRequest ||
+			text(parseHTML(t, p.body).byID("action-error")) != "An action plan has at most five actions: finish or drop one before adding another." {
+			t.Fatalf("sixth action in the form: %d", p.status)
+		}
+		if code, body := e.api("PUT", path+"/"+created.ID, tok, `{"theme":"topic:`+firstTopic(t)+`","title":"actie 0","owner":"HR","due":"2027-01-01","status":"done"}`); code != http.StatusOK ||
+			!strings.Contains(body, `"status":"done"`) {
+			t.Fatalf("API status change: %d %s", code, body)
+		}
+		if code, body := e.api("PUT", path+"/"+created.ID, tok, `{"theme":"pride","title":"actie 0","owner":"HR","due":"2027-01-01","status":"later"}`); code != http.StatusBadRequest ||
+			!strings.Contains(body, `"code":"action_status_invalid"`) {
+			t.Fatalf("API bad status: %d %s", code, body)
+		}
+		// A lead of another department, and a GO department.
+		other := e.token("lead@example.org")
+		if code, body := e.api("POST", path, other, `{"theme":"pride","title":"x","owner":"HR","due":"2027-02-01"}`); code != http.StatusForbidden ||
+			!strings.Contains(body, "action_lead_other") {
+			t.Fatalf("lead of another department: %d %s", code, body)
+		}
+		if code, _ := e.api("GET", path, other, ""); code != http.StatusForbidden {
+			t.Fatalf("lead of another department reads the plan: %d", code)
+		}
+		goPath := "/api/v1/pulses/" + base + "/departments/" + e.lead.ID + "/actions"
+		if code, body := e.api("POST", goPath, tok, `{"theme":"pride","title":"x","owner":"HR","due":"2027-02-01"}`); code != http.StatusConflict ||
+			!strings.Contains(body, `"code":"action_department_go"`) {
+			t.Fatalf("GO department: %d %s", code, body)
+		}
+		viewer := e.token("viewer@example.org")
+		code, body := e.api("GET", path, viewer, "")
+		var plan struct {
+			Actions []struct{ Status string } `json:"actions"`
+			Log     []struct {
+				Kind       string `json:"kind"`
+				FromStatus string `json:"from_status"`
+				By         string `json:"by"`
+			} `json:"log"`
+		}
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &plan) != nil || len(plan.Actions) != survey.MaxActions ||
+			len(plan.Log) != survey.MaxActions+1 || plan.Log[0].Kind != "status" || plan.Log[0].FromStatus != "planned" || plan.Log[0].By != "admin@example.org" {
+			t.Fatalf("plan as the viewer reads it: %d %s", code, body)
+		}
+		if code, _ := e.api("POST", path, viewer, `{"theme":"pride","title":"x","owner":"HR","due":"2027-02-01"}`); code != http.StatusForbidden {
+			t.Fatalf("viewer changes a plan: %d", code)
+		}
+	})
+}
+
+// firstTopic is a promise/reality topic of the demo's questionnaire.
+func firstTopic(t *testing.T) string {
+	t.Helper()
+	q, err := questionnaires.Load("advocacy-readiness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.Pairs()[0].Topic
+}
