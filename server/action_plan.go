@@ -173,17 +173,20 @@ type planSection struct {
 	PreviousName string
 	Progress     []progressView
 	// Current is the plan answering this pulse's verdict.
-	Current  *planBlock
-	CanEdit  bool
-	Closed   string // why the plan cannot be changed, when it cannot
-	Themes   []themeOption
-	Statuses []statusOption
-	AddHref  string
-	Full     bool
-	Saved    bool
-	Error    string
-	Form     actionForm
-	Log      []actionEventView
+	Current *planBlock
+	// ShowCurrent is false for a GO department without a plan: nothing
+	// to show or do there.
+	ShowCurrent bool
+	CanEdit     bool
+	Closed      string // why the plan cannot be changed, when it cannot
+	Themes      []themeOption
+	Statuses    []statusOption
+	AddHref     string
+	Full        bool
+	Saved       bool
+	Error       string
+	Form        actionForm
+	Log         []actionEventView
 }
 
 type planBlock struct {
@@ -260,6 +263,7 @@ func (s *Server) planSection(c echo.Context, b *boardData, row *boardRow, lang s
 		ps.Error = msg
 	}
 	ps.Themes = themeOptions(q, ps.Form.Theme, lang)
+	ps.ShowCurrent = len(acts) > 0 || row.Verdict != analysis.Go || ps.Error != ""
 	log, err := s.accounts.ActionLog(ctx, b.pulse.ID, row.ID)
 	if err != nil {
 		return nil, err
