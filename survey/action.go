@@ -184,6 +184,14 @@ func (s *Store) AddAction(ctx context.Context, a Action, by Author) (Action, err
 	row := actionRow{ID: NewID(), PulseID: a.PulseID, DepartmentID: a.DepartmentID, Theme: a.Theme, Title: a.Title,
 		Owner: a.Owner, Due: a.Due.Format(dateLayout), Status: string(a.Status), CreatedAt: now, UpdatedAt: now}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// Two instances adding to one plan at once count in turn, so
+			// that together they cannot pass MaxActions (SQLite has one
+			// writer).
+			if err := tx.Exec("SELECT id FROM departments WHERE id = ? FOR UPDATE", a.DepartmentID).Error; err != nil {
+				return internal("lock department", err)
+			}
+		}
 		var n int64
 		if err := tx.Model(&actionRow{}).Where("pulse_id = ? AND department_id = ?", a.PulseID, a.DepartmentID).Count(&n).Error; err != nil {
 			return internal("count actions", err)

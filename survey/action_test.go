@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,6 +87,53 @@ func TestActionPlanIsBoundedAndLogged(t *testing.T) {
 		}
 		if u, err := s.DepartmentUsage(ctx, dept.ID); err != nil || !u.InUse() {
 			t.Fatalf("a department with a plan is not in use: %+v %v", u, err)
+		}
+	})
+}
+
+// Ten additions at once to one plan, through two stores on the same
+// database (two instances), store exactly five.
+func TestActionPlanLimitHoldsUnderConcurrentAdditions(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		s := storetest.Open(t, dsn)
+		other, err := survey.Open(ctx, dsn, survey.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { other.Close() })
+		dept := storetest.MustDepartment(t, s, "Klantenservice", 40)
+		p := storetest.MustOpenPulse(t, s, "advocacy-readiness", 1)
+		anna := mustUser(t, s, "anna@example.org", survey.RoleAdmin, "")
+		by := survey.Author{UserID: anna.ID, UserEmail: anna.Email}
+		var wg sync.WaitGroup
+		errs := make(chan error, 10)
+		for i := range 10 {
+			st := s
+			if i%2 == 1 {
+				st = other
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := st.AddAction(ctx, survey.Action{PulseID: p.ID, DepartmentID: dept.ID, Theme: "pride", Title: "actie",
+					Owner: "hr", Due: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}, by)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		refused := 0
+		for err := range errs {
+			switch {
+			case survey.ErrorKey(err) == "action_too_many":
+				refused++
+			case err != nil:
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		plan, err := s.Actions(ctx, p.ID, dept.ID)
+		if err != nil || len(plan) != survey.MaxActions || refused != 10-survey.MaxActions {
+			t.Fatalf("%d actions stored, %d refused (%v)", len(plan), refused, err)
 		}
 	})
 }
