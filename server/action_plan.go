@@ -24,8 +24,8 @@ import (
 // department page and report show it with the change of each of its
 // themes. Every change is in the plan's append-only log.
 
-// planStore is what action plans need of the store.
-type planStore interface {
+// PlanStore is what action plans need of the store.
+type PlanStore interface {
 	AddAction(ctx context.Context, a survey.Action, by survey.Author) (survey.Action, error)
 	UpdateAction(ctx context.Context, a survey.Action, by survey.Author) (survey.Action, error)
 	Actions(ctx context.Context, pulseID, departmentID string) ([]survey.Action, error)
@@ -524,10 +524,10 @@ func (s *Server) apiChangeAction(c echo.Context, actionID string) error {
 	return apiJSON(c, code, newAPIAction(a))
 }
 
-// reportPlans are the plans a department's report shows: the one that
-// answered the previous pulse, with its progress, and the one answering
-// this pulse.
-func reportPlans(ctx context.Context, st planStore, o *results.Outcome, deptID, lang string) ([]reports.ActionPlan, error) {
+// ReportPlans are the plans a department's report shows, worded in lang:
+// the one that answered the previous pulse, with its progress, and the one
+// answering this pulse. The report job and `trots report` both use it.
+func ReportPlans(ctx context.Context, st PlanStore, o *results.Outcome, deptID, lang string) ([]reports.ActionPlan, error) {
 	var out []reports.ActionPlan
 	add := func(p survey.Pulse, progress bool) error {
 		acts, err := st.Actions(ctx, p.ID, deptID)

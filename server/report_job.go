@@ -31,7 +31,7 @@ type reportStore interface {
 	ReportJobProgress(ctx context.Context, id string, done, total int) error
 	TouchReportJob(ctx context.Context, id string) error
 	FinishReportJob(ctx context.Context, id string, pdf []byte) error
-	planStore
+	PlanStore
 	FailReportJob(ctx context.Context, id, key string) error
 	ReportJob(ctx context.Context, id, userID string) (survey.ReportJob, error)
 	ReportJobPDF(ctx context.Context, id, userID string) (survey.ReportJob, []byte, error)
@@ -223,7 +223,7 @@ func (r *reportRunner) make(j survey.ReportJob) ([]byte, string, error) {
 	if !ok {
 		return nil, "", fmt.Errorf("%w %q", reports.ErrUnknownDepartment, d.Name)
 	}
-	if in.Plans, err = reportPlans(ctx, r.store, outcome, d.ID, j.Lang); err != nil {
+	if in.Plans, err = ReportPlans(ctx, r.store, outcome, d.ID, j.Lang); err != nil {
 		return nil, "", err
 	}
 	err = reports.Department(&buf, in, name, opts)
