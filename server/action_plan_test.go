@@ -288,6 +288,14 @@ func TestActionPlanRefusesBadInputAndChangesNothing(t *testing.T) {
 		if code, _ := e.api("GET", path, other, ""); code != http.StatusForbidden {
 			t.Fatalf("lead of another department reads the plan: %d", code)
 		}
+		otherLead := e.browser()
+		otherLead.login("lead@example.org")
+		f := good()
+		f.Set("_csrf", otherLead.csrf("/board"))
+		f.Set("pulse", base)
+		if p := otherLead.post("/board/departments/"+dept.ID+"/actions", f); p.status != http.StatusForbidden {
+			t.Fatalf("lead of another department through the form: %d", p.status)
+		}
 		goPath := "/api/v1/pulses/" + base + "/departments/" + e.lead.ID + "/actions"
 		if code, body := e.api("POST", goPath, tok, `{"theme":"pride","title":"x","owner":"HR","due":"2027-02-01"}`); code != http.StatusConflict ||
 			!strings.Contains(body, `"code":"action_department_go"`) {
