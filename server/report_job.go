@@ -31,12 +31,12 @@ type reportStore interface {
 	ReportJobProgress(ctx context.Context, id string, done, total int) error
 	TouchReportJob(ctx context.Context, id string) error
 	FinishReportJob(ctx context.Context, id string, pdf []byte) error
-	PlanStore
 	FailReportJob(ctx context.Context, id, key string) error
 	ReportJob(ctx context.Context, id, userID string) (survey.ReportJob, error)
 	ReportJobPDF(ctx context.Context, id, userID string) (survey.ReportJob, []byte, error)
 	ReportJobs(ctx context.Context, userID string, limit int) ([]survey.ReportJob, error)
 	DeleteExpiredReportJobs(ctx context.Context) (int, error)
+	PlanStore // a department's report shows its action plans
 }
 
 var _ reportStore = (*survey.Store)(nil)

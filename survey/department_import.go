@@ -91,8 +91,8 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 }
 
 // DepartmentUsage is what keeps a department from being deleted: answers
-// given in it, decisions and action plans recorded for it (an audit log that is never
-// rewritten) and lead accounts that belong to it.
+// given in it, decisions and action plans recorded for it (audit logs
+// that are never rewritten) and lead accounts that belong to it.
 type DepartmentUsage struct {
 	Responses bool
 	Decisions bool
