@@ -13,6 +13,7 @@ import (
 
 	"trots/analysis"
 	"trots/reports"
+	"trots/server"
 	"trots/survey"
 	"trots/survey/results"
 )
@@ -87,6 +88,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			progress.stop()
 			return err
+		}
+		// The department's action plans, found by its ID as the console
+		// does (results stored before groups carried IDs have none).
+		if g.ID != "" {
+			if in.Plans, err = server.ReportPlans(ctx, store, outcome, g.ID, *lang); err != nil {
+				progress.stop()
+				return err
+			}
 		}
 		progress.set("rendering the report of " + g.Name + "…")
 		err = reports.Department(&buf, in, g.Name, opts)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"trots/questionnaires"
 	"trots/survey"
@@ -60,7 +61,25 @@ func pdfToText(t *testing.T, file string) string {
 }
 
 func TestReportWritesThePDFs(t *testing.T) {
-	dsn, _, pulse := seededDemo(t)
+	dsn, st, pulse := seededDemo(t)
+	// An action plan recorded on ICT goes into its department report.
+	ctx := context.Background()
+	hr, err := st.CreateUser(ctx, survey.User{Email: "hr@example.org", Role: survey.RoleAdmin}, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := st.Departments(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range deps {
+		if d.Name == "ICT" {
+			if _, err := st.AddAction(ctx, survey.Action{PulseID: pulse.ID, DepartmentID: d.ID, Theme: "communication", Title: "Vacatureteksten herschrijven",
+				Owner: "recruiter", Due: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}, survey.Author{UserID: hr.ID, UserEmail: hr.Email}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	dir := t.TempDir()
 	org := filepath.Join(dir, "org.pdf")
 	code, stdout, stderr := runReportCmd(t, "--db", dsn, "--pulse", pulse.ID, "--out", org, "--creation-date", "2026-01-31")
@@ -100,7 +119,7 @@ func TestReportWritesThePDFs(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	text = pdfToText(t, ict)
-	for _, want := range []string{"ICT", "FIX FIRST", "Fix these first", "Page 1 of"} {
+	for _, want := range []string{"ICT", "FIX FIRST", "Fix these first", "Page 1 of", "Action plan after", "Vacatureteksten herschrijven", "recruiter", "2026-04-01", "planned"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the ICT report lacks %q", want)
 		}

@@ -84,6 +84,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 		d.heading(tSuppressedHead.in(v.lang), 20)
 		d.para(tSuppressedText.in(v.lang))
 		v.advice(g)
+		v.plans(g)
 		d.heading(tHowToRead.in(v.lang), 15)
 		d.para(tHowToReadText.f(v.lang, v.k()))
 		return d
@@ -115,6 +116,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 		}
 	}
 	v.advice(g)
+	v.plans(g)
 	d.heading(tHowToRead.in(v.lang), 15)
 	d.para(tHowToReadText.f(v.lang, v.k()))
 	return d

@@ -21,6 +21,10 @@ type Input struct {
 	Pulse         Pulse
 	Questionnaire *questionnaires.Questionnaire
 	Result        *analysis.Result
+	// Plans are the department's action plans (department report only):
+	// the plan answering the previous pulse with its progress, and the
+	// plan answering this one.
+	Plans []ActionPlan
 }
 
 // Pulse describes the measurement a report is about.

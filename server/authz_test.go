@@ -92,8 +92,15 @@ var routeAccess = map[string]access{
 	"GET /api/v1/pulses/:id/decisions":      {roles: anyRole},
 	"POST /api/v1/pulses/:id/decisions":     {roles: deciders},
 	"POST /api/v1/pulses/:id/reports":       {roles: anyRole},
-	"GET /api/v1/reports/:job":              {roles: anyRole},
-	"GET /api/v1/reports/:job/pdf":          {roles: anyRole},
+
+	// Action plans (action_plan.go).
+	"POST /board/departments/:id/actions":                            {roles: planners},
+	"POST /board/departments/:id/actions/:action":                    {roles: planners},
+	"GET /api/v1/pulses/:id/departments/:department/actions":         {roles: anyRole},
+	"POST /api/v1/pulses/:id/departments/:department/actions":        {roles: planners},
+	"PUT /api/v1/pulses/:id/departments/:department/actions/:action": {roles: planners},
+	"GET /api/v1/reports/:job":                                       {roles: anyRole},
+	"GET /api/v1/reports/:job/pdf":                                   {roles: anyRole},
 
 	// A pulse's survey links, QR codes, posters and invitations (pulse_links.go).
 	"GET /pulses/:id/links":                          {roles: adminsOnly},

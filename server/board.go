@@ -430,6 +430,7 @@ type departmentPage struct {
 	Choice     string
 	BoardHref  string
 	Action     string
+	Plan       *planSection // action_plan.go
 }
 
 type dimensionView struct {
@@ -526,6 +527,9 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 			v.Note = "" // notes may name people; the council sees the verdicts
 		}
 		page.Log = append(page.Log, v)
+	}
+	if page.Plan, err = s.planSection(c, b, row, p.Lang); err != nil {
+		return err
 	}
 	return s.renderConsole(c, status, "department", page)
 }

@@ -42,6 +42,7 @@ type consoleStore interface {
 	UserByAPIToken(ctx context.Context, token string) (survey.User, error)
 	RecordDecision(ctx context.Context, d survey.Decision) (survey.Decision, error)
 	Decisions(ctx context.Context, pulseID, departmentID string) ([]survey.Decision, error)
+	PlanStore // action plans (action_plan.go)
 	ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error)
 	SetUserLanguage(ctx context.Context, userID, lang string) error
 	UserByEmail(ctx context.Context, email string) (survey.User, error)

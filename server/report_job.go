@@ -38,6 +38,7 @@ type reportStore interface {
 	ReportJobPDF(ctx context.Context, id, userID string) (survey.ReportJob, []byte, error)
 	ReportJobs(ctx context.Context, userID string, limit int) ([]survey.ReportJob, error)
 	DeleteExpiredReportJobs(ctx context.Context) (int, error)
+	PlanStore // a department's report shows its action plans
 }
 
 var _ reportStore = (*survey.Store)(nil)
@@ -241,6 +242,9 @@ func (r *reportRunner) make(j survey.ReportJob) ([]byte, string, error) {
 	name, ok := nameInResult(in.Result, d)
 	if !ok {
 		return nil, "", fmt.Errorf("%w %q", reports.ErrUnknownDepartment, d.Name)
+	}
+	if in.Plans, err = ReportPlans(ctx, r.store, outcome, d.ID, j.Lang); err != nil {
+		return nil, "", err
 	}
 	err = reports.Department(&buf, in, name, opts)
 	return buf.Bytes(), "pdf_department", err

@@ -59,6 +59,10 @@ func (s *Server) routes() {
 		s.e.GET("/decisions.xlsx", s.decisionsXLSX, s.requireRole(anyRole...))
 		s.e.GET("/board/departments/:id", s.boardDepartment, s.requireRole(boardReaders...))
 		s.e.POST("/board/departments/:id/decisions", s.recordDecision, s.requireRole(deciders...))
+		// Action plans of a department that is not GO (action_plan.go):
+		// HR, and the lead for the own department.
+		s.e.POST("/board/departments/:id/actions", s.addActionForm, s.requireRole(planners...))
+		s.e.POST("/board/departments/:id/actions/:action", s.updateActionForm, s.requireRole(planners...))
 		// PDF reports made in the background with their progress
 		// (reports_page.go); a lead gets the own department's only.
 		s.e.GET("/reports", s.reportsForm, s.requireRole(anyRole...))
@@ -108,6 +112,9 @@ func (s *Server) routes() {
 		s.e.GET("/api/v1/pulses/:id/results", s.apiResults, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/pulses/:id/decisions", s.apiDecisions, s.requireRole(anyRole...))
 		s.e.POST("/api/v1/pulses/:id/decisions", s.apiRecordDecision, s.requireRole(deciders...))
+		s.e.GET("/api/v1/pulses/:id/departments/:department/actions", s.apiActions, s.requireRole(anyRole...))
+		s.e.POST("/api/v1/pulses/:id/departments/:department/actions", s.apiAddAction, s.requireRole(planners...))
+		s.e.PUT("/api/v1/pulses/:id/departments/:department/actions/:action", s.apiUpdateAction, s.requireRole(planners...))
 		s.e.POST("/api/v1/pulses/:id/reports", s.apiStartReport, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job", s.apiReportJob, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job/pdf", s.apiReportJobPDF, s.requireRole(anyRole...))

@@ -99,8 +99,8 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 }
 
 // DepartmentUsage is what keeps a department from being deleted: answers
-// given in it, decisions recorded for it (an audit log that is never
-// rewritten) and lead accounts that belong to it.
+// given in it, decisions and action plans recorded for it (audit logs
+// that are never rewritten) and lead accounts that belong to it.
 type DepartmentUsage struct {
 	Responses bool
 	Decisions bool
@@ -124,7 +124,7 @@ func (s *Store) DepartmentUsage(ctx context.Context, id string) (DepartmentUsage
 	for _, q := range []struct {
 		table string
 		into  *bool
-	}{{"responses", &u.Responses}, {"comments", &u.Responses}, {"decisions", &u.Decisions}, {"users", &u.Leads}} {
+	}{{"responses", &u.Responses}, {"comments", &u.Responses}, {"decisions", &u.Decisions}, {"actions", &u.Decisions}, {"users", &u.Leads}} {
 		found, e := exists(q.table)
 		if e != nil {
 			err = e

@@ -311,6 +311,43 @@ UPDATE users SET disabled_at = CURRENT_TIMESTAMP WHERE disabled AND disabled_at 
 ALTER TABLE decisions ADD COLUMN user_role TEXT NOT NULL DEFAULT '';
 UPDATE decisions SET user_role = COALESCE((SELECT role FROM users WHERE users.id = decisions.user_id), '');
 `},
+	{10, "action plans and their log", `
+-- Action plans: what a department that is not GO agreed to change after a
+-- pulse, at most five actions per pulse and department (checked by the
+-- store). Owners are roles, not people.
+CREATE TABLE actions (
+	id            TEXT      PRIMARY KEY,
+	pulse_id      TEXT      NOT NULL REFERENCES pulses(id),
+	department_id TEXT      NOT NULL REFERENCES departments(id),
+	theme         TEXT      NOT NULL,
+	title         TEXT      NOT NULL,
+	owner         TEXT      NOT NULL,
+	due           TEXT      NOT NULL,
+	status        TEXT      NOT NULL CHECK (status IN ('planned', 'in_progress', 'done', 'dropped')),
+	created_at    TIMESTAMP NOT NULL,
+	updated_at    TIMESTAMP NOT NULL
+);
+CREATE INDEX actions_pulse_department ON actions (pulse_id, department_id);
+-- Every change to an action, append-only like decisions: the state after
+-- the change, the status before it, who and when.
+CREATE TABLE action_events (
+	id            TEXT      PRIMARY KEY,
+	action_id     TEXT      NOT NULL REFERENCES actions(id),
+	pulse_id      TEXT      NOT NULL REFERENCES pulses(id),
+	department_id TEXT      NOT NULL REFERENCES departments(id),
+	kind          TEXT      NOT NULL CHECK (kind IN ('created', 'status', 'edited')),
+	theme         TEXT      NOT NULL,
+	title         TEXT      NOT NULL,
+	owner         TEXT      NOT NULL,
+	due           TEXT      NOT NULL,
+	status        TEXT      NOT NULL,
+	from_status   TEXT      NOT NULL,
+	user_id       TEXT      NOT NULL REFERENCES users(id),
+	user_email    TEXT      NOT NULL,
+	at            TIMESTAMP NOT NULL
+);
+CREATE INDEX action_events_pulse_department ON action_events (pulse_id, department_id, at);
+`},
 }
 
 // tokenKeyVersion is the schema version from which invitation hashes are
