@@ -53,8 +53,10 @@ func TestBrowserLeadRecordsAnActionPlanOnAPhone(t *testing.T) {
 	for _, w := range []int64{width, 1280} {
 		tab, shot := phoneTab(t, browser, w, "console-plan-progress-")
 		must(t, chromedp.Do(tab,
-			// The browser keeps the session of the first tab.
+			// Each tab is a browser context of its own (phoneTab): sign in
+			// again; the login leads back to the page.
 			chromedp.Navigate(e.srv.URL+"/board/departments/"+dept.ID+"?lang=nl&pulse="+next.ID),
+			signIn("lead.fix@example.org"),
 			chromedp.WaitVisible(chromedp.ID("plan-progress")),
 		))
 		assertPage(t, tab, "nl", int(w), axe, "department page with the plan's progress")

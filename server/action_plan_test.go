@@ -57,7 +57,9 @@ func (e *consoleEnv) followUp(improved survey.Department) survey.Pulse {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	p := e.demo.Open
+	// A pulse of the baseline's questionnaire (the demo's open pulse is
+	// the short pulse, which has no trend against the baseline).
+	p := storetest.MustOpenPulse(e.t, e.store, q.ID, q.Version)
 	var ready []demo.Response
 	for _, seed := range []uint64{2, 3} {
 		for _, d := range demo.Generate(q, seed).Departments {
