@@ -86,9 +86,18 @@ func (b *bench) abuse(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var links []survey.Link
-	for _, d := range res.Departments {
-		links = append(links, d.Link)
+	// A pulse of the benchmark's own questionnaire, whose forms the real
+	// respondents post (the demo's open pulse is the short pulse).
+	pulse, err := st.CreatePulse(ctx, survey.Pulse{Name: "abuse", QuestionnaireID: b.q.ID, QuestionnaireVersion: b.q.Version})
+	if err != nil {
+		return err
+	}
+	if pulse, err = st.OpenPulse(ctx, pulse.ID); err != nil {
+		return err
+	}
+	links, err := st.Links(ctx, pulse.ID)
+	if err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -119,14 +128,14 @@ func (b *bench) abuse(ctx context.Context, w io.Writer) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		before, err := st.ResponseCounts(ctx, res.Open.ID)
+		before, err := st.ResponseCounts(ctx, pulse.ID)
 		if err != nil {
 			return err
 		}
 		size0 := dbSize(dbPath)
 		p := b.underAttack(ctx, addr, links, a.name, a.run)
 		p.dbGrowth = dbSize(dbPath) - size0
-		after, err := st.ResponseCounts(ctx, res.Open.ID)
+		after, err := st.ResponseCounts(ctx, pulse.ID)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -56,4 +58,23 @@ func TestAbuseShortRun(t *testing.T) {
 			t.Errorf("the abuse table lacks %q:\n%s", want, out.String())
 		}
 	}
+	// Without an attack the real answers are stored: a benchmark whose
+	// forms do not fit its pulse measures nothing.
+	m := regexp.MustCompile(`abuse none \(baseline\)\s+real answers (\d+)/(\d+) stored`).FindStringSubmatch(progress.String())
+	if m == nil {
+		t.Fatalf("no baseline line in the progress:\n%s", progress.String())
+	}
+	stored, sent := atoi(t, m[1]), atoi(t, m[2])
+	if sent == 0 || stored*100 < 99*sent {
+		t.Fatalf("baseline without attack: %d of %d real answers stored", stored, sent)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
