@@ -309,6 +309,16 @@ func noStore(c echo.Context, disposition string) {
 // refused invitation form (the field keeps its value) or a download that
 // cannot be made. rowID names the department whose form it was.
 func (s *Server) linksRefusal(c echo.Context, status int, key, rowID, count string) error {
+	return s.refuseLinksForm(c, status, key, rowID, count, "count-", func(r *linkRowView, count, msg string) {
+		r.Count, r.CountError = count, msg
+	})
+}
+
+// refuseLinksForm shows the links page again with one department's form
+// refused: set puts the typed value (cut to 20 characters) and the message
+// into the row's fields of that form, and the page's focus goes to the
+// field whose id is focus followed by the department's id.
+func (s *Server) refuseLinksForm(c echo.Context, status int, key, rowID, count, focus string, set func(r *linkRowView, count, msg string)) error {
 	p, err := s.pulseParam(c)
 	if err != nil {
 		return err
@@ -323,8 +333,8 @@ func (s *Server) linksRefusal(c echo.Context, status int, key, rowID, count stri
 	}
 	for i := range page.Rows {
 		if page.Rows[i].ID == rowID && page.Active() {
-			page.Rows[i].Count, page.Rows[i].CountError = count, page.Error
-			page.FocusID = "count-" + rowID
+			set(&page.Rows[i], count, page.Error)
+			page.FocusID = focus + rowID
 		}
 	}
 	return s.renderConsole(c, status, "pulse_links", page)

@@ -79,23 +79,7 @@ func (s *Server) pulseLinkCodes(c echo.Context) error {
 // codesRefusal shows the links page again with a refused codes form: the
 // field keeps its value and says what was wrong.
 func (s *Server) codesRefusal(c echo.Context, key, rowID, count string) error {
-	p, err := s.pulseParam(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.newLinksPage(c, p)
-	if err != nil {
-		return err
-	}
-	page.Error = page.T(key)
-	if r := []rune(count); len(r) > 20 {
-		count = string(r[:20])
-	}
-	for i := range page.Rows {
-		if page.Rows[i].ID == rowID && page.Active() {
-			page.Rows[i].CodesCount, page.Rows[i].CodesError = count, page.Error
-			page.FocusID = "codes-" + rowID
-		}
-	}
-	return s.renderConsole(c, http.StatusBadRequest, "pulse_links", page)
+	return s.refuseLinksForm(c, http.StatusBadRequest, key, rowID, count, "codes-", func(r *linkRowView, count, msg string) {
+		r.CodesCount, r.CodesError = count, msg
+	})
 }

@@ -98,7 +98,7 @@ func TestBrowserSlipCodesAnswerOnce(t *testing.T) {
 	if len(printed) != 2 {
 		t.Fatalf("%d codes on the slips", len(printed))
 	}
-	scanned := scanSlip(t, slipPages(t, []byte(slips.body), "150")[0], 0, 150)
+	scanned := scanSlip(t, slipPages(t, []byte(slips.body), "300")[0], 0, 300)
 	if scanned != e.srv.URL+"/c/"+printed[0] {
 		t.Fatalf("slip 0 scans as %q", scanned)
 	}
