@@ -2,10 +2,8 @@ package server
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,16 +27,9 @@ func (s *Server) pulseLinkCodes(c echo.Context) error {
 		return err
 	}
 	raw := strings.TrimSpace(c.Request().PostFormValue("count"))
-	n, err := strconv.Atoi(raw)
-	switch {
-	case raw == "":
-		return s.codesRefusal(c, "links_codes_missing", t.dept.ID, raw)
-	case errors.Is(err, strconv.ErrRange):
-		return s.codesRefusal(c, "links_codes_range", t.dept.ID, raw)
-	case err != nil:
-		return s.codesRefusal(c, "links_codes_nan", t.dept.ID, raw)
-	case n < 1 || n > survey.MaxCodeBatch:
-		return s.codesRefusal(c, "links_codes_range", t.dept.ID, raw)
+	n, bad := batchCount(raw, survey.MaxCodeBatch)
+	if bad != "" {
+		return s.codesRefusal(c, "links_codes_"+bad, t.dept.ID, raw)
 	}
 	lang, ok := s.langOrDefault(c, c.Request().PostFormValue("slip_lang"))
 	if !ok {

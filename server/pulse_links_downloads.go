@@ -115,16 +115,9 @@ func (s *Server) pulseLinkInvitations(c echo.Context) error {
 		return err
 	}
 	raw := strings.TrimSpace(c.Request().PostFormValue("count"))
-	n, err := strconv.Atoi(raw)
-	switch {
-	case raw == "":
-		return s.linksRefusal(c, http.StatusBadRequest, "links_count_missing", t.dept.ID, raw)
-	case errors.Is(err, strconv.ErrRange):
-		return s.linksRefusal(c, http.StatusBadRequest, "links_count_range", t.dept.ID, raw)
-	case err != nil:
-		return s.linksRefusal(c, http.StatusBadRequest, "links_count_nan", t.dept.ID, raw)
-	case n < 1 || n > maxInvitationsPerBatch:
-		return s.linksRefusal(c, http.StatusBadRequest, "links_count_range", t.dept.ID, raw)
+	n, bad := batchCount(raw, maxInvitationsPerBatch)
+	if bad != "" {
+		return s.linksRefusal(c, http.StatusBadRequest, "links_count_"+bad, t.dept.ID, raw)
 	}
 	st, err := s.linksStore()
 	if err != nil {
@@ -154,4 +147,22 @@ func (s *Server) pulseLinkInvitations(c echo.Context) error {
 	}
 	noStore(c, `attachment; filename="trots-invitations-`+fileSlug(t.dept.Name)+`.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// batchCount reads the count of a batch form (invitations, personal
+// codes): a whole number from 1 to most. bad names what is wrong with
+// raw - "missing", "nan" or "range" - and is empty for a good count.
+func batchCount(raw string, most int) (n int, bad string) {
+	n, err := strconv.Atoi(raw)
+	switch {
+	case raw == "":
+		return 0, "missing"
+	case errors.Is(err, strconv.ErrRange):
+		return 0, "range"
+	case err != nil:
+		return 0, "nan"
+	case n < 1 || n > most:
+		return 0, "range"
+	}
+	return n, ""
 }

@@ -109,6 +109,12 @@ func (s *Store) Purgeable(ctx context.Context, before time.Time) ([]Purge, error
 	if err := purgeable(db, before).Order("closed_at, id").Find(&rows).Error; err != nil {
 		return nil, internal("list pulses to purge", err)
 	}
+	return purgeCounts(db, rows)
+}
+
+// purgeCounts describes pulses whose raw answers are to be purged: each
+// with its number of responses and comments.
+func purgeCounts(db *gorm.DB, rows []pulseRow) ([]Purge, error) {
 	out := make([]Purge, 0, len(rows))
 	for _, r := range rows {
 		pg := Purge{PulseID: r.ID, PulseName: r.Name, Closed: r.ClosedAt.Time.UTC()}

@@ -38,21 +38,7 @@ func (s *Store) PurgeableDue(ctx context.Context, now time.Time) ([]Purge, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Purge, 0, len(rows))
-	for _, r := range rows {
-		pg := Purge{PulseID: r.ID, PulseName: r.Name, Closed: r.ClosedAt.Time.UTC()}
-		var n int64
-		if err := db.Model(&responseRow{}).Where("pulse_id = ?", r.ID).Count(&n).Error; err != nil {
-			return nil, internal("count responses", err)
-		}
-		pg.Responses = int(n)
-		if err := db.Model(&commentRow{}).Where("pulse_id = ?", r.ID).Count(&n).Error; err != nil {
-			return nil, internal("count comments", err)
-		}
-		pg.Comments = int(n)
-		out = append(out, pg)
-	}
-	return out, nil
+	return purgeCounts(db, rows)
 }
 
 // PurgeDue deletes the raw answers of every closed pulse whose own
