@@ -13,11 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
-
 	"trots/questionnaires"
 	"trots/reports"
+	"trots/reports/qr/qrscan"
 	"trots/server"
 	"trots/server/i18n"
 	"trots/survey"
@@ -66,28 +64,11 @@ func scanSlip(t *testing.T, page image.Image, i int, dpi float64) string {
 			SubImage(image.Rectangle) image.Image
 		}).SubImage(r)
 	}
-	// The symbol with its quiet zone, read as a phone would; failing
-	// that, the symbol alone read as a pure barcode. gozxing's finder
-	// search misses about one symbol in a hundred of these (the codes
-	// differ on every run); a symbol both reads miss is broken.
-	var errs []error
-	for _, try := range []struct {
-		quiet float64
-		hints map[gozxing.DecodeHintType]any
-	}{
-		{3, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}},
-		{1, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true}},
-	} {
-		bmp, err := gozxing.NewBinaryBitmapFromImage(crop(try.quiet))
-		must(t, err)
-		res, err := zxqr.NewQRCodeReader().Decode(bmp, try.hints)
-		if err == nil {
-			return res.GetText()
-		}
-		errs = append(errs, err)
+	text, err := qrscan.Scan(crop(3))
+	if err != nil {
+		t.Fatalf("slip %d: %v", i, err)
 	}
-	t.Fatalf("slip %d does not scan: %v", i, errs)
-	return ""
+	return text
 }
 
 // public is a respondent's request: GET, or POST of form, without a session.

@@ -16,12 +16,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 	"golang.org/x/net/html"
 
 	"trots/questionnaires"
 	"trots/reports/qr"
+	"trots/reports/qr/qrscan"
 	"trots/server"
 	"trots/server/i18n"
 	"trots/survey"
@@ -245,21 +244,11 @@ func scanQR(t *testing.T, b []byte) string {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(b))
 	must(t, err)
-	// Read as a phone would; failing that, as the pure barcode the image
-	// is (gozxing's finder search now and then misses a symbol: the codes
-	// differ on every run). A symbol both reads miss is broken.
-	var errs []error
-	for _, hints := range []map[gozxing.DecodeHintType]any{nil, {gozxing.DecodeHintType_PURE_BARCODE: true}} {
-		bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-		must(t, err)
-		res, err := zxqr.NewQRCodeReader().Decode(bmp, hints)
-		if err == nil {
-			return res.GetText()
-		}
-		errs = append(errs, err)
+	text, err := qrscan.Scan(img)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("the QR code does not scan: %v", errs)
-	return ""
+	return text
 }
 
 func TestPulseLinkQRCodesScanToTheLink(t *testing.T) {
