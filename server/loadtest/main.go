@@ -66,6 +66,7 @@ type config struct {
 	// -abuse (abuse.go)
 	abuse          bool
 	attackDuration time.Duration
+	rampUp         time.Duration
 	realClients    int
 	realRate       float64
 	slowConns      int
@@ -177,6 +178,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.BoolVar(&cfg.abuse, "abuse", false, "run the abuse benchmark instead: real answers while each attack runs (abuse.go)")
 	fs.DurationVar(&cfg.attackDuration, "attack-duration", 10*time.Second, "with -abuse: how long each attack runs")
+	fs.DurationVar(&cfg.rampUp, "ramp-up", time.Second, "with -abuse: how long each attack runs before the respondents begin")
 	fs.IntVar(&cfg.realClients, "real-clients", 32, "with -abuse: respondents, each from an address of its own")
 	fs.Float64Var(&cfg.realRate, "real-rate", 200, "with -abuse: real answers a second, all respondents together")
 	fs.IntVar(&cfg.slowConns, "slow-conns", 3000, "with -abuse: slow connections the slow attack keeps trying to hold")
@@ -205,7 +207,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	switch {
 	case fs.NArg() > 0:
 		return bad("unexpected argument %q", fs.Arg(0))
-	case cfg.abuse && (cfg.attackDuration <= 0 || cfg.realClients < 1 || cfg.realRate <= 0 || cfg.slowConns < 0):
+	case cfg.abuse && (cfg.attackDuration <= 0 || cfg.rampUp < 0 || cfg.realClients < 1 || cfg.realRate <= 0 || cfg.slowConns < 0):
 		return bad("-abuse needs a positive -attack-duration, -real-clients and -real-rate")
 	case cfg.clients < 1 || cfg.rounds < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.maxRequests < 0:
 		return bad("-clients and -rounds must be at least 1, -duration positive")

@@ -49,7 +49,7 @@ func TestRefusesOtherMachines(t *testing.T) {
 // and every real answer stored was one sent.
 func TestAbuseShortRun(t *testing.T) {
 	var out, progress bytes.Buffer
-	args := []string{"-abuse", "-attack-duration", "400ms", "-real-clients", "4", "-real-rate", "40", "-slow-conns", "24"}
+	args := []string{"-abuse", "-attack-duration", "400ms", "-ramp-up", "100ms", "-real-clients", "4", "-real-rate", "40", "-slow-conns", "24"}
 	if err := run(context.Background(), args, &out, &progress); err != nil {
 		t.Fatalf("%v\n%s%s", err, progress.String(), out.String())
 	}
