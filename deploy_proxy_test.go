@@ -146,9 +146,9 @@ func startNginx(t *testing.T, dir, upstream string) proxyRun {
 		"listen 443 ssl;": "listen " + site + ";",
 		"listen 80;":      "listen " + plain + ";",
 		"    ssl_certificate     /etc/ssl/trots/fullchain.pem;\n": "",
-		"    ssl_certificate_key /etc/ssl/trots/privkey.pem;\n":     "",
-		"server 127.0.0.1:8080;": "server " + upstream + ";",
-		"/var/log/nginx/":        dir + "/",
+		"    ssl_certificate_key /etc/ssl/trots/privkey.pem;\n":   "",
+		"server 127.0.0.1:8080;":                                  "server " + upstream + ";",
+		"/var/log/nginx/":                                         dir + "/",
 	})
 	user := ""
 	if os.Geteuid() == 0 {
@@ -201,7 +201,7 @@ func startCaddy(t *testing.T, dir, upstream string) proxyRun {
 	}
 	site, plain := freeAddr(t), freeAddr(t)
 	conf := deployFile(t, "Caddyfile", map[string]string{
-		"\n{\n\tservers {":              "\n{\n\tadmin off\n\tservers {",
+		"\n{\n\tservers {":             "\n{\n\tadmin off\n\tservers {",
 		"\nhttp://trots.example.org {": "\nhttp://" + plain + " {",
 		"\ntrots.example.org {":        "\nhttp://" + site + " {",
 		"reverse_proxy 127.0.0.1:8080": "reverse_proxy " + upstream,
