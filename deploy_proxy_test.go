@@ -60,7 +60,7 @@ func TestProxyConfigsLogNoSurveyRequests(t *testing.T) {
 				t.Fatal(err)
 			}
 			st.Close()
-			secrets := []string{links[0].Code, tokens[0], codes[0], survey.FormatCode(codes[0])}
+			secrets := []string{links[0].Code, strings.ToUpper(links[0].Code), tokens[0], codes[0], survey.FormatCode(codes[0])}
 
 			direct, stop := serveOn(t, dsn, "--trusted-proxies", "127.0.0.1")
 			dir := t.TempDir()
@@ -81,6 +81,12 @@ func TestProxyConfigsLogNoSurveyRequests(t *testing.T) {
 			want := status(t, "POST", direct+"/c", direct, form)
 			if got := status(t, "POST", site+"/c", site, form); got != want || got == http.StatusForbidden {
 				t.Errorf("POST /c through the proxy: %d; directly %d", got, want)
+			}
+			// Variants a mistyped or rewritten link may take: trots may
+			// not know them, the proxy must not log them either.
+			for _, path := range []string{"//s/" + links[0].Code, "/S/" + strings.ToUpper(links[0].Code), "/I/" + tokens[0],
+				"/s/" + links[0].Code + "?lang=en", "/%73/" + links[0].Code, "/Api/v1/Surveys/" + links[0].Code} {
+				status(t, "GET", site+path, "", "")
 			}
 			if got := status(t, "GET", plain+"/s/"+links[0].Code, "", ""); got < 300 || got > 399 {
 				t.Errorf("GET /s/<code> on plain http: %d, want a redirect", got)
