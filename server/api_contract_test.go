@@ -655,7 +655,9 @@ func (e *contractEnv) contractActions(t *testing.T) {
 	if fix == "" || goDept == "" {
 		t.Fatalf("the demo baseline needs a GO and a FIX FIRST department: %v", verdicts)
 	}
-	plan := func(pulse, dept string) string { return "/api/v1/pulses/" + pulse + "/departments/" + dept + "/actions" }
+	plan := func(pulse, dept string) string {
+		return "/api/v1/pulses/" + pulse + "/departments/" + dept + "/actions"
+	}
 	base := e.demo.Baseline.ID
 	action := `{"theme":"pride","title":"One extra colleague per shift","owner":"teamleider","due":"2030-03-31"}`
 	r := e.call(t, contractCase{as: "admin", method: "POST", path: plan(base, fix) + "?lang=en", body: action, want: 201})
