@@ -33,6 +33,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,6 +52,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", to break the database
+	_ "github.com/mattn/go-sqlite3"    // database/sql driver "sqlite3"
 
 	"trots/questionnaires"
 	"trots/survey"
@@ -62,6 +65,7 @@ import (
 // and API token per role, and the OpenAPI document loaded.
 type contractEnv struct {
 	t      *testing.T
+	dsn    string
 	store  *survey.Store
 	srv    *Server
 	http   *httptest.Server
@@ -149,7 +153,7 @@ func newContractEnv(t *testing.T, dsn string) *contractEnv {
 		{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: res.Departments[0].Department.ID},
 		{Email: "council@example.org", Role: survey.RoleCouncil},
 	}
-	e := &contractEnv{t: t, store: st, demo: res, tokens: map[string]string{}, clock: clock,
+	e := &contractEnv{t: t, dsn: dsn, store: st, demo: res, tokens: map[string]string{}, clock: clock,
 		seen: map[string]map[int]bool{}, swept: map[string]map[int]bool{}}
 	for _, u := range users {
 		if _, err := st.CreateUser(ctx, u, "correct horse battery"); err != nil {
@@ -481,6 +485,7 @@ func TestAPIContract(t *testing.T) {
 		e.contractReports(t)
 		e.contractAudit(t)
 		e.contractPulses(t) // after the plans: closing a pulse ends the baseline's
+		e.contractBroken(t)
 
 		// An expired token, on every operation that takes one.
 		e.clock.add(25 * time.Hour)
@@ -839,4 +844,34 @@ func (e *contractEnv) contractPulses(t *testing.T) {
 	e.call(t, contractCase{name: "not the latest", as: "admin", method: "POST",
 		path: "/api/v1/pulses/" + e.demo.Baseline.ID + "/departments/" + fix + "/actions",
 		body: `{"theme":"pride","title":"x","owner":"y","due":"2030-03-31"}`, want: 409, code: "action_pulse_not_latest"})
+}
+
+// contractBroken takes the pulses table away under the server: what needs
+// it fails with 500 internal, never with another code (a not_found under
+// status 500 was answered before).
+func (e *contractEnv) contractBroken(t *testing.T) {
+	driver, dsn := "sqlite3", "file:"+e.dsn
+	if strings.HasPrefix(e.dsn, "postgres") {
+		driver, dsn = "pgx", e.dsn
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("ALTER TABLE pulses RENAME TO pulses_away"); err != nil {
+		t.Fatal(err)
+	}
+	base := "/api/v1/pulses/" + e.demo.Baseline.ID
+	dept := e.demo.Departments[0].Department.ID
+	for _, c := range []contractCase{
+		{as: "viewer", method: "GET", path: base + "/decisions"},
+		{as: "viewer", method: "GET", path: base + "/departments/" + dept + "/actions"},
+		{as: "viewer", method: "GET", path: base + "/results"},
+		{as: "admin", method: "POST", path: base + "/close"},
+	} {
+		c.name, c.want, c.code = "no pulses table", http.StatusInternalServerError, "internal"
+		e.call(t, c)
+	}
+	e.sweepOperations(t, []string{"admin", "lead"}, nil)
 }
