@@ -479,6 +479,7 @@ func TestAPIContract(t *testing.T) {
 		})
 
 		e.contractSurvey(t)
+		e.sweepLargeBodies(t)
 		e.contractDepartments(t)
 		e.contractResults(t)
 		e.contractActions(t)
@@ -543,6 +544,26 @@ func (e *contractEnv) contractSurvey(t *testing.T) {
 		body: `{"submission_key":"` + survey.NewID() + `","answers":{}}`, want: 409, code: "pulse_closed"})
 	e.call(t, contractCase{name: "unknown invitation", method: "POST", path: post,
 		body: `{"submission_key":"` + survey.NewID() + `","token":"` + survey.NewID() + `","answers":{}}`, want: 404, code: "token_unknown"})
+	// Made-up codes share one bucket: empty it, and owe a whole burst
+	// more (at SurveyRate, seconds before the next one passes).
+	unknown, now := e.srv.limits.unknown, time.Now()
+	unknown.ReserveN(now, unknown.Burst())
+	unknown.ReserveN(now, unknown.Burst())
+	e.call(t, contractCase{name: "guessing codes", method: "POST", path: "/api/v1/surveys/" + survey.NewID() + "/responses", body: stored,
+		want: 429, code: "rate_limited"})
+}
+
+// sweepLargeBodies sends a body over the console API's limit to every
+// operation that needs a token and takes JSON: 413 too_large.
+func (e *contractEnv) sweepLargeBodies(t *testing.T) {
+	big := `{"name":"` + strings.Repeat("x", 17<<10) + `"}`
+	for _, o := range e.operations() {
+		if !secured(o) || o.op.RequestBody == nil || o.op.RequestBody.Value.Content.Get("application/json") == nil {
+			continue
+		}
+		e.call(t, contractCase{name: "body too large", as: "admin", method: o.method, path: examplePath(o.path), body: big,
+			anyRequest: true, sweep: true, want: http.StatusRequestEntityTooLarge, code: "too_large"})
+	}
 }
 
 // contractDepartments drives the departments' operations.
@@ -579,6 +600,8 @@ func (e *contractEnv) contractDepartments(t *testing.T) {
 		body: `{"name":"` + taken + `","headcount":13,"externally_visible":false}`, want: 409, code: "dept_exists"})
 	e.call(t, contractCase{name: "unknown", as: "admin", method: "PUT", path: "/api/v1/departments/" + survey.NewID(),
 		body: `{"name":"Contract hall","headcount":1,"externally_visible":true}`, want: 404, code: "dept_not_found"})
+	e.call(t, contractCase{name: "name missing", as: "admin", method: "PUT", path: one, body: `{"name":" ","headcount":13,"externally_visible":false}`,
+		want: 400, code: "dept_invalid"})
 	e.call(t, contractCase{name: "not an id", as: "admin", method: "PUT", path: "/api/v1/departments/nope",
 		body: `{"name":"Contract hall","headcount":1,"externally_visible":true}`, invalid: true, want: 404, code: "dept_not_found"})
 	e.call(t, contractCase{name: "in use", as: "admin", method: "DELETE", path: "/api/v1/departments/" + e.demo.Departments[1].Department.ID,
@@ -699,6 +722,8 @@ func (e *contractEnv) contractActions(t *testing.T) {
 		body: `{"theme":"pride","title":"x","owner":"y","due":"2030-03-31","status":"later"}`, invalid: true, want: 400, code: "action_status_invalid"})
 	e.call(t, contractCase{name: "unknown action", as: "admin", method: "PUT", path: plan(base, fix) + "/" + survey.NewID(), body: action,
 		want: 404, code: "action_not_found"})
+	e.call(t, contractCase{name: "GO department", as: "admin", method: "PUT", path: plan(base, goDept) + "/" + a.ID, body: action,
+		want: 409, code: "action_department_go"})
 	e.call(t, contractCase{name: "not JSON", as: "admin", method: "PUT", path: one, ctype: "text/plain", body: "x",
 		invalid: true, want: 415, code: "unsupported_media_type"})
 	// Five actions at most per pulse and department.
