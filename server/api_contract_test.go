@@ -900,3 +900,43 @@ func (e *contractEnv) contractBroken(t *testing.T) {
 	}
 	e.sweepOperations(t, []string{"admin", "lead"}, nil)
 }
+
+// The codes the error handler answers the API with when nothing more
+// specific is known (an echo error, a timeout) are in openapi.json's Error
+// enum: the console API's (consoleAPIStatuses) and the survey API's
+// (messageKeys, statusKey).
+func TestAPIErrorHandlerCodesAreDocumented(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				Error struct {
+					Properties struct {
+						Error struct {
+							Properties struct {
+								Code struct {
+									Enum []string `json:"enum"`
+								} `json:"code"`
+							} `json:"properties"`
+						} `json:"error"`
+					} `json:"properties"`
+				} `json:"Error"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	enum := doc.Components.Schemas.Error.Properties.Error.Properties.Code.Enum
+	codes := map[string]string{"internal": "the fallback", "unavailable": "unavailable()", statusKey(599): "statusKey"}
+	for status, st := range consoleAPIStatuses {
+		codes[st.code] = fmt.Sprintf("consoleAPIStatuses[%d]", status)
+	}
+	for status, key := range messageKeys {
+		codes[key] = fmt.Sprintf("messageKeys[%d]", status)
+	}
+	for code, where := range codes {
+		if !slices.Contains(enum, code) {
+			t.Errorf("%s answers the API with code %q, which is not in openapi.json's Error enum", where, code)
+		}
+	}
+}
