@@ -16,19 +16,26 @@ package server
 //     means to be invalid passes (the document does not say the rule);
 //   - a documented operation is never exercised, or never answers 2xx.
 //
-// How to add an operation (after adding its route and documenting it in
-// openapi.json, with its security, every status it can answer and the
-// error codes of each status):
+// How to add an operation (after adding its route in routes.go and
+// documenting it in openapi.json, with its security, every status it can
+// answer and, per status, its error codes; new codes also go into the
+// Error schema's enum, which TestAPIErrorCodesAreDocumented checks):
 //
 //  1. Nothing to do for the sweeps: sweepOperations sends every documented
-//     operation without a token, with an unknown token and with each
-//     role's token, ids made up; what comes back must be documented.
-//  2. Add cases to the scenario that reach the operation for real (add a
-//     function like contractDepartments and call it from TestAPIContract):
-//     at least one success, and each refusal the handler has (bad body,
-//     unknown id, wrong role, conflict). Use k.call with a contractCase;
-//     set invalid when the request itself breaks the document on purpose.
-//  3. Run: go test ./server -run TestAPIContract -count=1 -v
+//     operation without a token, with an unknown, an expired and each
+//     role's token, with the pulses table gone and with the database
+//     closed, ids made up; sweepLargeBodies sends a JSON operation 17 KB.
+//     Whatever comes back must be documented.
+//  2. Add cases that reach the operation for real: a function like
+//     contractDepartments, called from TestAPIContract (before
+//     contractBroken, which breaks the database). At least one success,
+//     and each refusal the handler has (bad body, unknown id, wrong role,
+//     conflict): e.call(t, contractCase{...}) with the status and code
+//     expected; set invalid when the request breaks the document on
+//     purpose (a body against the schema, a missing token).
+//  3. Run: go test ./server -run TestAPIContract -count=1 -v (with
+//     TROTS_TEST_POSTGRES for PostgreSQL). -v lists, per operation, the
+//     documented statuses no case provoked.
 
 import (
 	"bytes"
