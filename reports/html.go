@@ -2,7 +2,9 @@ package reports
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -122,4 +124,17 @@ func renderTo(out Outputs, build func() (*document, error)) (err error) {
 		}
 	}
 	return nil
+}
+
+// HTMLContentSecurityPolicy is the policy to serve the HTML page with: no
+// script, nothing from elsewhere, and only the page's own stylesheet (by
+// its hash), so that the page works inline under a strict policy.
+func HTMLContentSecurityPolicy() string {
+	b, err := htmlFiles.ReadFile("templates/report.css")
+	if err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return "default-src 'none'; style-src '" + "sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src data:; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
