@@ -252,7 +252,11 @@ func (o *outline) table(lang string, g grid, rows [][]cell) {
 	}
 	keep := make([]bool, len(g.cols))
 	t := &outlineTable{Caption: o.caption}
-	if o.captions > 0 && len(g.cols) > 0 {
+	switch {
+	case len(g.cols) == 0:
+	case o.caption == "":
+		t.Caption = g.cols[0].title
+	case o.captions > 0:
 		t.Caption = o.caption + ": " + g.cols[0].title
 	}
 	o.captions++
