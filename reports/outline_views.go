@@ -104,7 +104,7 @@ func (v *view) recordFacts(fs []fact) {
 	o.add(b)
 }
 
-// recordMasthead records the top of a department report before its title.
+// recordKicker records the line above a department report's title.
 func (v *view) recordKicker(kind string) {
 	v.d.out.text("kicker", strings.ToUpper(kind)+" · "+clean(v.in.Organisation))
 }
