@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -63,14 +65,26 @@ func TestBrowserHTMLReportsPassAxe(t *testing.T) {
 	}
 
 	browser := newBrowser(t)
+	shots := screenshotDir(t)
 	for _, width := range []int64{320, 1280} {
-		ctx, shot := phoneTab(t, browser, width, "report-html-")
-		must(t, chromedp.Do(ctx,
+		// A tab of its own, each page's steps with a timeout of their own
+		// (axe-core on the organisation page takes a while on a loaded
+		// machine).
+		tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		must(t, chromedp.Do(tab))
+		step := func() context.Context {
+			ctx, stop := context.WithTimeout(tab, browserTimeout)
+			t.Cleanup(stop)
+			return ctx
+		}
+		must(t, chromedp.Do(step(), chromedp.EmulateViewport(width, 640, chromedp.EmulatePortrait),
 			chromedp.Navigate(e.srv.URL+"/reports?lang=en"),
 			signIn("viewer@example.org"),
 		))
 		for _, j := range jobs {
-			what := j.name + " at " + itoa(width)
+			what := j.name
+			ctx := step()
 			must(t, chromedp.Do(ctx,
 				chromedp.Navigate(e.srv.URL+"/reports/"+j.id+"/html"),
 				chromedp.WaitVisible(chromedp.CSS("main h1")),
@@ -84,12 +98,15 @@ func TestBrowserHTMLReportsPassAxe(t *testing.T) {
 			for _, v := range runAxeWCAG(t, ctx, axe) {
 				t.Errorf("%s: axe %s violation %s: %s (%v)", what, v.Impact, v.ID, v.Help, v.Targets)
 			}
-			shot(j.name + "-" + itoa(width))
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			must(t, err)
+			must(t, os.WriteFile(filepath.Join(shots, "report-html-"+j.name+"-"+itoa(width)+".png"), png, 0o644))
 		}
 		if width != 1280 {
 			continue
 		}
 		// Printed: the PDF Chromium makes of the page.
+		ctx := step()
 		must(t, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/reports/"+jobs[1].id+"/html"), chromedp.WaitVisible(chromedp.CSS("main h1"))))
 		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
 		must(t, err)
