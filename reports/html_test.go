@@ -10,7 +10,9 @@ import (
 
 	"golang.org/x/net/html"
 
+	"trots/analysis"
 	"trots/reports"
+	"trots/survey/demo"
 )
 
 // bothFormats renders a report (department "" for the organisation's) as
@@ -111,13 +113,30 @@ var pageFooter = regexp.MustCompile(`(Pagina|Page) \d+ (van|of) \d+`)
 // organisation's dot and the bar the PDF only draws); every heading of
 // the page is in the PDF; in both languages, for the organisation report
 // and every department's report (shown, FIX FIRST, GO, and hidden below
-// k), with an action plan in one.
+// k), with the trend against a previous pulse and action plans (one with
+// its progress per theme).
 func TestHTMLSaysWhatThePDFSays(t *testing.T) {
 	c := demoOrganisation(t)
+	prevRes, err := analysis.Analyze(analysis.Input{Questionnaire: c.q, Groups: groups(c.q, demo.Generate(c.q, 2).Departments, ""), Config: analysis.DefaultConfig(), Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := *c.in.Result
+	if res.Trend, err = analysis.Trend(&res, prevRes); err != nil {
+		t.Fatal(err)
+	}
 	in := c.in
-	in.Plans = []reports.ActionPlan{{After: "Nulmeting", Actions: []reports.PlanAction{
-		{Title: "Vacatureteksten herschrijven", Theme: "Communicatie", Owner: "recruiter", Due: "2026-04-01", Status: "gepland", Dimension: "communication"},
-	}}}
+	in.Result = &res
+	in.Pulse.Previous = "Nulmeting 2025"
+	in.Plans = []reports.ActionPlan{
+		{After: "Nulmeting 2025", Progress: true, Actions: []reports.PlanAction{
+			{Title: "Trots zichtbaar maken", Theme: "Trots", Owner: "teamleider", Due: "2026-01-01", Status: "klaar", Dimension: "pride"},
+			{Title: "Beloften toetsen", Theme: "Belofte en praktijk", Owner: "communicatie", Due: "2026-01-15", Status: "klaar", Dimension: "gap"},
+		}},
+		{After: "Nulmeting", Actions: []reports.PlanAction{
+			{Title: "Vacatureteksten herschrijven", Theme: "Communicatie", Owner: "recruiter", Due: "2026-04-01", Status: "gepland", Dimension: "communication"},
+		}},
+	}
 	names := []string{""}
 	for _, d := range c.org.Departments {
 		names = append(names, d.Name)
@@ -146,8 +165,11 @@ func TestHTMLSaysWhatThePDFSays(t *testing.T) {
 						t.Errorf("heading %q is not in the PDF", nodeText(h))
 					}
 				}
-				if name != "" && !strings.Contains(pageText, "Vacatureteksten herschrijven") {
-					t.Error("the action plan is missing from the page")
+				if name != "" && (!strings.Contains(pageText, "Vacatureteksten herschrijven") || !strings.Contains(pageText, "Trots zichtbaar maken")) {
+					t.Error("an action plan is missing from the page")
+				}
+				if name == "" && !strings.Contains(pageText, map[string]string{"nl": "Verandering sinds de vorige meting", "en": "Change since the previous pulse"}[lang]) {
+					t.Error("the trend is missing from the page")
 				}
 			})
 		}
