@@ -183,6 +183,12 @@ func (s *Server) smallDepartment(ctx context.Context, deptID string) bool {
 // auditReport records a report asked for or downloaded: of the
 // organisation, or of a department (sensitive when it is small).
 func (s *Server) auditReport(c echo.Context, action string, j survey.ReportJob) error {
+	return s.auditReportAs(c, action, j, "")
+}
+
+// auditReportAs is auditReport naming the format downloaded ("pdf" or
+// "html").
+func (s *Server) auditReportAs(c echo.Context, action string, j survey.ReportJob, format string) error {
 	ctx := c.Request().Context()
 	obj := "report " + j.ID + ", pulse " + j.PulseID
 	scope := "organisation"
@@ -194,7 +200,11 @@ func (s *Server) auditReport(c echo.Context, action string, j survey.ReportJob) 
 			obj += ", department " + j.DepartmentID
 		}
 	}
-	return s.auditFlagged(c, action, obj, scope+" report ("+j.Lang+")", s.smallDepartment(ctx, j.DepartmentID))
+	detail := scope + " report (" + j.Lang + ")"
+	if format != "" {
+		detail = scope + " report (" + j.Lang + ", " + format + ")"
+	}
+	return s.auditFlagged(c, action, obj, detail, s.smallDepartment(ctx, j.DepartmentID))
 }
 
 // auditDecision records a go/no-go decision; the note stays out (it is in

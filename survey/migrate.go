@@ -348,6 +348,12 @@ CREATE TABLE action_events (
 );
 CREATE INDEX action_events_pulse_department ON action_events (pulse_id, department_id, at);
 `},
+	{11, "accessible HTML beside each report PDF", `
+-- The report as an accessible HTML page, made in the same rendering as the
+-- PDF (reports/html.go) and kept, trimmed and deleted with it. Jobs done
+-- before this step have none: they are made again to get one.
+ALTER TABLE report_jobs ADD COLUMN html {{blob}} NULL;
+`},
 }
 
 // tokenKeyVersion is the schema version from which invitation hashes are
