@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -171,7 +172,9 @@ func checkPlace(tx *gorm.DB, d Department, fresh bool) error {
 	}
 	if _, why, ok := checkTree(all); !ok {
 		if why == "depth" {
-			return errorf(EInvalid, "department_too_deep", "a department sits at most %d levels deep", MaxDepth)
+			e := errorf(EInvalid, "department_too_deep", "a department sits at most %d levels deep", MaxDepth)
+			e.Args = []string{strconv.Itoa(MaxDepth)}
+			return e
 		}
 		return errorf(EInvalid, "department_parent_cycle", "a department cannot be placed below itself")
 	}
