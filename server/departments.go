@@ -180,6 +180,9 @@ func inUseReasons(lang string, u survey.DepartmentUsage) []string {
 	if u.Leads {
 		out = append(out, i18n.T(lang, "dept_has_leads"))
 	}
+	if u.Children {
+		out = append(out, i18n.T(lang, "dept_has_children"))
+	}
 	return out
 }
 

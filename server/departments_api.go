@@ -216,6 +216,9 @@ func (s *Server) apiDeleteDepartment(c echo.Context) error {
 		if usage.Leads {
 			fields["leads"] = "dept_has_leads"
 		}
+		if usage.Children {
+			fields["children"] = "dept_has_children"
+		}
 		return apiError(c, http.StatusConflict, lang, "dept_in_use", fields)
 	}
 	if err != nil {

@@ -219,10 +219,12 @@ type DepartmentUsage struct {
 	Responses bool
 	Decisions bool
 	Leads     bool
+	// Children: departments belong to it (move or delete them first).
+	Children bool
 }
 
 // InUse reports whether anything keeps the department.
-func (u DepartmentUsage) InUse() bool { return u.Responses || u.Decisions || u.Leads }
+func (u DepartmentUsage) InUse() bool { return u.Responses || u.Decisions || u.Leads || u.Children }
 
 // DepartmentUsage tells what refers to a department, to explain why it
 // cannot be deleted. It reports presence only, never how many answers.
@@ -245,6 +247,11 @@ func (s *Store) DepartmentUsage(ctx context.Context, id string) (DepartmentUsage
 			break
 		}
 		*q.into = *q.into || found
+	}
+	if err == nil {
+		var below int64
+		err = s.r.WithContext(ctx).Model(&departmentRow{}).Where("parent_id = ?", id).Limit(1).Count(&below).Error
+		u.Children = below > 0
 	}
 	if err != nil {
 		return DepartmentUsage{}, internal("department usage", err)
