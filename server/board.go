@@ -218,6 +218,9 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 		if row.Path == "" {
 			row.Path = d.Name // not in the tree: deleted, and closed before trots kept trees
 		}
+		if !b.scope.sees(row.ParentID) {
+			row.ParentID = "" // a lead's own department: the top of what the lead sees
+		}
 		if g.Verdict != nil {
 			row.Verdict = g.Decision
 		} else {

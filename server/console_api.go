@@ -53,7 +53,11 @@ func (s *Server) apiDepartments(c echo.Context) error {
 	out := []apiDepartment{}
 	for _, d := range deps {
 		if sc.sees(d.ID) {
-			out = append(out, apiDepartmentIn(sc.tree, d))
+			a := apiDepartmentIn(sc.tree, d)
+			if !sc.sees(a.ParentID) {
+				a.ParentID = "" // a lead's own department: the top of what the lead sees
+			}
+			out = append(out, a)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b apiDepartment) int {
