@@ -9,9 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"trots/analysis"
-	"trots/survey"
 	"trots/questionnaires"
 	"trots/server/i18n"
+	"trots/survey"
 )
 
 // The board at a glance: counts per verdict, a heatmap of departments x
