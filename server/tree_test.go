@@ -193,3 +193,68 @@ func TestLeadSeesOnlyTheOwnBranch(t *testing.T) {
 		t.Errorf("lead reads the actions of an own team: %d", code)
 	}
 }
+
+// The departments API places a department by parent name or id, answers
+// its path, keeps its place when a change leaves the parent out, and
+// refuses an unknown parent, a move while a pulse is open, a bad tree in
+// an import (naming the line) and deleting a department with parts.
+func TestDepartmentsAPIPlacesDepartmentsInTheTree(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	tok := e.token("admin@example.org")
+	var ict, care survey.Department
+	for _, d := range e.demo.Departments {
+		switch d.Department.Name {
+		case "ICT":
+			ict = d.Department
+		case "Klantenservice":
+			care = d.Department
+		}
+	}
+	type dept struct {
+		ID, ParentID, Path string
+		Total              int `json:"total_headcount"`
+	}
+	decode := func(body string) dept {
+		var d struct {
+			ID       string `json:"id"`
+			ParentID string `json:"parent_id"`
+			Path     string `json:"path"`
+			Total    int    `json:"total_headcount"`
+		}
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			t.Fatalf("%v: %s", err, body)
+		}
+		return dept{d.ID, d.ParentID, d.Path, d.Total}
+	}
+	code, body := e.api("POST", "/api/v1/departments", tok, `{"name": "Servicedesk", "headcount": 4, "externally_visible": true, "parent": "ict"}`)
+	desk := decode(body)
+	if code != http.StatusCreated || desk.ParentID != ict.ID || desk.Path != "ICT / Servicedesk" {
+		t.Fatalf("create below ICT by name: %d %+v", code, desk)
+	}
+	// A pulse is open (the demo's second): moving is refused, changing
+	// anything else keeps the place.
+	code, body = e.api("PUT", "/api/v1/departments/"+desk.ID, tok, `{"name": "Servicedesk", "headcount": 4, "externally_visible": true, "parent": "`+care.ID+`"}`)
+	if code != http.StatusConflict || !strings.Contains(body, "dept_move_open_pulse") {
+		t.Fatalf("a move while a pulse is open: %d %s", code, body)
+	}
+	code, body = e.api("PUT", "/api/v1/departments/"+desk.ID, tok, `{"name": "Servicedesk", "headcount": 5, "externally_visible": true}`)
+	if d := decode(body); code != http.StatusOK || d.ParentID != ict.ID {
+		t.Fatalf("a change without parent: %d %+v", code, d)
+	}
+	code, body = e.api("POST", "/api/v1/departments", tok, `{"name": "Wees", "headcount": 1, "externally_visible": true, "parent": "Bestaat niet"}`)
+	if code != http.StatusBadRequest || !strings.Contains(body, `"parent":"dept_parent_unknown"`) {
+		t.Fatalf("an unknown parent: %d %s", code, body)
+	}
+	code, body = e.api("GET", "/api/v1/departments", tok, "")
+	if code != http.StatusOK || !strings.Contains(body, `"path":"ICT / Servicedesk"`) {
+		t.Fatalf("list: %d", code)
+	}
+	code, body = e.apiSend("POST", "/api/v1/departments/import", tok, "text/csv", "en", "name,headcount,externally_visible,parent\nA,5,yes,B\nB,5,yes,A\n")
+	if code != http.StatusBadRequest || !strings.Contains(body, "dept_tree_cycle") || !strings.Contains(body, "Line 2") {
+		t.Fatalf("an import with a cycle: %d %s", code, body)
+	}
+	code, body = e.api("DELETE", "/api/v1/departments/"+ict.ID, tok, "")
+	if code != http.StatusConflict || !strings.Contains(body, `"children":"dept_has_children"`) {
+		t.Fatalf("deleting a department with a part: %d %s", code, body)
+	}
+}
