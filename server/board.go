@@ -109,7 +109,7 @@ func (s *Server) loadBoard(c echo.Context, pulseID, lang string) (*boardData, er
 		return nil, err
 	}
 	analysis.Localize(b.outcome.Result, b.outcome.Questionnaire, lang)
-	b.rows, err = s.boardRows(ctx, b, sessionOf(c).User, lang)
+	b.rows, err = s.boardRows(ctx, b, lang)
 	return b, err
 }
 
@@ -176,7 +176,7 @@ type decisionView struct {
 	raw                                        survey.Decision
 }
 
-func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lang string) ([]boardRow, error) {
+func (s *Server) boardRows(ctx context.Context, b *boardData, lang string) ([]boardRow, error) {
 	deps, err := s.accounts.Departments(ctx)
 	if err != nil {
 		return nil, err
