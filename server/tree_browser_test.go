@@ -182,6 +182,7 @@ func TestBrowserTreeOnAPhone(t *testing.T) {
 		chromedp.Tap(chromedp.CSS("#decision-form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("saved")),
 	))
+	assertPage(t, boss, "en", 390, axe, "a directorate's page with its decision on a phone")
 	decisions, err := st.Decisions(ctx, p.ID, id["Directie Zorg"])
 	must(t, err)
 	if len(decisions) != 1 || decisions[0].UserEmail != "directeur@example.org" {

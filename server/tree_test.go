@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -95,6 +96,16 @@ func TestBoardDrillsDownTheTree(t *testing.T) {
 	if ids := boardRowIDs(t, found.body); len(ids) != 1 || ids[0] != e.byName[demo.StoryTeam].ID ||
 		!strings.Contains(found.body, "Dienstverlening / Klantcontact / Team Balie Noord") {
 		t.Fatalf("search for balie noord: %v", ids)
+	}
+	// A parent's page links to its parts and counts its people with
+	// theirs.
+	dp := parseHTML(t, b.get("/board/departments/"+e.byName["Klantcontact"].ID+"?lang=en").body)
+	total := 0
+	for _, team := range []string{"Klantcontact", "Team Balie Noord", "Team Balie Zuid", "Team Telefoon", "Team Chat"} {
+		total += e.byName[team].Headcount
+	}
+	if got := text(dp.byID("department-total")); !strings.Contains(got, strconv.Itoa(total)+" employees") {
+		t.Fatalf("Klantcontact's headcount with its teams: %q, want %d", got, total)
 	}
 	csv := b.get("/board.csv")
 	if !strings.Contains(csv.body, "Dienstverlening / Klantcontact / Team Balie Noord") || strings.Count(csv.body, "\n") != 1+110 {
