@@ -40,6 +40,9 @@ var _ auditStore = (*survey.Store)(nil)
 // Other actions are sensitive in context (auditFlagged).
 var alwaysSensitive = map[string]bool{
 	"links.view": true, "links.download": true, "invitations.issue": true, "codes.issue": true, "department.headcount": true,
+	// A move changes what a parent pools between two pulses: the
+	// difference of its figures is about the people moved.
+	"department.move": true,
 }
 
 // audit records an action of the request's account on object. detail is
@@ -133,6 +136,11 @@ func (s *Server) auditDepartmentChange(c echo.Context, before, after survey.Depa
 	}
 	if before.Headcount != after.Headcount {
 		if err := s.audit(c, "department.headcount", obj, fmt.Sprintf("headcount %d -> %d", before.Headcount, after.Headcount)); err != nil {
+			return err
+		}
+	}
+	if before.ParentID != after.ParentID {
+		if err := s.audit(c, "department.move", obj, fmt.Sprintf("parent %q -> %q", before.ParentID, after.ParentID)); err != nil {
 			return err
 		}
 	}

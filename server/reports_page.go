@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -89,7 +90,13 @@ func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, 
 		if ask.DepartmentID == "" {
 			ask.DepartmentID = u.DepartmentID
 		}
-		if ask.DepartmentID != u.DepartmentID {
+		// A lead reports on the own branch: the own department or one
+		// below it, in the tree the pulse closed with.
+		sc, err := s.scopeFor(ctx, u, &p)
+		if err != nil {
+			return survey.ReportJob{}, err
+		}
+		if !sc.sees(ask.DepartmentID) {
 			return survey.ReportJob{}, &reportRefusal{status: http.StatusForbidden, key: keyReportLeadOwnOnly}
 		}
 	}
@@ -283,16 +290,23 @@ func (s *Server) newReportsPage(c echo.Context, ask reportAsk, refresh bool) (re
 	if !p.Lead {
 		p.Targets = append(p.Targets, reportTarget{Value: "", Name: p.T("reports_organisation"), Selected: ask.DepartmentID == ""})
 	}
+	sc, err := s.scopeFor(ctx, u, nil)
+	if err != nil {
+		return p, err
+	}
 	ds, err := s.accounts.Departments(ctx)
 	if err != nil {
 		return p, err
 	}
+	var targets []reportTarget
 	for _, d := range ds {
-		if p.Lead && d.ID != u.DepartmentID {
+		if !sc.sees(d.ID) {
 			continue
 		}
-		p.Targets = append(p.Targets, reportTarget{Value: d.ID, Name: d.Name, Selected: d.ID == ask.DepartmentID})
+		targets = append(targets, reportTarget{Value: d.ID, Name: sc.tree.Path(d.ID), Selected: d.ID == ask.DepartmentID})
 	}
+	slices.SortStableFunc(targets, func(a, b reportTarget) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	p.Targets = append(p.Targets, targets...)
 	lang := ask.Lang
 	if !i18n.Supported(lang) {
 		lang = p.Lang
