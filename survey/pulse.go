@@ -240,6 +240,12 @@ func (s *Store) ClosePulse(ctx context.Context, id string) error {
 				return res.Error
 			}
 			closed = res.RowsAffected
+			// Every response gets a fresh random key: no later copy of
+			// the database, key file or not, maps a row to the key a
+			// client sent (submissionKeyHash).
+			if err := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE pulse_id = ?", id).Error; err != nil {
+				return fmt.Errorf("new response keys: %w", err)
+			}
 			return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
 		})
 		if err != nil || closed == 0 || s.dialect != SQLite {
