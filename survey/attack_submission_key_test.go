@@ -1,7 +1,9 @@
 package survey_test
 
 import (
+	"bytes"
 	"encoding/base32"
+	"os"
 	"strings"
 	"testing"
 
@@ -84,11 +86,30 @@ func TestStartReplacesClientKeysOfEarlierVersions(t *testing.T) {
 			p.ID, d.ID, verbatim, `{}`).Error)
 		must(t, s.ClosePulse(ctx, p.ID))
 		must(t, survey.WriterDB(s).Exec("UPDATE responses SET submission_key = ? WHERE pulse_id = ?", verbatim, p.ID).Error)
+		checkpoint := func(s *survey.Store) {
+			if s.Dialect() == survey.SQLite {
+				must(t, survey.WriterDB(s).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error)
+			}
+		}
+		checkpoint(s)                // the verbatim key is in the file itself now
 		s2 := storetest.Open(t, dsn) // a start of the new version
 		var keys []string
 		must(t, survey.WriterDB(s2).Raw("SELECT submission_key FROM responses WHERE pulse_id = ?", p.ID).Scan(&keys).Error)
 		if len(keys) != 1 || keys[0] == verbatim || keys[0] == survey.StoredKey(s2, verbatim) {
 			t.Fatalf("a closed pulse's response keeps the key a client sent: %v", keys)
+		}
+		if s2.Dialect() == survey.SQLite {
+			checkpoint(s2)
+			for _, f := range []string{dsn, dsn + "-wal"} {
+				raw, err := os.ReadFile(f)
+				if os.IsNotExist(err) {
+					continue
+				}
+				must(t, err)
+				if bytes.Contains(raw, []byte(verbatim)) {
+					t.Fatalf("%s still holds the key a client sent, in free space", f)
+				}
+			}
 		}
 	})
 }

@@ -108,23 +108,46 @@ func (s *Store) randomKeySQL() string {
 // stored verbatim into today's form, at start: those of open pulses become
 // their keyed hash (a retry of a form sent before the upgrade is still a
 // replay), those of closed pulses a random value, as ClosePulse gives them.
+//
+// On SQLite the old keys are overwritten (secure_delete) and, when any
+// was changed, the file is rebuilt, as ClosePulse does: once, at the first
+// start of this version.
 func (s *Store) hashLegacySubmissionKeys(ctx context.Context) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		legacy := fmt.Sprintf("length(submission_key) = %d", idLength)
-		if err := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE "+legacy+
-			" AND pulse_id IN (SELECT id FROM pulses WHERE status <> ?)", string(PulseOpen)).Error; err != nil {
-			return fmt.Errorf("survey: new keys for responses of closed pulses: %w", err)
-		}
-		var rows []responseRow
-		if err := tx.Select("pulse_id", "department_id", "submission_key").Where(legacy).Find(&rows).Error; err != nil {
-			return fmt.Errorf("survey: read legacy response keys: %w", err)
-		}
-		for _, r := range rows {
-			if err := tx.Model(&responseRow{}).
-				Where("pulse_id = ? AND department_id = ? AND submission_key = ?", r.PulseID, r.DepartmentID, r.SubmissionKey).
-				Update("submission_key", s.submissionKeyHash(r.SubmissionKey)).Error; err != nil {
-				return fmt.Errorf("survey: hash legacy response key: %w", err)
+	return s.w.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if s.dialect == SQLite {
+			if err := conn.Exec("PRAGMA secure_delete = ON").Error; err != nil {
+				return fmt.Errorf("survey: secure delete: %w", err)
 			}
+			defer conn.Exec("PRAGMA secure_delete = OFF")
+		}
+		changed := int64(0)
+		err := conn.Transaction(func(tx *gorm.DB) error {
+			legacy := fmt.Sprintf("length(submission_key) = %d", idLength)
+			res := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE "+legacy+
+				" AND pulse_id IN (SELECT id FROM pulses WHERE status <> ?)", string(PulseOpen))
+			if res.Error != nil {
+				return fmt.Errorf("survey: new keys for responses of closed pulses: %w", res.Error)
+			}
+			changed += res.RowsAffected
+			var rows []responseRow
+			if err := tx.Select("pulse_id", "department_id", "submission_key").Where(legacy).Find(&rows).Error; err != nil {
+				return fmt.Errorf("survey: read legacy response keys: %w", err)
+			}
+			for _, r := range rows {
+				if err := tx.Model(&responseRow{}).
+					Where("pulse_id = ? AND department_id = ? AND submission_key = ?", r.PulseID, r.DepartmentID, r.SubmissionKey).
+					Update("submission_key", s.submissionKeyHash(r.SubmissionKey)).Error; err != nil {
+					return fmt.Errorf("survey: hash legacy response key: %w", err)
+				}
+			}
+			changed += int64(len(rows))
+			return nil
+		})
+		if err != nil || changed == 0 || s.dialect != SQLite {
+			return err
+		}
+		if err := conn.Exec("VACUUM").Error; err != nil {
+			return fmt.Errorf("survey: vacuum after new response keys: %w", err)
 		}
 		return nil
 	})
