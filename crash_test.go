@@ -2,11 +2,13 @@ package main
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
+	"trots/survey"
 	"trots/survey/storetest"
 )
 
@@ -96,9 +98,25 @@ func TestCrashLosesNoAcknowledgedResponse(t *testing.T) {
 
 		db := openAudit(t, dsn)
 		rows, comments := db.responses(t, pulse.ID)
+		// Responses are stored under a keyed hash of the client's key.
+		keyFile := os.Getenv("TROTS_KEY_FILE")
+		if keyFile == "" {
+			keyFile = survey.DefaultKeyFile(dsn)
+		}
+		storedKey := func(key string) string {
+			k, err := survey.StoredSubmissionKey(keyFile, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return k
+		}
+		sentAs := map[string]string{} // stored key -> client key
+		for key := range posted {
+			sentAs[storedKey(key)] = key
+		}
 		need := map[string]int{}
 		for key, s := range acked {
-			row, ok := rows[key]
+			row, ok := rows[storedKey(key)]
 			switch {
 			case !ok:
 				t.Errorf("acknowledged response %s is missing", key)
@@ -117,10 +135,11 @@ func TestCrashLosesNoAcknowledgedResponse(t *testing.T) {
 			}
 		}
 		unacked := 0
-		for key := range rows {
+		for stored := range rows {
+			key, ok := sentAs[stored]
 			switch {
-			case !posted[key]:
-				t.Errorf("response %s is stored but was never sent", key)
+			case !ok:
+				t.Errorf("response %s is stored but was never sent", stored)
 			case acked[key].key == "":
 				unacked++
 			}

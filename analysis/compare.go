@@ -59,8 +59,11 @@ func hedgesGFromMoments(x, y moments) float64 {
 // dimension and of the overall gap with the rest of the organisation (all
 // other respondents, suppressed groups included: the rest is the
 // organisation minus the department, so it reveals nothing the shown
-// organisation and department figures do not). Benjamini-Hochberg runs over
-// the shown comparisons only: a q-value must not depend on hidden cells.
+// organisation and department figures do not). Where the organisation's
+// cell of a family is hidden (the disclosure audit's last resort), its
+// departments are not compared: n + rest_n would give the hidden cell back.
+// Benjamini-Hochberg runs over the shown comparisons only: a q-value must
+// not depend on hidden cells.
 func (a *analyzer) comparisons(res *Result) {
 	p := a.p
 	nG := len(a.in.Groups)
@@ -74,7 +77,18 @@ func (a *analyzer) comparisons(res *Result) {
 	}
 	var buf []float64
 	mom := make([]moments, nG)
+	orgFig := res.Organisation.Figures
 	for ci, c := range cols {
+		if orgFig == nil {
+			break
+		}
+		if c == p.colGap() {
+			if orgFig.Gap == nil || orgFig.Gap.Overall.GapStats == nil {
+				continue
+			}
+		} else if orgFig.Dimensions[ci].DimensionStats == nil {
+			continue
+		}
 		for g := range a.in.Groups {
 			buf = a.column(g, c, buf[:0])
 			mom[g] = momentsOf(buf)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"trots/server"
 	"trots/server/i18n"
@@ -215,8 +216,14 @@ func TestSurveyRemembersOnThisDeviceOnly(t *testing.T) {
 		}
 		ck := cookies[0]
 		if ck.Name != "trots_answered" || ck.Value != "1" || ck.Path != path || !ck.HttpOnly ||
-			ck.SameSite != http.SameSiteLaxMode || ck.MaxAge <= 0 || ck.MaxAge > 61*24*3600 {
+			ck.SameSite != http.SameSiteLaxMode || ck.MaxAge != 0 || time.Until(ck.Expires) <= 0 || time.Until(ck.Expires) > 61*24*time.Hour {
 			t.Fatalf("marker %+v", ck)
+		}
+		// Attack (whoever reads the device's cookies): an expiry counted
+		// from the moment of answering gave that moment away. Without a
+		// closing time it is a midnight, which says at most the day.
+		if e := ck.Expires.UTC(); e.Hour() != 0 || e.Minute() != 0 || e.Second() != 0 {
+			t.Fatalf("the marker expires at %s: that tells when the form was sent", e)
 		}
 		withMarker := map[string]string{"Cookie": "trots_answered=1"}
 		for _, lang := range i18n.Languages {

@@ -27,15 +27,19 @@ const answeredCookie = "trots_answered"
 // time (otherwise until it closes, at most this long).
 const answeredFor = 60 * 24 * time.Hour
 
-// markAnswered gives the browser the marker for the link at path.
+// markAnswered gives the browser the marker for the link at path. It
+// expires at an absolute moment that does not keep the moment of
+// answering: the pulse's closing time, or - without one, or beyond
+// answeredFor - a midnight (UTC) about answeredFor ahead. A Max-Age
+// counted from now would let whoever reads the device's cookies work out
+// when the form was sent, to the second.
 func (s *Server) markAnswered(c echo.Context, p survey.Pulse, path string) {
-	age := answeredFor
-	if !p.Closes.IsZero() {
-		if left := p.Closes.Sub(s.cfg.Now()); left > 0 && left < age {
-			age = left
-		}
+	now := s.cfg.Now()
+	expires := now.Add(answeredFor).UTC().Truncate(24 * time.Hour)
+	if !p.Closes.IsZero() && p.Closes.After(now) && p.Closes.Before(expires) {
+		expires = p.Closes
 	}
-	c.SetCookie(&http.Cookie{Name: answeredCookie, Value: "1", Path: path, MaxAge: int(age / time.Second),
+	c.SetCookie(&http.Cookie{Name: answeredCookie, Value: "1", Path: path, Expires: expires,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.TLS})
 }
 

@@ -46,7 +46,7 @@ func TestBackupWhileSubmitting(t *testing.T) {
 					return
 				}
 				mu.Lock()
-				acked = append(acked, key)
+				acked = append(acked, survey.StoredKey(s, key))
 				if len(acked) == 300 {
 					close(enough)
 				}

@@ -58,3 +58,6 @@ func HoldSeal(hold func(pulseID string)) (restore func()) {
 func ScrubAndMaskIndexed(names []string) func(string) string {
 	return newNameIndex(names).scrubAndMask
 }
+
+// StoredKey is what Submit stores of the submission key key.
+func StoredKey(s *Store, key string) string { return s.submissionKeyHash(key) }

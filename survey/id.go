@@ -19,10 +19,13 @@ func NewID() string {
 	return idEncoding.EncodeToString(b[:])
 }
 
+// idLength is the length of an id NewID makes.
+const idLength = 26
+
 // ValidID reports whether s has the form NewID produces, so that handlers
 // can refuse garbage before it reaches the database.
 func ValidID(s string) bool {
-	if len(s) != 26 {
+	if len(s) != idLength {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -75,6 +75,95 @@ func (s *Store) rekeyHash(sha []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
+// submissionKeyHash is what is stored of a submission key while its pulse
+// is open: the key is the client's choice (the survey API takes any
+// well-formed one), so a form built by someone who knows who is answering
+// could spell a person in it. Stored under the token key, the same key
+// still finds a retry, and the row tells nothing without the key file;
+// closing the pulse replaces it by a random value (ClosePulse).
+func (s *Store) submissionKeyHash(key string) string {
+	return submissionKeyHash(s.tokenKey, key)
+}
+
+// Stored keys are 32 hex digits, client keys 26 base32 characters
+// (ValidID): a stored key of the client's length is one of an earlier
+// version, which hashLegacySubmissionKeys turns into the new form.
+func submissionKeyHash(tokenKey []byte, key string) string {
+	m := hmac.New(sha256.New, tokenKey)
+	m.Write([]byte("submission key\x00"))
+	m.Write([]byte(key))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// randomKeySQL is an SQL expression for a fresh random stored key (32 hex
+// digits, like submissionKeyHash).
+func (s *Store) randomKeySQL() string {
+	if s.dialect == Postgres {
+		return "replace(gen_random_uuid()::text, '-', '')"
+	}
+	return "lower(hex(randomblob(16)))"
+}
+
+// hashLegacySubmissionKeys brings the submission keys that earlier versions
+// stored verbatim into today's form, at start: those of open pulses become
+// their keyed hash (a retry of a form sent before the upgrade is still a
+// replay), those of closed pulses a random value, as ClosePulse gives them.
+//
+// On SQLite the old keys are overwritten (secure_delete) and, when any
+// was changed, the file is rebuilt, as ClosePulse does: once, at the first
+// start of this version.
+func (s *Store) hashLegacySubmissionKeys(ctx context.Context) error {
+	return s.w.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if s.dialect == SQLite {
+			if err := conn.Exec("PRAGMA secure_delete = ON").Error; err != nil {
+				return fmt.Errorf("survey: secure delete: %w", err)
+			}
+			defer conn.Exec("PRAGMA secure_delete = OFF")
+		}
+		changed := int64(0)
+		err := conn.Transaction(func(tx *gorm.DB) error {
+			legacy := fmt.Sprintf("length(submission_key) = %d", idLength)
+			res := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE "+legacy+
+				" AND pulse_id IN (SELECT id FROM pulses WHERE status <> ?)", string(PulseOpen))
+			if res.Error != nil {
+				return fmt.Errorf("survey: new keys for responses of closed pulses: %w", res.Error)
+			}
+			changed += res.RowsAffected
+			var rows []responseRow
+			if err := tx.Select("pulse_id", "department_id", "submission_key").Where(legacy).Find(&rows).Error; err != nil {
+				return fmt.Errorf("survey: read legacy response keys: %w", err)
+			}
+			for _, r := range rows {
+				if err := tx.Model(&responseRow{}).
+					Where("pulse_id = ? AND department_id = ? AND submission_key = ?", r.PulseID, r.DepartmentID, r.SubmissionKey).
+					Update("submission_key", s.submissionKeyHash(r.SubmissionKey)).Error; err != nil {
+					return fmt.Errorf("survey: hash legacy response key: %w", err)
+				}
+			}
+			changed += int64(len(rows))
+			return nil
+		})
+		if err != nil || changed == 0 || s.dialect != SQLite {
+			return err
+		}
+		if err := conn.Exec("VACUUM").Error; err != nil {
+			return fmt.Errorf("survey: vacuum after new response keys: %w", err)
+		}
+		return nil
+	})
+}
+
+// StoredSubmissionKey is what the submission key key is stored as while
+// its pulse is open, under the token key in keyFile: for checks that match
+// acknowledged submissions with stored rows (the crash and backup tests).
+func StoredSubmissionKey(keyFile, key string) (string, error) {
+	tk, err := readKeyFile(keyFile)
+	if err != nil {
+		return "", err
+	}
+	return submissionKeyHash(tk, key), nil
+}
+
 // readKeyFile reads the key; a missing file is fs.ErrNotExist.
 func readKeyFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)

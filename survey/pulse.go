@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -215,22 +216,59 @@ func (s *Store) OpenPulseAt(ctx context.Context, id string, at time.Time) (Pulse
 // The pulse's invitations are deleted in the same transaction: once no
 // answer can come, nothing needs to know which tokens were used, and
 // deleted rows tell nobody holding a later copy of the database anything.
+//
+// On SQLite deleted rows stay readable in free pages and free blocks of the
+// file (and in the write-ahead log) until they are overwritten: with the
+// key file, a copy of the file and the mail merge would still tell who
+// answered the closed pulse. So the delete overwrites them (secure_delete),
+// and the file is rebuilt (VACUUM) and its log truncated, as the retention
+// does for raw answers. PostgreSQL keeps dead row versions until its
+// (auto)vacuum reuses the space (README, "Who answered stays unknown").
 func (s *Store) ClosePulse(ctx context.Context, id string) error {
 	var closed int64
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&pulseRow{}).Where("id = ? AND status = ?", id, string(PulseOpen)).
-			Updates(map[string]any{"status": string(PulseClosed), "closed_at": s.now().UTC()})
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
+	err := s.w.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if s.dialect == SQLite {
+			if err := conn.Exec("PRAGMA secure_delete = ON").Error; err != nil {
+				return fmt.Errorf("secure delete: %w", err)
+			}
+			defer conn.Exec("PRAGMA secure_delete = OFF")
 		}
-		closed = res.RowsAffected
-		// The tree the pulse closes with: its published results keep
-		// their places when departments move or are renamed later.
-		if err := tx.Exec(`INSERT INTO pulse_departments (pulse_id, department_id, parent_id, name, headcount)
-			SELECT ?, id, COALESCE(parent_id, ''), name, headcount FROM departments`, id).Error; err != nil {
+		err := conn.Transaction(func(tx *gorm.DB) error {
+			res := tx.Model(&pulseRow{}).Where("id = ? AND status = ?", id, string(PulseOpen)).
+				Updates(map[string]any{"status": string(PulseClosed), "closed_at": s.now().UTC()})
+			if res.Error != nil || res.RowsAffected == 0 {
+				return res.Error
+			}
+			closed = res.RowsAffected
+			// The tree the pulse closes with: its published results keep
+			// their places when departments move or are renamed later.
+			if err := tx.Exec(`INSERT INTO pulse_departments (pulse_id, department_id, parent_id, name, headcount)
+				SELECT ?, id, COALESCE(parent_id, ''), name, headcount FROM departments`, id).Error; err != nil {
+				return fmt.Errorf("tree at close: %w", err)
+			}
+			// Every response gets a fresh random key: no later copy of
+			// the database, key file or not, maps a row to the key a
+			// client sent (submissionKeyHash).
+			if err := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE pulse_id = ?", id).Error; err != nil {
+				return fmt.Errorf("new response keys: %w", err)
+			}
+			return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
+		})
+		if err != nil || closed == 0 || s.dialect != SQLite {
 			return err
 		}
-		return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
+		// secure_delete zeroes the deleted rows; copies that page splits
+		// left in free space while the invitations were made stay until
+		// the file is rebuilt.
+		if err := conn.Exec("VACUUM").Error; err != nil {
+			return fmt.Errorf("vacuum: %w", err)
+		}
+		var busy, logFrames, checkpointed int
+		if err := conn.Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &logFrames, &checkpointed); err != nil || busy != 0 {
+			// A long reader kept the log: the next checkpoint overwrites it.
+			s.log.Warn("close pulse: write-ahead log not truncated", "busy", busy, "error", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return internal("close pulse", err)

@@ -73,6 +73,7 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	if !ValidID(sub.Key) {
 		return Receipt{}, errorf(EInvalid, "submission_key", "the form has no valid submission key; reload the page")
 	}
+	sub.Key = s.submissionKeyHash(sub.Key)
 	if len(sub.Comments) > 0 {
 		names, err := s.maskNames(ctx)
 		if err != nil {

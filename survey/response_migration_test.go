@@ -57,7 +57,7 @@ func TestMigration5KeepsResponsesAndComments(t *testing.T) {
 		}
 		want := map[string]row{}
 		for _, r := range rows {
-			want[survey.ResponseID(r.key)] = r
+			want[survey.ResponseID(survey.StoredKey(s, r.key))] = r // stored as its keyed hash
 		}
 		var lastDept string
 		seen := 0

@@ -205,9 +205,10 @@ func TestSealDuringSubmissions(t *testing.T) {
 		t.Error(err)
 	}
 	close(keys)
-	var acked []string
+	var acked, sent []string
 	for k := range keys {
-		acked = append(acked, k)
+		acked = append(acked, survey.StoredKey(s, k))
+		sent = append(sent, k)
 	}
 	var stored []string
 	if err := survey.WriterDB(s).Raw("SELECT submission_key FROM responses WHERE pulse_id = ?", p.ID).Scan(&stored).Error; err != nil {
@@ -224,7 +225,7 @@ func TestSealDuringSubmissions(t *testing.T) {
 	if _, err := s.Seal(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := s.Submit(ctx, survey.Submission{Link: link, Key: acked[0], Answers: survey.Answers{Numbers: map[string]int{"pride_work": 5}}})
+	rc, err := s.Submit(ctx, survey.Submission{Link: link, Key: sent[0], Answers: survey.Answers{Numbers: map[string]int{"pride_work": 5}}})
 	if err != nil || !rc.Replay {
 		t.Errorf("replay of a sealed key: %+v, %v; want a replay", rc, err)
 	}

@@ -196,6 +196,10 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 			s.Close()
 			return nil, err
 		}
+		if err := s.hashLegacySubmissionKeys(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	s.writer = newGroupWriter(s)
 	return s, nil
