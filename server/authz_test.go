@@ -67,6 +67,8 @@ var routeAccess = map[string]access{
 	"GET /audit.csv":                        {roles: auditReaders},
 	"GET /api/v1/audit":                     {roles: auditReaders},
 	"GET /participation":                    {roles: adminsOnly},
+	"GET /settings":                         {roles: adminsOnly},
+	"POST /settings":                        {roles: adminsOnly},
 	"GET /departments":                      {roles: adminsOnly},
 	"POST /departments":                     {roles: adminsOnly},
 	"POST /departments/import":              {roles: adminsOnly},
