@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -280,4 +281,45 @@ func TestSettingsPageSavesAuditsAndRefuses(t *testing.T) {
 			t.Errorf("survey page after the change: %v", facts)
 		}
 	})
+}
+
+// The poster downloaded from the console prints the art. 13 essentials
+// from the settings and the pulse, in Dutch and English, read back with
+// pdftotext; a changed setting changes the poster.
+func TestPosterPrintsThePrivacyNoticeFromTheSettings(t *testing.T) {
+	e := newLinksEnv(t, storetest.SQLiteDSN(t), server.Config{PublicURL: linksPublicURL})
+	open := e.demo.Open
+	dept := e.demo.Departments[1].Department
+	poster := func(lang string) string {
+		p := e.admin.get(e.deptPath(open.ID, dept.ID, "poster.pdf?lang="+lang))
+		if p.status != http.StatusOK {
+			t.Fatalf("poster (%s): %d", lang, p.status)
+		}
+		return linksPDFText(t, []byte(p.body))
+	}
+	st, err := e.store.Settings(ctx)
+	must(t, err)
+	for lang, want := range map[string][]string{
+		"nl": {"Verantwoordelijk: " + st.Name + " (vragen: HR)", "Functionaris gegevensbescherming: vraag HR", "gerechtvaardigd belang (art. 6 lid 1 sub f AVG)",
+			"Meedoen is vrijwillig", fmt.Sprintf("%d maanden na sluiten gewist", open.RetentionMonths), "Autoriteit Persoonsgegevens", "Doel: Per afdeling bepalen"},
+		"en": {"Responsible: " + st.Name + " (questions: HR)", "Data protection officer: ask HR", "legitimate interest (art. 6(1)(f) GDPR)",
+			"Taking part is voluntary", fmt.Sprintf("deleted %d months after closing", open.RetentionMonths), "Autoriteit Persoonsgegevens", "Purpose: Deciding per department"},
+	} {
+		text := poster(lang)
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s poster lacks %q:\n%s", lang, w, text)
+			}
+		}
+	}
+	st.ControllerContact, st.DPOContact, st.LawfulBasis = "privacy@oost.example", "fg@oost.example", survey.BasisPublicTask
+	st.PrivacyURL, st.PurposeEN = "https://oost.example/privacy", "Knowing whether Oost is ready."
+	must(t, e.store.SaveSettings(ctx, st))
+	text := poster("en")
+	for _, w := range []string{"(privacy@oost.example)", "Data protection officer: fg@oost.example", "public task (art. 6(1)(e) GDPR)",
+		"Purpose: Knowing whether Oost is ready.", "Privacy statement: https://oost.example/privacy"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("poster after the change lacks %q:\n%s", w, text)
+		}
+	}
 }
