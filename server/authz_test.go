@@ -68,6 +68,8 @@ var routeAccess = map[string]access{
 	"GET /api/v1/audit":                     {roles: auditReaders},
 	"GET /participation":                    {roles: adminsOnly},
 	"GET /settings":                         {roles: adminsOnly},
+	"GET /api/v1/settings":                  {roles: adminsOnly},
+	"PUT /api/v1/settings":                  {roles: adminsOnly},
 	"POST /settings":                        {roles: adminsOnly},
 	"GET /departments":                      {roles: adminsOnly},
 	"POST /departments":                     {roles: adminsOnly},

@@ -123,5 +123,7 @@ func (s *Server) routes() {
 		s.e.GET("/api/v1/reports/:job", s.apiReportJob, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job/pdf", s.apiReportJobPDF, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/audit", s.apiAudit, s.requireRole(auditReaders...))
+		s.e.GET("/api/v1/settings", s.apiGetSettings, s.requireRole(adminsOnly...))
+		s.e.PUT("/api/v1/settings", s.apiPutSettings, s.requireRole(adminsOnly...))
 	}
 }
