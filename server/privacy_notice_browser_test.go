@@ -105,7 +105,7 @@ func TestBrowserAdminChangesSettingsOnAPhone(t *testing.T) {
 	shot("320")
 	must(t, chromedp.Do(tab,
 		chromedp.SetValue(chromedp.ID("k"), "3"),
-		chromedp.SendKeys(chromedp.ID("dpo_contact"), "fg@oost.example"),
+		chromedp.SetValue(chromedp.ID("dpo_contact"), "fg@oost.example"),
 		scrollTo("#settings-form button[type=submit]"),
 		chromedp.Tap(chromedp.CSS("#settings-form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("k-error")),
