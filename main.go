@@ -45,7 +45,7 @@ func commands() map[string]command {
 		"report":    {"write a PDF readiness report", runReport},
 		"retention": {"delete raw answers and records past their retention period, keeping results", runRetention},
 		"serve":     {"run the web service", runServe},
-		"settings":  {"organisation settings: the names masked in comments", runSettings},
+		"settings":  {"organisation settings: privacy notice, thresholds, defaults of new pulses, names to mask", runSettings},
 		"user":      {"manage console accounts and API tokens", runUser},
 		"version":   {"print the version", runVersion},
 	}

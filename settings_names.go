@@ -10,13 +10,15 @@ import (
 	"trots/survey"
 )
 
-// runSettings is `trots settings`: for now the list of names masked in open
-// comments (one per line). Without flags it shows the settings.
-func runSettings(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("settings", "settings [--names-file <file>|--clear-names] [--db <file or URL>]", stderr)
+// runSettingsNames is `trots settings [--names-file <file>|--clear-names]`:
+// the list of names masked in open comments (one per line). Without flags
+// it shows the settings.
+func runSettingsNames(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("settings", "settings [show|set name=value...] [--names-file <file>|--clear-names] [--db <file or URL>]", stderr)
 	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
 	namesFile := fs.String("names-file", "", "a text file of names, one per line, masked in every open comment stored from now on (replaces the list; - reads stdin)")
 	clear := fs.Bool("clear-names", false, "remove the list of names")
+	fs.Usage = func() { fmt.Fprint(stderr, settingsUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,24 +39,26 @@ func runSettings(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		names = survey.ParseNames(strings.ReplaceAll(string(data), "\r\n", "\n"))
 	}
-	store, err := survey.Open(ctx, *dsn, survey.Options{})
+	store, err := openUserStore(ctx, *dsn)
 	if err != nil {
-		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
+		return err
 	}
 	defer store.Close()
 	st, err := store.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	if *namesFile != "" || *clear {
-		st.MaskNames = names
-		if err := store.SaveSettings(ctx, st); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Saved %d names to mask in open comments stored from now on (comments already stored are not changed).\n", len(names))
-		return nil
+	if *namesFile == "" && !*clear {
+		return showSettings(stdout, st)
 	}
-	fmt.Fprintf(stdout, "organisation: %s\nlanguage: %s\nk (figures): %d\nk (comments): %d\nnames masked in comments: %d\n",
-		st.Name, st.DefaultLanguage, st.MinGroup, st.MinComments, len(st.MaskNames))
+	before := st
+	st.MaskNames = names
+	if err := store.SaveSettings(ctx, st); err != nil {
+		return err
+	}
+	if err := auditSettings(ctx, store, before, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Saved %d names to mask in open comments stored from now on (comments already stored are not changed).\n", len(names))
 	return nil
 }

@@ -34,6 +34,9 @@ type PosterInput struct {
 	// Closes is when the pulse stops taking answers (zero: when HR closes
 	// it), in the time zone the poster's readers live in.
 	Closes time.Time
+	// Privacy is the art. 13 information at the foot of the poster
+	// (poster_privacy.go); none when its Controller is empty.
+	Privacy PosterPrivacy
 }
 
 // Poster geometry in millimetres (A4 portrait).
@@ -259,6 +262,10 @@ func newPoster(lang string, created time.Time, in PosterInput, code *qr.Code) *d
 		d.font("B", 13)
 		d.textColor(accentColor)
 		pdf.MultiCell(d.width, factLine, until, "", "L", false)
+		y = pdf.GetY() + 2
+	}
+	if strings.TrimSpace(in.Privacy.Controller) != "" {
+		d.drawPrivacy(y+1, pageH-posterMargin+2.5, in.Privacy, in.MinGroup)
 	}
 
 	// A way to ask, at the foot of the page.

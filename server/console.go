@@ -55,7 +55,7 @@ var consoleTemplateFiles embed.FS
 
 // consolePageNames are the console's pages; each is parsed with
 // templates/console/layout.html and partials.html.
-var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit", "audit"}
+var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit", "audit", "settings"}
 
 type consolePages struct {
 	templates map[string]*template.Template
@@ -292,7 +292,7 @@ func (s *Server) renderConsole(c echo.Context, status int, name string, data any
 // isConsolePage tells whether a request is for a console page.
 func isConsolePage(c echo.Context) bool {
 	p := c.Request().URL.Path
-	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation", "/reports", "/pulses", "/departments", "/audit"} {
+	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation", "/reports", "/pulses", "/departments", "/audit", "/settings"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") || strings.HasPrefix(p, prefix+".") {
 			return true
 		}

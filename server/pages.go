@@ -35,7 +35,8 @@ type pages struct {
 	files  map[string][]byte
 }
 
-// pageNames are the page templates; each is parsed with layout.html.
+// pageNames are the page templates; each is parsed with layout.html and
+// privacy.html (the art. 13 notice).
 var pageNames = []string{"survey", "thanks", "message", "code", "answered"}
 
 func mustParsePages() *pages {
@@ -76,7 +77,7 @@ func parsePages() (*pages, error) {
 		},
 	}
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/privacy.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("server: template %s: %w", name, err)
 		}

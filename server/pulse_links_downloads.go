@@ -78,16 +78,24 @@ func (s *Server) pulseLinkPoster(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	org := ""
-	if st, err := s.store.Settings(ctx); err == nil {
-		org = st.Name
+	// The poster states the art. 13 essentials from the settings: without
+	// them it is not made.
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return err
 	}
 	closes := t.pulse.Closes
 	if !closes.IsZero() {
 		closes = closes.In(pulseLocation())
 	}
-	in := reports.PosterInput{Organisation: org, Department: t.dept.Name, URL: t.url, MinGroup: t.pulse.MinGroup,
-		Questions: len(q.Items), Seconds: q.AnswerSeconds(), Closes: closes}
+	retention := t.pulse.RetentionMonths
+	if retention == 0 {
+		retention = st.RetentionMonths
+	}
+	in := reports.PosterInput{Organisation: st.Name, Department: t.dept.Name, URL: t.url, MinGroup: t.pulse.MinGroup,
+		Questions: len(q.Items), Seconds: q.AnswerSeconds(), Closes: closes,
+		Privacy: reports.PosterPrivacy{Controller: st.ControllerName(), Contact: st.ControllerContact, DPO: st.DPOContact,
+			Purpose: st.Purpose(lang), LawfulBasis: string(st.LawfulBasis), RetentionMonths: retention, URL: st.PrivacyURL}}
 	start := time.Now()
 	var buf bytes.Buffer
 	if err := reports.Poster(&buf, in, reports.Options{Lang: lang, CreationDate: s.cfg.Now()}); err != nil {

@@ -231,7 +231,12 @@ func (s *Server) newPulsesPage(c echo.Context, f pulseForm, fresh bool) (*pulses
 	ctx := c.Request().Context()
 	loc := pulseLocation()
 	if fresh && f.RetentionMonths == "" {
-		f.RetentionMonths = strconv.Itoa(survey.DefaultRetentionMonths)
+		// A fresh form starts from the organisation's settings.
+		set, err := s.accounts.Settings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		f.RetentionMonths, f.LeadComments = strconv.Itoa(set.RetentionMonths), set.LeadComments
 	}
 	p := &pulsesPage{consolePage: s.newConsolePage(c, "pulses_title", "pulses"), Form: f, Zone: pulseZoneLabel(s.cfg.Now(), loc)}
 	all, err := s.accounts.Pulses(ctx)

@@ -34,10 +34,12 @@ type apiPulseRequest struct {
 	// created.
 	AnswerMode string `json:"answer_mode"`
 	// RetentionMonths after closing the raw answers are deleted (1-120;
-	// absent or 0: 12). LeadComments lets the departments' leads read the
-	// open comments; both are fixed once the pulse opens.
-	RetentionMonths int  `json:"retention_months"`
-	LeadComments    bool `json:"lead_comments"`
+	// absent or 0: the organisation's setting, 12 unless changed).
+	// LeadComments lets the departments' leads read the open comments
+	// (absent: the organisation's setting, no unless changed); both are
+	// fixed once the pulse opens.
+	RetentionMonths int   `json:"retention_months"`
+	LeadComments    *bool `json:"lead_comments"`
 }
 
 // pulseAPIError answers in the API's error shape with a lifecycle code,
@@ -71,9 +73,19 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	set, err := s.accounts.Settings(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	fields := survey.FieldErrors{}
 	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire, Mode: survey.AnswerMode(req.AnswerMode),
-		RetentionMonths: req.RetentionMonths, LeadComments: req.LeadComments}
+		RetentionMonths: req.RetentionMonths, LeadComments: set.LeadComments}
+	if d.RetentionMonths == 0 {
+		d.RetentionMonths = set.RetentionMonths
+	}
+	if req.LeadComments != nil {
+		d.LeadComments = *req.LeadComments
+	}
 	if m, ok := survey.ParseAnswerMode(req.AnswerMode); ok {
 		d.Mode = m
 	}

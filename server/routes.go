@@ -78,6 +78,10 @@ func (s *Server) routes() {
 		s.e.GET("/audit", s.auditLog, s.requireRole(auditReaders...))
 		s.e.GET("/audit.csv", s.auditCSV, s.requireRole(auditReaders...))
 		s.e.GET("/participation", s.participation, s.requireRole(adminsOnly...))
+		// Organisation settings (settings.go): the privacy notice, the
+		// thresholds and the defaults of new pulses; every change audited.
+		s.e.GET("/settings", s.settingsForm, s.requireRole(adminsOnly...))
+		s.e.POST("/settings", s.saveSettings, s.requireRole(adminsOnly...))
 		// Departments: list, add, change, delete, CSV import (departments.go).
 		s.e.GET("/departments", s.departmentsList, s.requireRole(adminsOnly...))
 		s.e.POST("/departments", s.createDepartment, s.requireRole(adminsOnly...))
@@ -123,5 +127,7 @@ func (s *Server) routes() {
 		s.e.GET("/api/v1/reports/:job/pdf", s.apiReportJobPDF, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job/html", s.apiReportJobHTML, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/audit", s.apiAudit, s.requireRole(auditReaders...))
+		s.e.GET("/api/v1/settings", s.apiGetSettings, s.requireRole(adminsOnly...))
+		s.e.PUT("/api/v1/settings", s.apiPutSettings, s.requireRole(adminsOnly...))
 	}
 }

@@ -83,7 +83,7 @@ func (s *Server) surveyThanks(c echo.Context) error {
 	if err != nil {
 		return s.refuse(c, s.langOf(c), err)
 	}
-	return s.renderThanks(c, link.PulseID)
+	return s.renderThanks(c, link.PulseID, true)
 }
 
 // submit validates a parsed survey form and stores it. Whatever is wrong,
@@ -230,6 +230,7 @@ func (s *Server) viewOf(c echo.Context, link survey.Link, d surveyData) surveyVi
 		// The link itself is the form's address and the key of the
 		// answers the browser keeps while filling in.
 		action: "/s/" + link.Code, here: "/s/" + link.Code, thanks: "/s/" + link.Code + "/thanks", storeKey: link.Code,
+		settings: d.settings,
 	}
 	if d.settings.Name != survey.DefaultSettings().Name {
 		v.org = d.settings.Name
@@ -287,24 +288,33 @@ type thanksPage struct {
 	Organisation string
 	Closes       string // the pulse's closing time; empty: closed by hand
 	K            int    // the pulse's anonymity threshold (0: unknown)
+	// Privacy is the art. 13 notice (privacy_notice.go).
+	Privacy privacyNotice
 }
 
 // renderThanks shows the thank-you page of pulseID ("" or an unknown id:
-// without the pulse's closing time and threshold).
-func (s *Server) renderThanks(c echo.Context, pulseID string) error {
+// without the pulse's closing time, threshold and retention); viaLink:
+// the answers came through an open department link.
+func (s *Server) renderThanks(c echo.Context, pulseID string, viaLink bool) error {
 	ctx := c.Request().Context()
 	lang := s.langOf(c)
 	p := newPage(lang, "", c.Request().URL.Path, nil)
 	p.Title = i18n.T(lang, "thanks_title")
 	page := thanksPage{page: p}
-	if st, err := s.store.Settings(ctx); err == nil {
-		page.Organisation = st.Name
-	}
+	var pl survey.Pulse
 	if pulseID != "" {
-		if pl, err := s.store.Pulse(ctx, pulseID); err == nil {
+		if got, err := s.store.Pulse(ctx, pulseID); err == nil {
+			pl = got
 			page.Closes = formatLocal(pl.Closes, pulseLocation())
 			page.K = pl.MinGroup
 		}
+	}
+	// The answers are stored already: without the settings (a database
+	// out of reach) the page still thanks, without a notice it cannot
+	// make accurate.
+	if st, err := s.store.Settings(ctx); err == nil {
+		page.Organisation = st.Name
+		page.Privacy = newPrivacyNotice(lang, st, pl, viaLink)
 	}
 	return s.render(c, http.StatusOK, "thanks", page)
 }

@@ -79,7 +79,7 @@ func (s *Server) invitationSubmit(c echo.Context) error {
 // invitationThanks is the thank-you page after an invitation: GET
 // /i/thanks.
 func (s *Server) invitationThanks(c echo.Context) error {
-	return s.renderThanks(c, c.QueryParam("pulse"))
+	return s.renderThanks(c, c.QueryParam("pulse"), false)
 }
 
 // invitation points a survey view at the invitation routes.

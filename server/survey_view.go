@@ -50,6 +50,8 @@ type formPage struct {
 	InvitationNote string
 	// Mode says how the pulse is answered, in words.
 	Mode string
+	// Privacy is the art. 13 notice (privacy_notice.go).
+	Privacy privacyNotice
 }
 
 type sectionView struct {
@@ -131,6 +133,7 @@ type surveyView struct {
 	thanks   string // where a stored submission is redirected
 	storeKey string
 	token    string
+	settings survey.Settings
 }
 
 // form builds the survey page. values are the answers given so far, keyed
@@ -153,6 +156,7 @@ func (v surveyView) formAsking(key string, values map[string][]string, errs surv
 		LeadComments: v.pulse.LeadComments, RetentionMonths: v.pulse.RetentionMonths,
 		Restore: values == nil, Open: len(open), SendOpen: sendOpen || len(open) > 0,
 		InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode),
+		Privacy: newPrivacyNotice(lang, v.settings, v.pulse, v.token == ""),
 	}
 	if survey.ValidCode(v.token) {
 		fp.InvitationNote = "intro_not_code"

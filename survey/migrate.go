@@ -373,6 +373,23 @@ CREATE TABLE pulse_departments (
 	PRIMARY KEY (pulse_id, department_id)
 );
 `},
+	{13, "organisation settings for the privacy notice and the defaults of new pulses", `
+-- What the survey page, the poster and the thank-you page tell respondents
+-- under art. 13 AVG/GDPR: the controller's legal name and contact, the data
+-- protection officer's contact, the link to the privacy statement, the
+-- purpose in Dutch and English ('' keeps trots' own text) and the lawful
+-- basis of art. 6(1). Then what a new pulse starts with: the retention
+-- period (months after closing) and whether leads read comments.
+ALTER TABLE settings ADD COLUMN controller TEXT NOT NULL DEFAULT '';
+ALTER TABLE settings ADD COLUMN controller_contact TEXT NOT NULL DEFAULT '';
+ALTER TABLE settings ADD COLUMN dpo_contact TEXT NOT NULL DEFAULT '';
+ALTER TABLE settings ADD COLUMN privacy_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE settings ADD COLUMN purpose_nl TEXT NOT NULL DEFAULT '';
+ALTER TABLE settings ADD COLUMN purpose_en TEXT NOT NULL DEFAULT '';
+ALTER TABLE settings ADD COLUMN lawful_basis TEXT NOT NULL DEFAULT 'legitimate_interest' CHECK (lawful_basis IN ('legitimate_interest', 'public_task'));
+ALTER TABLE settings ADD COLUMN retention_months INTEGER NOT NULL DEFAULT 12 CHECK (retention_months BETWEEN 1 AND 120);
+ALTER TABLE settings ADD COLUMN lead_comments BOOLEAN NOT NULL DEFAULT FALSE;
+`},
 }
 
 // tokenKeyVersion is the schema version from which invitation hashes are

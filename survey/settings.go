@@ -5,47 +5,40 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 type settingsRow struct {
-	ID              int `gorm:"primaryKey;autoIncrement:false"`
-	Name            string
-	DefaultLanguage string
-	MinGroup        int
-	MinComments     int
-	MaskNames       string
+	ID                int `gorm:"primaryKey;autoIncrement:false"`
+	Name              string
+	DefaultLanguage   string
+	MinGroup          int
+	MinComments       int
+	MaskNames         string
+	Controller        string
+	ControllerContact string
+	DPOContact        string `gorm:"column:dpo_contact"`
+	PrivacyURL        string `gorm:"column:privacy_url"`
+	PurposeNL         string `gorm:"column:purpose_nl"`
+	PurposeEN         string `gorm:"column:purpose_en"`
+	LawfulBasis       string
+	RetentionMonths   int
+	LeadComments      bool
 }
 
 func (settingsRow) TableName() string { return "settings" }
 
+func (r settingsRow) domain() Settings {
+	return Settings{Name: r.Name, DefaultLanguage: r.DefaultLanguage, MinGroup: r.MinGroup, MinComments: r.MinComments,
+		MaskNames: ParseNames(r.MaskNames), Controller: r.Controller, ControllerContact: r.ControllerContact,
+		DPOContact: r.DPOContact, PrivacyURL: r.PrivacyURL, PurposeNL: r.PurposeNL, PurposeEN: r.PurposeEN,
+		LawfulBasis: LawfulBasis(r.LawfulBasis), RetentionMonths: r.RetentionMonths, LeadComments: r.LeadComments}
+}
+
 // MaxMaskNames bounds the organisation's list of names to mask.
 const MaxMaskNames = 20000
-
-// Validate checks settings before they are saved.
-func (st Settings) Validate() error {
-	switch {
-	case len(st.Name) == 0 || len(st.Name) > 200 || !plainText(st.Name, false):
-		return errorf(EInvalid, "settings_name", "the organisation name must have 1-200 characters of plain text")
-	case st.DefaultLanguage != "nl" && st.DefaultLanguage != "en":
-		return errorf(EInvalid, "settings_language", "the default language must be nl or en")
-	case st.MinGroup < MinAllowedGroup:
-		return errorf(EInvalid, "settings_min_group", "the anonymity threshold must be at least %d", MinAllowedGroup)
-	case st.MinComments < st.MinGroup:
-		return errorf(EInvalid, "settings_min_comments", "the threshold for comments must be at least the anonymity threshold (%d)", st.MinGroup)
-	case len(st.MaskNames) > MaxMaskNames:
-		return errorf(EInvalid, "settings_mask_names", "the list of names to mask holds at most %d names", MaxMaskNames)
-	}
-	for _, n := range st.MaskNames {
-		if utf8.RuneCountInString(n) > 100 || !plainText(n, false) || strings.ContainsAny(n, "\r\n") {
-			return errorf(EInvalid, "settings_mask_names", "a name to mask has at most 100 characters of plain text on one line")
-		}
-	}
-	return nil
-}
 
 // Settings returns the organisation settings, or the defaults when none
 // were saved.
@@ -58,24 +51,43 @@ func (s *Store) Settings(ctx context.Context) (Settings, error) {
 	if err != nil {
 		return Settings{}, internal("read settings", err)
 	}
-	return Settings{Name: row.Name, DefaultLanguage: row.DefaultLanguage, MinGroup: row.MinGroup, MinComments: row.MinComments,
-		MaskNames: ParseNames(row.MaskNames)}, nil
+	return row.domain(), nil
 }
 
 // SaveSettings validates and stores the organisation settings. Pulses that
 // are already open keep the thresholds they opened with.
 func (s *Store) SaveSettings(ctx context.Context, st Settings) error {
+	st = st.withDefaults()
 	if err := st.Validate(); err != nil {
 		return err
 	}
 	row := settingsRow{ID: 1, Name: st.Name, DefaultLanguage: st.DefaultLanguage, MinGroup: st.MinGroup, MinComments: st.MinComments,
-		MaskNames: strings.Join(ParseNames(strings.Join(st.MaskNames, "\n")), "\n")}
+		MaskNames:  strings.Join(ParseNames(strings.Join(st.MaskNames, "\n")), "\n"),
+		Controller: st.Controller, ControllerContact: st.ControllerContact, DPOContact: st.DPOContact, PrivacyURL: st.PrivacyURL,
+		PurposeNL: st.PurposeNL, PurposeEN: st.PurposeEN, LawfulBasis: string(st.LawfulBasis),
+		RetentionMonths: st.RetentionMonths, LeadComments: st.LeadComments}
 	err := s.w.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error
 	if err != nil {
 		return internal("save settings", err)
 	}
 	s.names.Store(&namesCache{index: newNameIndex(ParseNames(row.MaskNames)), at: time.Now()})
 	return nil
+}
+
+// withDefaults fills in the settings a caller left at their zero value
+// (settings written before migration 11 had no lawful basis or retention
+// period): the defaults. The console and the command line check with
+// Problems first, so that a retention of 0 typed by hand is refused, not
+// taken as 12.
+func (st Settings) withDefaults() Settings {
+	def := DefaultSettings()
+	if st.LawfulBasis == "" {
+		st.LawfulBasis = def.LawfulBasis
+	}
+	if st.RetentionMonths == 0 {
+		st.RetentionMonths = def.RetentionMonths
+	}
+	return st
 }
 
 // namesTTL is how long an instance keeps the list of names to mask before

@@ -121,6 +121,8 @@ func TestStoreRoundTrip(t *testing.T) {
 		if err := s.SaveSettings(ctx, want); err != nil {
 			t.Fatal(err)
 		}
+		// Settings left at their zero value are saved as the defaults.
+		want.LawfulBasis, want.RetentionMonths = survey.BasisLegitimateInterest, survey.DefaultRetentionMonths
 		if got, _ := s.Settings(ctx); !got.Equal(want) {
 			t.Fatalf("settings = %+v, want %+v", got, want)
 		}

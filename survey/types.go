@@ -20,11 +20,35 @@ type Settings struct {
 	// MaskNames are names (one per entry) masked in every open comment
 	// stored from now on (see Mask), e.g. the staff list's names.
 	MaskNames []string
+
+	// What the survey page, the poster and the thank-you page tell
+	// respondents under art. 13 AVG/GDPR (settings_privacy.go).
+	// Controller is the legal name of the controller ("" means Name);
+	// ControllerContact and DPOContact say how to reach the controller
+	// and its data protection officer (an address, e-mail or phone).
+	Controller        string
+	ControllerContact string
+	DPOContact        string
+	// PrivacyURL links the organisation's full privacy statement ("" for
+	// none); absolute http(s) only.
+	PrivacyURL string
+	// PurposeNL and PurposeEN replace the default purpose text (""
+	// keeps DefaultPurpose).
+	PurposeNL, PurposeEN string
+	// LawfulBasis is the art. 6(1) ground the organisation relies on.
+	LawfulBasis LawfulBasis
+	// RetentionMonths and LeadComments are what a new pulse starts with
+	// (HR may choose otherwise per pulse until it opens): how many months
+	// after closing its raw answers are deleted, and whether department
+	// leads read their department's comments.
+	RetentionMonths int
+	LeadComments    bool
 }
 
 // DefaultSettings are used until HR changes them.
 func DefaultSettings() Settings {
-	return Settings{Name: "Organisation", DefaultLanguage: "nl", MinGroup: 5, MinComments: 10}
+	return Settings{Name: "Organisation", DefaultLanguage: "nl", MinGroup: 5, MinComments: 10,
+		LawfulBasis: BasisLegitimateInterest, RetentionMonths: DefaultRetentionMonths}
 }
 
 // MinAllowedGroup is the floor below which no anonymity threshold may go.
@@ -145,5 +169,8 @@ type Comment struct {
 // Equal reports whether two settings are the same.
 func (st Settings) Equal(o Settings) bool {
 	return st.Name == o.Name && st.DefaultLanguage == o.DefaultLanguage && st.MinGroup == o.MinGroup &&
-		st.MinComments == o.MinComments && slices.Equal(st.MaskNames, o.MaskNames)
+		st.MinComments == o.MinComments && slices.Equal(st.MaskNames, o.MaskNames) &&
+		st.Controller == o.Controller && st.ControllerContact == o.ControllerContact && st.DPOContact == o.DPOContact &&
+		st.PrivacyURL == o.PrivacyURL && st.PurposeNL == o.PurposeNL && st.PurposeEN == o.PurposeEN &&
+		st.LawfulBasis == o.LawfulBasis && st.RetentionMonths == o.RetentionMonths && st.LeadComments == o.LeadComments
 }

@@ -26,6 +26,28 @@
   var local = store('localStorage');
   var session = store('sessionStorage');
 
+  // Unsent answers older than KEEP_MS are wiped whenever a page of the
+  // survey opens on this device, whichever link they were given for: the
+  // privacy notice promises they do not linger.
+  if (local) {
+    for (var i = local.length - 1; i >= 0; i--) {
+      var k = local.key(i);
+      if (!k || k.indexOf(PREFIX + 'answers:') !== 0) {
+        continue;
+      }
+      var kept;
+      try {
+        kept = JSON.parse(local.getItem(k) || 'null');
+      } catch (e) {
+        kept = null;
+      }
+      var keptAge = kept ? Date.now() - Number(kept.saved) : NaN;
+      if (!(keptAge >= 0 && keptAge <= KEEP_MS)) {
+        local.removeItem(k);
+      }
+    }
+  }
+
   function fill(template, args) {
     return template.replace(/\{(\d+)\}/g, function (m, i) {
       return String(args[Number(i)]);

@@ -91,6 +91,10 @@ func Seed(ctx context.Context, s Store, q *questionnaires.Questionnaire, org Org
 	}
 	st := survey.DefaultSettings()
 	st.Name, st.DefaultLanguage = org.Name, org.Language
+	// The demo's privacy notice names made-up contacts (.example is
+	// reserved), so that it reads as a real organisation's would.
+	st.ControllerContact = "privacy@voorbeeld.example"
+	st.DPOContact = "fg@voorbeeld.example"
 	if err := s.SaveSettings(ctx, st); err != nil {
 		return Result{}, fmt.Errorf("demo: save settings: %w", err)
 	}
