@@ -493,6 +493,7 @@ func TestAPIContract(t *testing.T) {
 		e.contractActions(t)
 		e.contractReports(t)
 		e.contractAudit(t)
+		e.contractSettings(t)
 		e.contractPulses(t) // after the plans: closing a pulse ends the baseline's
 		e.contractBroken(t)
 
@@ -839,6 +840,18 @@ func (e *contractEnv) contractAudit(t *testing.T) {
 	e.call(t, contractCase{name: "bad action", as: "admin", method: "GET", path: "/api/v1/audit?action=Not!", want: 400, code: "audit_bad_action"})
 	e.call(t, contractCase{name: "bad limit", as: "admin", method: "GET", path: "/api/v1/audit?limit=5000", invalid: true, want: 400, code: "audit_bad_limit"})
 	e.call(t, contractCase{name: "viewer", as: "viewer", method: "GET", path: "/api/v1/audit", want: 403, code: "api_forbidden"})
+}
+
+// contractSettings drives the organisation settings.
+func (e *contractEnv) contractSettings(t *testing.T) {
+	const path = "/api/v1/settings"
+	e.call(t, contractCase{as: "admin", method: "GET", path: path, want: 200})
+	e.call(t, contractCase{name: "viewer", as: "viewer", method: "GET", path: path, want: 403, code: "api_forbidden"})
+	e.call(t, contractCase{name: "change", as: "admin", method: "PUT", path: path, body: `{"dpo_contact":"fg@example.org","retention_months":18}`, want: 200})
+	e.call(t, contractCase{name: "k below 5", as: "admin", method: "PUT", path: path, body: `{"k":3}`, want: 422, code: "settings_invalid"})
+	e.call(t, contractCase{name: "not JSON", as: "admin", method: "PUT", path: path, body: `{"k":`, invalid: true, want: 400, code: "bad_request"})
+	e.call(t, contractCase{name: "text", as: "admin", method: "PUT", path: path, ctype: "text/plain", body: "k=5", invalid: true, want: 415, code: "unsupported_media_type"})
+	e.call(t, contractCase{name: "lead", as: "lead", method: "PUT", path: path, body: `{"k":6}`, want: 403, code: "api_forbidden"})
 }
 
 // contractPulses drives the pulse lifecycle.
