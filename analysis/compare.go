@@ -73,12 +73,20 @@ func (a *analyzer) comparisons(res *Result) {
 		cols = append(cols, p.colGap())
 	}
 	var buf []float64
+	pos := make([]int, nG+1)
 	mom := make([]moments, nG)
+	var allParent []*Comparison
 	for ci, c := range cols {
+		// buf holds every group's own values in the analyzer's order
+		// (preorder in a tree): node g's pooled values are
+		// buf[pos[g]:pos[subEnd(g)]].
+		buf = buf[:0]
 		for g := range a.in.Groups {
-			buf = a.column(g, c, buf[:0])
-			mom[g] = momentsOf(buf)
+			pos[g] = len(buf)
+			buf = a.column(g, c, buf)
+			mom[g] = momentsOf(buf[pos[g]:])
 		}
+		pos[nG] = len(buf)
 		// prefix[g] pools groups < g, suffix[g] groups >= g.
 		prefix := make([]moments, nG+1)
 		suffix := make([]moments, nG+1)
@@ -88,41 +96,82 @@ func (a *analyzer) comparisons(res *Result) {
 		for g := nG - 1; g >= 0; g-- {
 			suffix[g] = mom[g].combine(suffix[g+1])
 		}
-		for g := range a.in.Groups {
+		target := func(g int) **Comparison {
 			f := res.Departments[g].Figures
 			if f == nil {
-				continue
+				return nil
 			}
-			var target **Comparison
 			if c == p.colGap() {
 				if f.Gap == nil || f.Gap.Overall.GapStats == nil {
-					continue
+					return nil
 				}
-				target = &f.Gap.Overall.VsRest
-			} else {
-				cell := f.Dimensions[ci]
-				if cell.DimensionStats == nil {
-					continue
-				}
-				target = &cell.DimensionStats.VsRest
+				return &f.Gap.Overall.VsRest
 			}
-			rest := prefix[g].combine(suffix[g+1])
-			if rest.n < 2 {
+			cell := f.Dimensions[ci]
+			if cell.DimensionStats == nil {
+				return nil
+			}
+			return &cell.DimensionStats.VsRest
+		}
+		for g := range a.in.Groups {
+			tgt := target(g)
+			if tgt == nil {
 				continue
 			}
-			t := welchFromMoments(mom[g], rest, a.cfg.Level)
-			if isNaN(t.P) {
+			end := a.subEnd(g)
+			node := mom[g]
+			if end != g+1 {
+				node = momentsOf(buf[pos[g]:pos[end]])
+			}
+			if cmp := a.compare(node, prefix[g].combine(suffix[end])); cmp != nil {
+				*tgt = cmp
+				all = append(all, cmp)
+			}
+			if a.tree == nil || a.tree.parent[g] < 0 {
 				continue
 			}
-			cmp := &Comparison{
-				RestN: rest.n, RestMean: rest.mean, Diff: t.Diff,
-				CILow: t.CI.Lo, CIHigh: t.CI.Hi, T: t.T, DF: t.DF, P: t.P,
-				G: finite(hedgesGFromMoments(mom[g], rest)),
+			// The rest of the parent: its own respondents and the other
+			// children's subtrees, where the parent's cell is shown too
+			// (then it is the difference of two shown cells).
+			par := a.tree.parent[g]
+			if target(par) == nil {
+				continue
 			}
-			*target = cmp
-			all = append(all, cmp)
+			rest := momentsOf(buf[pos[par]:pos[g]]).combine(momentsOf(buf[pos[end]:pos[a.subEnd(par)]]))
+			if cmp := a.compare(node, rest); cmp != nil {
+				// VsParent sits beside VsRest in the same cell.
+				if c == p.colGap() {
+					res.Departments[g].Gap.Overall.VsParent = cmp
+				} else {
+					res.Departments[g].Dimensions[ci].VsParent = cmp
+				}
+				allParent = append(allParent, cmp)
+			}
 		}
 	}
+	bh(allParent)
+	bh(all)
+}
+
+// compare is Welch and Hedges' g of a node against a rest; nil when the
+// rest has fewer than two values or the test is undefined.
+func (a *analyzer) compare(node, rest moments) *Comparison {
+	if rest.n < 2 {
+		return nil
+	}
+	t := welchFromMoments(node, rest, a.cfg.Level)
+	if isNaN(t.P) {
+		return nil
+	}
+	return &Comparison{
+		RestN: rest.n, RestMean: rest.mean, Diff: t.Diff,
+		CILow: t.CI.Lo, CIHigh: t.CI.Hi, T: t.T, DF: t.DF, P: t.P,
+		G: finite(hedgesGFromMoments(node, rest)),
+	}
+}
+
+// bh sets the Benjamini-Hochberg q-values of one family of comparisons.
+func bh(all []*Comparison) {
 	if len(all) == 0 {
 		return
 	}
