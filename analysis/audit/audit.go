@@ -207,37 +207,58 @@ func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
 // extension lists, in order of preference, the cells to hide against a
 // finding: the shown siblings of its family (smallest total first, ties
 // by group key), then the parent's cell, then every other cell of the
-// table's families at the parent.
+// table's families at the parent. In a tree, "siblings" and "parent" are
+// taken where the figures are: the parent is the nearest ancestor that
+// shows the variable, the siblings are that ancestor's nearest shown
+// descendants (hidden nodes between are looked through), so that a cell
+// pinned across several levels can still be protected.
 func extension(f finding) []analysis.Cell {
 	t := f.table
 	fam := t.Families[0]
 	if f.v >= 0 {
 		fam = t.Families[f.v]
 	}
+	v := f.v
+	if v < 0 {
+		v = 0
+	}
+	kids := make([][]int, len(t.Nodes))
+	for i, n := range t.Nodes {
+		if n.Parent >= 0 {
+			kids[n.Parent] = append(kids[n.Parent], i)
+		}
+	}
 	parent := t.Nodes[f.node].Parent
+	for parent > 0 && !t.Nodes[parent].Known[v] {
+		parent = t.Nodes[parent].Parent
+	}
 	type cand struct {
 		size float64
 		key  string
 	}
 	var sib []cand
-	for i, n := range t.Nodes {
-		if i == f.node || n.Parent != parent || parent < 0 {
-			continue
+	var nearest func(i int)
+	nearest = func(i int) {
+		for _, c := range kids[i] {
+			n := &t.Nodes[c]
+			if c == f.node {
+				continue
+			}
+			if !n.Known[v] {
+				nearest(c)
+				continue
+			}
+			size := n.Values[v]
+			if t.Kind == Partition && n.TotalKnown {
+				size = n.Total
+			} else if t.Kind == Subset && n.Known[0] {
+				size = n.Values[0]
+			}
+			sib = append(sib, cand{size, n.Group})
 		}
-		v := f.v
-		if v < 0 {
-			v = 0
-		}
-		if !n.Known[v] {
-			continue
-		}
-		size := n.Values[v]
-		if t.Kind == Partition && n.TotalKnown {
-			size = n.Total
-		} else if t.Kind == Subset && n.Known[0] {
-			size = n.Values[0]
-		}
-		sib = append(sib, cand{size, n.Group})
+	}
+	if parent >= 0 {
+		nearest(parent)
 	}
 	sort.Slice(sib, func(a, b int) bool {
 		if sib[a].size != sib[b].size {
