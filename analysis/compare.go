@@ -72,11 +72,17 @@ func (a *analyzer) comparisons(res *Result) {
 	if len(p.pairs) > 0 {
 		cols = append(cols, p.colGap())
 	}
-	var buf []float64
-	pos := make([]int, nG+1)
-	mom := make([]moments, nG)
-	var allParent []*Comparison
-	for ci, c := range cols {
+	// Columns are independent: compared in parallel, each with its own
+	// buffers, the comparisons collected per column and joined in column
+	// order (the BH order does not depend on the schedule).
+	type colOut struct{ rest, parent []*Comparison }
+	outs := make([]colOut, len(cols))
+	parallel(len(cols), func(_, ci int) {
+		c := cols[ci]
+		var buf []float64
+		pos := make([]int, nG+1)
+		mom := make([]moments, nG)
+		var all, allParent []*Comparison
 		// buf holds every group's own values in the analyzer's order
 		// (preorder in a tree): node g's pooled values are
 		// buf[pos[g]:pos[subEnd(g)]].
@@ -148,6 +154,12 @@ func (a *analyzer) comparisons(res *Result) {
 				allParent = append(allParent, cmp)
 			}
 		}
+		outs[ci] = colOut{all, allParent}
+	})
+	var allParent []*Comparison
+	for _, o := range outs {
+		all = append(all, o.rest...)
+		allParent = append(allParent, o.parent...)
 	}
 	bh(allParent)
 	bh(all)
