@@ -167,8 +167,9 @@ func (a *analyzer) total(pooled []int) int {
 // (bottom-up) and finally the organisation: its "atom" - its count minus
 // the counts of its nearest shown descendants (what a reader gets by
 // subtracting them) - must be 0 or at least k; while it is not, the
-// nearest shown descendant with the fewest contributors (ties: the key) is
-// hidden too, which merges that descendant's atom into this one and puts
+// nearest shown descendant with the fewest contributors (ties: the key;
+// first among those with a nonzero atom, since hiding a node all of whose
+// people are in shown nodes below changes nothing) is hidden too, which merges that descendant's atom into this one and puts
 // its own nearest shown descendants in its place. Hiding a node changes
 // only its nearest shown ancestor's atom, which is checked later, so the
 // atoms checked earlier stay as they are. Published cells are then a
@@ -209,6 +210,14 @@ func treeCellsShown(t *tree, count []int, eligible []bool, key []string, k int) 
 		}
 		return a < b
 	}
+	// atom is node c's count minus its nearest shown descendants'.
+	atom := func(c int) int {
+		a := count[c]
+		for _, d := range nearest(t.children[c], nil) {
+			a -= count[d]
+		}
+		return a
+	}
 	fix := func(size int, kids []int) {
 		near := nearest(kids, nil)
 		covered := 0
@@ -216,10 +225,15 @@ func treeCellsShown(t *tree, count []int, eligible []bool, key []string, k int) 
 			covered += count[c]
 		}
 		for rem := size - covered; rem > 0 && rem < k; rem = size - covered {
-			best := -1
+			// Hiding a node whose atom is 0 (everyone in it is in
+			// shown nodes below) changes no difference and leaves a
+			// hidden cell equal to a sum of shown ones: prefer a node
+			// whose atom (then >= k) closes this one at once.
+			best, bestAtom := -1, false
 			for i, c := range near {
-				if best < 0 || less(c, near[best]) {
-					best = i
+				hasAtom := atom(c) > 0
+				if best < 0 || (hasAtom && !bestAtom) || (hasAtom == bestAtom && less(c, near[best])) {
+					best, bestAtom = i, hasAtom
 				}
 			}
 			if best < 0 {

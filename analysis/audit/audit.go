@@ -210,8 +210,9 @@ func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
 // table's families at the parent. In a tree, "siblings" and "parent" are
 // taken where the figures are: the parent is the nearest ancestor that
 // shows the variable, the siblings are that ancestor's nearest shown
-// descendants (hidden nodes between are looked through), so that a cell
-// pinned across several levels can still be protected.
+// descendants (hidden nodes between are looked through), together with the
+// finding's own nearest shown descendants, so that a cell pinned across
+// several levels, or by the shown nodes below it, can still be protected.
 func extension(f finding) []analysis.Cell {
 	t := f.table
 	fam := t.Families[0]
@@ -237,15 +238,17 @@ func extension(f finding) []analysis.Cell {
 		key  string
 	}
 	var sib []cand
-	var nearest func(i int)
-	nearest = func(i int) {
+	// nearest adds the nearest shown descendants of node i, not looking
+	// into skip's subtree.
+	var nearest func(i, skip int)
+	nearest = func(i, skip int) {
 		for _, c := range kids[i] {
 			n := &t.Nodes[c]
-			if c == f.node {
+			if c == skip {
 				continue
 			}
 			if !n.Known[v] {
-				nearest(c)
+				nearest(c, skip)
 				continue
 			}
 			size := n.Values[v]
@@ -258,8 +261,11 @@ func extension(f finding) []analysis.Cell {
 		}
 	}
 	if parent >= 0 {
-		nearest(parent)
+		nearest(parent, f.node)
 	}
+	// A hidden node pinned by the shown nodes below it (its own row
+	// bounded to nothing) is freed by hiding one of them.
+	nearest(f.node, -1)
 	sort.Slice(sib, func(a, b int) bool {
 		if sib[a].size != sib[b].size {
 			return sib[a].size < sib[b].size
