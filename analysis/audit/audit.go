@@ -184,10 +184,16 @@ func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
 			return found[a].Var < found[b].Var
 		})
 		for _, f := range found {
-			if done[f.table.Name] || (resp && f.table.Name != analysis.FamilyRespondents) {
+			// One per family and part of the tree: cells under
+			// different nearest shown ancestors lie in separate parts
+			// of the tables (a flat list has one part, the
+			// organisation), so a tree of 1,500 nodes is not protected
+			// one cell per round.
+			key := f.table.Name + "\x00" + anchor(f)
+			if done[key] || (resp && f.table.Name != analysis.FamilyRespondents) {
 				continue
 			}
-			done[f.table.Name] = true
+			done[key] = true
 			for _, c := range extension(f) {
 				if !hide[c] {
 					hide[c] = true
@@ -286,6 +292,21 @@ func extension(f finding) []analysis.Cell {
 		out = append(out, analysis.Cell{Family: fam, Group: t.Nodes[f.node].Group})
 	}
 	return out
+}
+
+// anchor is the group key of the nearest ancestor of f's node that shows
+// f's variable ("" for the organisation or none).
+func anchor(f finding) string {
+	t := f.table
+	v := max(f.v, 0)
+	p := t.Nodes[f.node].Parent
+	for p > 0 && !t.Nodes[p].Known[v] {
+		p = t.Nodes[p].Parent
+	}
+	if p < 0 {
+		return ""
+	}
+	return t.Nodes[p].Group
 }
 
 func record(rep *Report) *analysis.AuditRecord {
