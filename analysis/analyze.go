@@ -42,7 +42,18 @@ func Analyze(in Input) (*Result, error) {
 		return nil, err
 	}
 	a := &analyzer{in: in, cfg: cfg, p: p, hide: map[Cell]bool{}}
-	for _, g := range in.Groups {
+	if isTree(in.Groups) {
+		t, err := buildTree(in.Groups)
+		if err != nil {
+			return nil, err
+		}
+		a.tree = t
+		a.in.Groups = make([]Group, len(in.Groups))
+		for i, g := range t.perm {
+			a.in.Groups[i] = in.Groups[g]
+		}
+	}
+	for _, g := range a.in.Groups {
 		a.keys = append(a.keys, inputKey(g))
 	}
 	for _, c := range in.Hide {
@@ -51,7 +62,11 @@ func Analyze(in Input) (*Result, error) {
 	if err := a.personScores(); err != nil {
 		return nil, err
 	}
-	return a.result(), nil
+	res := a.result()
+	if a.tree != nil {
+		a.levels(res)
+	}
+	return res, nil
 }
 
 // Column layout of the person matrix: one column per scored dimension, then
@@ -79,6 +94,9 @@ type analyzer struct {
 	// Input.Hide.
 	keys []string
 	hide map[Cell]bool
+	// tree is the department tree (nil for a flat list); the groups of
+	// in are then in its preorder (tree.go).
+	tree *tree
 }
 
 // personScores validates the answers and fills the person matrices.
@@ -250,6 +268,8 @@ func (a *analyzer) column(g, c int, buf []float64) []float64 {
 	return buf
 }
 
+// columnCounts is the number of values of column c per node (pooled over
+// the subtree in a tree).
 func (a *analyzer) columnCounts(c int) []int {
 	counts := make([]int, len(a.in.Groups))
 	w := a.p.width()
@@ -262,7 +282,7 @@ func (a *analyzer) columnCounts(c int) []int {
 		}
 		counts[g] = n
 	}
-	return counts
+	return a.pool(counts)
 }
 
 // moments are n, mean and the sum of squared deviations of one cell.
@@ -325,19 +345,25 @@ func (a *analyzer) result() *Result {
 	}
 
 	// Group level: the respondent count family.
-	nResp := make([]int, len(groups))
+	own := make([]int, len(groups))
 	for g, grp := range groups {
-		nResp[g] = len(grp.Responses)
+		own[g] = len(grp.Responses)
 	}
+	nResp := a.pool(own)
 	groupShown, orgShown := a.shownCells(FamilyRespondents, nResp, nil)
 
 	org := &res.Organisation
 	org.Name = "organisation"
 	org.ExternallyVisible = true
+	headcount := a.headcounts()
+	org.Headcount = a.total(headcount)
 	allKnown := len(groups) > 0
-	for _, grp := range groups {
-		org.Headcount += grp.Headcount
-		allKnown = allKnown && grp.Headcount > 0
+	for g, grp := range groups {
+		if a.tree == nil {
+			allKnown = allKnown && grp.Headcount > 0
+		} else if a.tree.parent[g] < 0 {
+			allKnown = allKnown && headcount[g] > 0
+		}
 	}
 	if !allKnown {
 		org.Headcount = 0
@@ -345,24 +371,21 @@ func (a *analyzer) result() *Result {
 	res.Departments = make([]GroupResult, len(groups))
 	for g, grp := range groups {
 		d := &res.Departments[g]
-		d.ID, d.Name, d.Headcount, d.ExternallyVisible = grp.ID, grp.Name, grp.Headcount, grp.ExternallyVisible
+		d.ID, d.Name, d.Headcount, d.ExternallyVisible = grp.ID, grp.Name, headcount[g], grp.ExternallyVisible
 		if !groupShown[g] {
 			d.Suppressed = true
 			d.SuppressedBecause = SuppressedAnonymity
 			continue
 		}
 		d.Figures = &Figures{N: nResp[g], Dimensions: []DimensionResult{}}
-		d.ResponseRate = a.responseRate(nResp[g], grp.Headcount)
-		d.IntegrityFlags = integrityFlags(p.q, grp, cfg.MinGroup)
+		d.ResponseRate = a.responseRate(nResp[g], headcount[g])
+		d.IntegrityFlags = integrityFlags(p.q, a.pooledGroup(g, headcount[g]), cfg.MinGroup)
 	}
 	if !orgShown {
 		org.Suppressed = true
 		org.SuppressedBecause = SuppressedAnonymity
 	} else {
-		total := 0
-		for _, n := range nResp {
-			total += n
-		}
+		total := a.total(nResp)
 		org.Figures = &Figures{N: total, Dimensions: []DimensionResult{}}
 		org.ResponseRate = a.responseRate(total, org.Headcount)
 	}
@@ -473,19 +496,31 @@ func (a *analyzer) dimensionCells(d int, groupShown []bool, orgFig *Figures, all
 		rows, start = a.alphaRows(d, rowBuf)
 	}
 	groups := make([]DimensionResult, len(a.in.Groups))
+	// pos[g] is where group g's own values start in all: node g's pooled
+	// values are all[pos[g]:pos[subEnd(g)]] (preorder, tree.go).
+	pos := make([]int, len(a.in.Groups)+1)
+	ownResp := make([]int, len(a.in.Groups))
+	ownMiss := make([]int, len(a.in.Groups))
 	for g := range a.in.Groups {
-		from := len(all)
+		pos[g] = len(all)
 		all = a.column(g, d, all)
-		x := all[from:]
+		ownResp[g] = len(a.in.Groups[g].Responses)
+		ownMiss[g] = a.itemMissing[g][d]
+	}
+	pos[len(a.in.Groups)] = len(all)
+	nResp, miss := a.pool(ownResp), a.pool(ownMiss)
+	for g := range a.in.Groups {
+		end := a.subEnd(g)
+		x := all[pos[g]:pos[end]]
 		cell := DimensionResult{ID: sd.dim.ID}
 		switch {
 		case !groupShown[g]:
 		case !shown[g]:
 			cell.Suppressed = true
 		default:
-			cell.DimensionStats = a.dimStats(x, len(a.in.Groups[g].Responses), a.itemMissing[g][d], sd)
+			cell.DimensionStats = a.dimStats(x, nResp[g], miss[g], sd)
 			if len(x) >= a.cfg.MinAlpha && rows != nil {
-				if al := a.alpha(d, rows[start[g]:start[g+1]], false); al != nil {
+				if al := a.alpha(d, rows[start[g]:start[end]], false); al != nil {
 					cell.Alpha = ptr(al.Alpha)
 				}
 			}
@@ -649,15 +684,21 @@ func (a *analyzer) gap(res *Result, groupShown []bool) {
 		}
 		f.Gap = gr
 	}
-	cols := make([][]float64, len(fams))
-	for g := range a.in.Groups {
-		for i, fm := range fams {
-			from := len(alls[i])
+	// pos[i][g] is where group g's own values of family i start in
+	// alls[i]; node g pools up to pos[i][subEnd(g)].
+	pos := make([][]int, len(fams))
+	for i, fm := range fams {
+		pos[i] = make([]int, len(a.in.Groups)+1)
+		for g := range a.in.Groups {
+			pos[i][g] = len(alls[i])
 			alls[i] = a.column(g, fm.col, alls[i])
-			cols[i] = alls[i][from:]
 		}
+		pos[i][len(a.in.Groups)] = len(alls[i])
+	}
+	for g := range a.in.Groups {
 		if f := figuresOf(res, g); f != nil {
-			fill(f, func(i int) bool { return fams[i].shown[g] }, func(i int) []float64 { return cols[i] })
+			end := a.subEnd(g)
+			fill(f, func(i int) bool { return fams[i].shown[g] }, func(i int) []float64 { return alls[i][pos[i][g]:pos[i][end]] })
 		}
 	}
 	if f := res.Organisation.Figures; f != nil {
@@ -706,11 +747,15 @@ func (a *analyzer) enps(res *Result, groupShown []bool) {
 	c := p.colENPS()
 	shown, orgShown := a.shownCells(FamilyENPS, a.columnCounts(c), groupShown)
 	all := make([]float64, 0, a.offset[len(a.in.Groups)])
+	pos := make([]int, len(a.in.Groups)+1)
 	for g := range a.in.Groups {
-		from := len(all)
+		pos[g] = len(all)
 		all = a.column(g, c, all)
+	}
+	pos[len(a.in.Groups)] = len(all)
+	for g := range a.in.Groups {
 		if f := figuresOf(res, g); f != nil && shown[g] {
-			f.ENPS = a.enpsOf(all[from:])
+			f.ENPS = a.enpsOf(all[pos[g]:pos[a.subEnd(g)]])
 		}
 	}
 	if f := res.Organisation.Figures; f != nil && orgShown {
@@ -789,6 +834,19 @@ func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
 		}
 		tallies[g] = t
 	}
+	if a.tree != nil {
+		// Pool the subtrees (children come after their parent).
+		for g := len(tallies) - 1; g >= 0; g-- {
+			if pg := a.tree.parent[g]; pg >= 0 {
+				pt, t := &tallies[pg], tallies[g]
+				pt.n += t.n
+				pt.willing += t.willing
+				for i := range t.byProfile {
+					pt.byProfile[i] += t.byProfile[i]
+				}
+			}
+		}
+	}
 	// Profiles inside each shown department first; then across
 	// departments, per profile: the organisation's count minus the counts
 	// shown by departments is what the hidden cells (hidden departments
@@ -797,7 +855,15 @@ func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
 	// too - else "organisation minus departments" gives a small count away.
 	inner := make([][]bool, len(a.in.Groups))
 	covered := make([]int, len(options)+1)
+	if a.tree != nil {
+		inner, covered = a.treeProfiles(tallyCounts(len(tallies), func(g int) []int { return tallies[g].byProfile }), func(g int) bool {
+			return figuresOf(res, g) != nil && shown[g] && len(options) > 0
+		}, len(options)+1)
+	}
 	for g, t := range tallies {
+		if a.tree != nil {
+			break
+		}
 		if figuresOf(res, g) == nil || !shown[g] || len(options) == 0 {
 			continue
 		}
@@ -817,10 +883,10 @@ func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
 		}
 		orgInner = a.profilesShownExcept(orgT.byProfile, "", forced)
 	}
-	for g, grp := range a.in.Groups {
+	for g := range a.in.Groups {
 		if f := figuresOf(res, g); f != nil && shown[g] {
 			t := tallies[g]
-			f.Ambassadors = a.ambassadorsOf(sd.dim.ID, t.n, t.willing, t.byProfile, inner[g], options, len(grp.Responses), grp.Headcount)
+			f.Ambassadors = a.ambassadorsOf(sd.dim.ID, t.n, t.willing, t.byProfile, inner[g], options, f.N, res.Departments[g].Headcount)
 		}
 	}
 	if f := res.Organisation.Figures; f != nil && orgShown {
@@ -915,11 +981,14 @@ func (a *analyzer) barriers(res *Result, groupShown []bool) {
 				}
 			}
 		}
-		shown, orgShown := a.shownCells(FamilyBarrier(it.id), answered, groupShown)
 		orgN, orgX := 0, 0
 		for g := range a.in.Groups {
 			orgN += answered[g]
 			orgX += agree[g]
+		}
+		answered, agree = a.pool(answered), a.pool(agree)
+		shown, orgShown := a.shownCells(FamilyBarrier(it.id), answered, groupShown)
+		for g := range a.in.Groups {
 			if f := figuresOf(res, g); f != nil {
 				cell := ItemAgreement{Item: it.id, Suppressed: !shown[g]}
 				if shown[g] {
@@ -970,10 +1039,22 @@ func (a *analyzer) help(res *Result, groupShown []bool) {
 				}
 			}
 		}
-		shown, orgShown := a.shownCells(FamilyHelp(it.ID), answered, groupShown)
 		orgN := 0
 		for g := range a.in.Groups {
 			orgN += answered[g]
+		}
+		answered = a.pool(answered)
+		for i := range opts {
+			col := make([]int, len(a.in.Groups))
+			for g := range col {
+				col[g] = picked[g][i]
+			}
+			for g, c := range a.pool(col) {
+				picked[g][i] = c
+			}
+		}
+		shown, orgShown := a.shownCells(FamilyHelp(it.ID), answered, groupShown)
+		for g := range a.in.Groups {
 			if f := figuresOf(res, g); f != nil {
 				for i, o := range opts {
 					cell := OptionCount{Item: it.ID, Option: o.ID, Suppressed: !shown[g]}
@@ -1010,13 +1091,32 @@ func (a *analyzer) comments(res *Result) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	for g, grp := range a.in.Groups {
+	// In a tree a node's comments are its subtree's, shown only where no
+	// node below shows comments: else the node's list minus theirs would
+	// be the comments of its own respondents and hidden children (as the
+	// organisation shows none).
+	eligible := make([]bool, len(a.in.Groups))
+	below := make([]bool, len(a.in.Groups))
+	for g := len(a.in.Groups) - 1; g >= 0; g-- {
 		f := res.Departments[g].Figures
-		if f == nil || f.N < a.cfg.MinComments || len(grp.Comments) == 0 {
+		eligible[g] = f != nil && f.N >= a.cfg.MinComments && !below[g]
+		if a.tree != nil {
+			if p := a.tree.parent[g]; p >= 0 {
+				below[p] = below[p] || below[g] || eligible[g]
+			}
+		}
+	}
+	for g := range a.in.Groups {
+		f := res.Departments[g].Figures
+		var comments []string
+		for h := g; h < a.subEnd(g); h++ {
+			comments = append(comments, a.in.Groups[h].Comments...)
+		}
+		if !eligible[g] || len(comments) == 0 {
 			continue
 		}
-		cs := make([]string, 0, len(grp.Comments))
-		for _, c := range grp.Comments {
+		cs := make([]string, 0, len(comments))
+		for _, c := range comments {
 			if c != "" {
 				cs = append(cs, c)
 			}

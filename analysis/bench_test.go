@@ -43,50 +43,12 @@ const (
 func benchGroups(q *questionnaires.Questionnaire) []Group {
 	rng := rand.New(rand.NewPCG(42, 2024))
 	groups := make([]Group, benchDepartments)
-	profiles := []string{"quiet_expert", "super_networker", "warm_welcomer", "none"}
-	helps := []string{"guidelines", "ready_content", "training", "coaching", "recognition"}
 	for g := range groups {
 		climate := 2.6 + 1.8*rng.Float64()
 		grp := Group{Name: fmt.Sprintf("Afdeling %03d", g+1), Headcount: benchPerDept + rng.IntN(400), ExternallyVisible: g%10 != 0}
 		grp.Responses = make([]Response, benchPerDept)
 		for r := range grp.Responses {
-			person := climate + rng.NormFloat64()*0.6
-			vals := make([]float64, len(q.Items))
-			var choices map[string][]string
-			for i, it := range q.Items {
-				vals[i] = math.NaN()
-				if rng.Float64() < 0.03 {
-					continue
-				}
-				switch it.Scale.Type {
-				case questionnaires.Likert:
-					m := person
-					if it.Pair != nil && it.Pair.Role == questionnaires.Promise {
-						m += 0.5
-					}
-					if it.Dimension == "barriers" {
-						m = 6 - person
-					}
-					v := math.Round(m + rng.NormFloat64()*0.8)
-					v = math.Max(1, math.Min(5, v))
-					if it.Reverse {
-						v = 6 - v
-					}
-					vals[i] = v
-				case questionnaires.NPS:
-					vals[i] = math.Max(0, math.Min(10, math.Round(2*person-1+rng.NormFloat64()*1.5)))
-				case questionnaires.Choice:
-					if choices == nil {
-						choices = map[string][]string{}
-					}
-					if it.Scale.Multiple {
-						choices[it.ID] = []string{helps[rng.IntN(len(helps))]}
-					} else {
-						choices[it.ID] = []string{profiles[rng.IntN(len(profiles))]}
-					}
-				}
-			}
-			grp.Responses[r] = Response{Values: vals, Choices: choices}
+			grp.Responses[r] = benchResponse(q, rng, climate)
 			if r%5 == 0 {
 				grp.Comments = append(grp.Comments, "Meer tijd om het werk goed te doen")
 			}
@@ -94,6 +56,50 @@ func benchGroups(q *questionnaires.Questionnaire) []Group {
 		groups[g] = grp
 	}
 	return groups
+}
+
+// benchResponse draws one respondent of a department of the given climate:
+// a personal level, noise per answer, about 3% of the answers missing.
+func benchResponse(q *questionnaires.Questionnaire, rng *rand.Rand, climate float64) Response {
+	profiles := []string{"quiet_expert", "super_networker", "warm_welcomer", "none"}
+	helps := []string{"guidelines", "ready_content", "training", "coaching", "recognition"}
+	person := climate + rng.NormFloat64()*0.6
+	vals := make([]float64, len(q.Items))
+	var choices map[string][]string
+	for i, it := range q.Items {
+		vals[i] = math.NaN()
+		if rng.Float64() < 0.03 {
+			continue
+		}
+		switch it.Scale.Type {
+		case questionnaires.Likert:
+			m := person
+			if it.Pair != nil && it.Pair.Role == questionnaires.Promise {
+				m += 0.5
+			}
+			if it.Dimension == "barriers" {
+				m = 6 - person
+			}
+			v := math.Round(m + rng.NormFloat64()*0.8)
+			v = math.Max(1, math.Min(5, v))
+			if it.Reverse {
+				v = 6 - v
+			}
+			vals[i] = v
+		case questionnaires.NPS:
+			vals[i] = math.Max(0, math.Min(10, math.Round(2*person-1+rng.NormFloat64()*1.5)))
+		case questionnaires.Choice:
+			if choices == nil {
+				choices = map[string][]string{}
+			}
+			if it.Scale.Multiple {
+				choices[it.ID] = []string{helps[rng.IntN(len(helps))]}
+			} else {
+				choices[it.ID] = []string{profiles[rng.IntN(len(profiles))]}
+			}
+		}
+	}
+	return Response{Values: vals, Choices: choices}
 }
 
 func benchInput(b testing.TB) Input {

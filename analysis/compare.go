@@ -75,24 +75,36 @@ func (a *analyzer) comparisons(res *Result) {
 	if len(p.pairs) > 0 {
 		cols = append(cols, p.colGap())
 	}
-	var buf []float64
-	mom := make([]moments, nG)
+	// Columns are independent: compared in parallel, each with its own
+	// buffers, the comparisons collected per column and joined in column
+	// order (the BH order does not depend on the schedule).
+	type colOut struct{ rest, parent []*Comparison }
+	outs := make([]colOut, len(cols))
 	orgFig := res.Organisation.Figures
-	for ci, c := range cols {
-		if orgFig == nil {
-			break
+	parallel(len(cols), func(_, ci int) {
+		c := cols[ci]
+		// Where the organisation's cell is hidden, no node is compared
+		// with the rest: n + rest_n would give the hidden cell back.
+		orgShown := orgFig != nil
+		if orgShown && c == p.colGap() {
+			orgShown = orgFig.Gap != nil && orgFig.Gap.Overall.GapStats != nil
+		} else if orgShown {
+			orgShown = orgFig.Dimensions[ci].DimensionStats != nil
 		}
-		if c == p.colGap() {
-			if orgFig.Gap == nil || orgFig.Gap.Overall.GapStats == nil {
-				continue
-			}
-		} else if orgFig.Dimensions[ci].DimensionStats == nil {
-			continue
-		}
+		var buf []float64
+		pos := make([]int, nG+1)
+		mom := make([]moments, nG)
+		var all, allParent []*Comparison
+		// buf holds every group's own values in the analyzer's order
+		// (preorder in a tree): node g's pooled values are
+		// buf[pos[g]:pos[subEnd(g)]].
+		buf = buf[:0]
 		for g := range a.in.Groups {
-			buf = a.column(g, c, buf[:0])
-			mom[g] = momentsOf(buf)
+			pos[g] = len(buf)
+			buf = a.column(g, c, buf)
+			mom[g] = momentsOf(buf[pos[g]:])
 		}
+		pos[nG] = len(buf)
 		// prefix[g] pools groups < g, suffix[g] groups >= g.
 		prefix := make([]moments, nG+1)
 		suffix := make([]moments, nG+1)
@@ -102,41 +114,90 @@ func (a *analyzer) comparisons(res *Result) {
 		for g := nG - 1; g >= 0; g-- {
 			suffix[g] = mom[g].combine(suffix[g+1])
 		}
-		for g := range a.in.Groups {
+		target := func(g int) **Comparison {
 			f := res.Departments[g].Figures
 			if f == nil {
-				continue
+				return nil
 			}
-			var target **Comparison
 			if c == p.colGap() {
 				if f.Gap == nil || f.Gap.Overall.GapStats == nil {
-					continue
+					return nil
 				}
-				target = &f.Gap.Overall.VsRest
-			} else {
-				cell := f.Dimensions[ci]
-				if cell.DimensionStats == nil {
-					continue
-				}
-				target = &cell.DimensionStats.VsRest
+				return &f.Gap.Overall.VsRest
 			}
-			rest := prefix[g].combine(suffix[g+1])
-			if rest.n < 2 {
-				continue
+			cell := f.Dimensions[ci]
+			if cell.DimensionStats == nil {
+				return nil
 			}
-			t := welchFromMoments(mom[g], rest, a.cfg.Level)
-			if isNaN(t.P) {
-				continue
-			}
-			cmp := &Comparison{
-				RestN: rest.n, RestMean: rest.mean, Diff: t.Diff,
-				CILow: t.CI.Lo, CIHigh: t.CI.Hi, T: t.T, DF: t.DF, P: t.P,
-				G: finite(hedgesGFromMoments(mom[g], rest)),
-			}
-			*target = cmp
-			all = append(all, cmp)
+			return &cell.DimensionStats.VsRest
 		}
+		for g := range a.in.Groups {
+			tgt := target(g)
+			if tgt == nil {
+				continue
+			}
+			end := a.subEnd(g)
+			node := mom[g]
+			if end != g+1 {
+				node = momentsOf(buf[pos[g]:pos[end]])
+			}
+			if orgShown {
+				if cmp := a.compare(node, prefix[g].combine(suffix[end])); cmp != nil {
+					*tgt = cmp
+					all = append(all, cmp)
+				}
+			}
+			if a.tree == nil || a.tree.parent[g] < 0 {
+				continue
+			}
+			// The rest of the parent: its own respondents and the other
+			// children's subtrees, where the parent's cell is shown too
+			// (then it is the difference of two shown cells).
+			par := a.tree.parent[g]
+			if target(par) == nil {
+				continue
+			}
+			rest := momentsOf(buf[pos[par]:pos[g]]).combine(momentsOf(buf[pos[end]:pos[a.subEnd(par)]]))
+			if cmp := a.compare(node, rest); cmp != nil {
+				// VsParent sits beside VsRest in the same cell.
+				if c == p.colGap() {
+					res.Departments[g].Gap.Overall.VsParent = cmp
+				} else {
+					res.Departments[g].Dimensions[ci].VsParent = cmp
+				}
+				allParent = append(allParent, cmp)
+			}
+		}
+		outs[ci] = colOut{all, allParent}
+	})
+	var allParent []*Comparison
+	for _, o := range outs {
+		all = append(all, o.rest...)
+		allParent = append(allParent, o.parent...)
 	}
+	bh(allParent)
+	bh(all)
+}
+
+// compare is Welch and Hedges' g of a node against a rest; nil when the
+// rest has fewer than two values or the test is undefined.
+func (a *analyzer) compare(node, rest moments) *Comparison {
+	if rest.n < 2 {
+		return nil
+	}
+	t := welchFromMoments(node, rest, a.cfg.Level)
+	if isNaN(t.P) {
+		return nil
+	}
+	return &Comparison{
+		RestN: rest.n, RestMean: rest.mean, Diff: t.Diff,
+		CILow: t.CI.Lo, CIHigh: t.CI.Hi, T: t.T, DF: t.DF, P: t.P,
+		G: finite(hedgesGFromMoments(node, rest)),
+	}
+}
+
+// bh sets the Benjamini-Hochberg q-values of one family of comparisons.
+func bh(all []*Comparison) {
 	if len(all) == 0 {
 		return
 	}

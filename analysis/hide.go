@@ -75,13 +75,21 @@ type Disclosure struct {
 	High     float64 `json:"high"`
 }
 
-// shownCells is cellsShown for family fam over the groups of the input,
+// shownCells is cellsShown for family fam over the groups of the input
+// (treeCellsShown for a department tree, count then pooled per node),
 // honouring Input.Hide and breaking ties by the group key.
 func (a *analyzer) shownCells(fam string, count []int, eligible []bool) ([]bool, bool) {
 	el := make([]bool, len(count))
 	for g := range el {
 		el[g] = (eligible == nil || eligible[g]) && !a.hide[Cell{Family: fam, Group: a.keys[g]}]
 	}
-	shown, org := cellsShown(count, el, a.keys, a.cfg.MinGroup)
+	var shown []bool
+	var org bool
+	if a.tree != nil {
+		// count holds the nodes' pooled counts.
+		shown, org = treeCellsShown(a.tree, count, el, a.keys, a.cfg.MinGroup)
+	} else {
+		shown, org = cellsShown(count, el, a.keys, a.cfg.MinGroup)
+	}
 	return shown, org && !a.hide[Cell{Family: fam}]
 }

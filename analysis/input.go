@@ -23,14 +23,18 @@ type Group struct {
 	// carried into the result so that a department renamed after its
 	// pulse closed is still recognised, and a new department that takes
 	// an old name is not mistaken for it.
-	ID string
-	// ParentID is the ID of the parent group, "" for a top-level node.
-	// Every node of the tree is a Group of its own, with only its own
-	// respondents and its own headcount; a parent's figures pool its
-	// descendants.
-	ParentID          string
-	Name              string
-	Headcount         int // employees; 0 = unknown
+	ID   string
+	Name string
+	// ParentID is the ID of the parent group in a department tree; ""
+	// for a top-level group. With parents, Groups holds every node of
+	// the tree, each with only its own respondents, comments and
+	// headcount (children excluded); the result of a node pools its
+	// subtree (see tree.go and README.md "Levels").
+	ParentID string
+	// Headcount is the number of employees (of the group itself, without
+	// its children); 0 = unknown, or for a group with children: none of
+	// its own.
+	Headcount         int
 	ExternallyVisible bool
 	Responses         []Response
 	// Comments are the open answers, stored apart from the responses so

@@ -59,10 +59,17 @@ type PairInfo struct {
 
 // GroupResult is a department or the whole organisation.
 type GroupResult struct {
-	ID                string `json:"id,omitempty"` // Group.ID; empty for the organisation
-	Name              string `json:"name"`
-	Headcount         int    `json:"headcount,omitempty"`
-	ExternallyVisible bool   `json:"externally_visible"`
+	ID   string `json:"id,omitempty"` // Group.ID; empty for the organisation
+	Name string `json:"name"`
+	// ParentID is the parent node's ID ("" at the top level) and Depth
+	// the level (0 at the top) in a department tree; both absent for a
+	// flat list of departments.
+	ParentID string `json:"parent_id,omitempty"`
+	Depth    int    `json:"depth,omitempty"`
+	// Headcount is the node's own headcount plus its descendants' (0 =
+	// unknown).
+	Headcount         int  `json:"headcount,omitempty"`
+	ExternallyVisible bool `json:"externally_visible"`
 	// Suppressed groups have no figures; SuppressedBecause is then
 	// SuppressedAnonymity, whether the group itself has fewer than k
 	// respondents or is hidden so that a smaller group cannot be worked
@@ -75,6 +82,13 @@ type GroupResult struct {
 	// collection_integrity. Absent for suppressed groups and the
 	// organisation, and in results stored before the check existed.
 	IntegrityFlags []IntegrityFlag `json:"integrity_flags,omitempty"`
+	// ChildVerdicts is the spread of the verdicts of a node's direct
+	// children (for the organisation: the top-level nodes), every
+	// Decision present, a suppressed child counted as NotMeasurable:
+	// "3 of 11 teams GO, 2 FIX FIRST, 6 not yet measurable". Set only for
+	// nodes with children of a department tree (nil for leaves and for a
+	// flat list). It counts published verdicts, so it shows nothing new.
+	ChildVerdicts map[Decision]int `json:"child_verdicts,omitempty"`
 	*Figures
 	*Verdict
 }
@@ -133,6 +147,11 @@ type DimensionStats struct {
 	Reliability *Reliability `json:"reliability,omitempty"`
 	// VsRest compares a department with the rest of the organisation.
 	VsRest *Comparison `json:"vs_rest,omitempty"`
+	// VsParent compares a node of a department tree with the rest of its
+	// parent (the parent's respondents minus this node's), where both
+	// the node's and the parent's cell are shown. Absent at the top
+	// level (the parent is the organisation: VsRest).
+	VsParent *Comparison `json:"vs_parent,omitempty"`
 }
 
 // Proportion is a count out of n with a Wilson interval.
@@ -167,7 +186,8 @@ type ItemAlpha struct {
 
 // Comparison is a department against the rest of the organisation (the
 // department excluded): Welch's t-test, Hedges' g and the BH q-value across
-// all shown departments x dimensions.
+// all shown departments x dimensions. As VsParent, the rest is the rest of
+// the parent node and Q runs over all shown vs-parent comparisons.
 type Comparison struct {
 	RestN    int     `json:"rest_n"`
 	RestMean float64 `json:"rest_mean"`
@@ -234,6 +254,8 @@ type GapStats struct {
 	// point (overall only).
 	AtLeastOne *Proportion `json:"at_least_one,omitempty"`
 	VsRest     *Comparison `json:"vs_rest,omitempty"`
+	// VsParent: as DimensionStats.VsParent (overall gap only).
+	VsParent *Comparison `json:"vs_parent,omitempty"`
 }
 
 // Ambassadors is the ambassador potential of a group: the willing

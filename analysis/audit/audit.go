@@ -184,10 +184,16 @@ func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
 			return found[a].Var < found[b].Var
 		})
 		for _, f := range found {
-			if done[f.table.Name] || (resp && f.table.Name != analysis.FamilyRespondents) {
+			// One per family and part of the tree: cells under
+			// different nearest shown ancestors lie in separate parts
+			// of the tables (a flat list has one part, the
+			// organisation), so a tree of 1,500 nodes is not protected
+			// one cell per round.
+			key := f.table.Name + "\x00" + anchor(f)
+			if done[key] || (resp && f.table.Name != analysis.FamilyRespondents) {
 				continue
 			}
-			done[f.table.Name] = true
+			done[key] = true
 			for _, c := range extension(f) {
 				if !hide[c] {
 					hide[c] = true
@@ -207,38 +213,65 @@ func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
 // extension lists, in order of preference, the cells to hide against a
 // finding: the shown siblings of its family (smallest total first, ties
 // by group key), then the parent's cell, then every other cell of the
-// table's families at the parent.
+// table's families at the parent. In a tree, "siblings" and "parent" are
+// taken where the figures are: the parent is the nearest ancestor that
+// shows the variable, the siblings are that ancestor's nearest shown
+// descendants (hidden nodes between are looked through), together with the
+// finding's own nearest shown descendants, so that a cell pinned across
+// several levels, or by the shown nodes below it, can still be protected.
 func extension(f finding) []analysis.Cell {
 	t := f.table
 	fam := t.Families[0]
 	if f.v >= 0 {
 		fam = t.Families[f.v]
 	}
+	v := f.v
+	if v < 0 {
+		v = 0
+	}
+	kids := make([][]int, len(t.Nodes))
+	for i, n := range t.Nodes {
+		if n.Parent >= 0 {
+			kids[n.Parent] = append(kids[n.Parent], i)
+		}
+	}
 	parent := t.Nodes[f.node].Parent
+	for parent > 0 && !t.Nodes[parent].Known[v] {
+		parent = t.Nodes[parent].Parent
+	}
 	type cand struct {
 		size float64
 		key  string
 	}
 	var sib []cand
-	for i, n := range t.Nodes {
-		if i == f.node || n.Parent != parent || parent < 0 {
-			continue
+	// nearest adds the nearest shown descendants of node i, not looking
+	// into skip's subtree.
+	var nearest func(i, skip int)
+	nearest = func(i, skip int) {
+		for _, c := range kids[i] {
+			n := &t.Nodes[c]
+			if c == skip {
+				continue
+			}
+			if !n.Known[v] {
+				nearest(c, skip)
+				continue
+			}
+			size := n.Values[v]
+			if t.Kind == Partition && n.TotalKnown {
+				size = n.Total
+			} else if t.Kind == Subset && n.Known[0] {
+				size = n.Values[0]
+			}
+			sib = append(sib, cand{size, n.Group})
 		}
-		v := f.v
-		if v < 0 {
-			v = 0
-		}
-		if !n.Known[v] {
-			continue
-		}
-		size := n.Values[v]
-		if t.Kind == Partition && n.TotalKnown {
-			size = n.Total
-		} else if t.Kind == Subset && n.Known[0] {
-			size = n.Values[0]
-		}
-		sib = append(sib, cand{size, n.Group})
 	}
+	if parent >= 0 {
+		nearest(parent, f.node)
+	}
+	// A hidden node pinned by the shown nodes below it (its own row
+	// bounded to nothing) is freed by hiding one of them.
+	nearest(f.node, -1)
 	sort.Slice(sib, func(a, b int) bool {
 		if sib[a].size != sib[b].size {
 			return sib[a].size < sib[b].size
@@ -259,6 +292,21 @@ func extension(f finding) []analysis.Cell {
 		out = append(out, analysis.Cell{Family: fam, Group: t.Nodes[f.node].Group})
 	}
 	return out
+}
+
+// anchor is the group key of the nearest ancestor of f's node that shows
+// f's variable ("" for the organisation or none).
+func anchor(f finding) string {
+	t := f.table
+	v := max(f.v, 0)
+	p := t.Nodes[f.node].Parent
+	for p > 0 && !t.Nodes[p].Known[v] {
+		p = t.Nodes[p].Parent
+	}
+	if p < 0 {
+		return ""
+	}
+	return t.Nodes[p].Group
 }
 
 func record(rep *Report) *analysis.AuditRecord {

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -63,4 +64,61 @@ func BenchmarkProtect500(b *testing.B) {
 		extra = len(rep.Extra)
 	}
 	b.ReportMetric(float64(extra), "extra-cells")
+}
+
+// benchTree is the tree of analysis.BenchmarkAnalyzeTree's shape: 1,500
+// nodes on 5 levels (5, 25, 120, 350, 1,000), 20,000 respondents, nine in
+// ten in a team.
+func benchTree(b *testing.B) analysis.Input {
+	b.Helper()
+	q := shipped(b)
+	rng := rand.New(rand.NewPCG(16, 1500))
+	in := analysis.Input{Questionnaire: q, Config: analysis.DefaultConfig(), Seed: 1}
+	var prev []int
+	for lv, n := range []int{5, 25, 120, 350, 1000} {
+		var cur []int
+		for i := 0; i < n; i++ {
+			g := analysis.Group{ID: fmt.Sprintf("L%d-%04d", lv, i), Name: fmt.Sprintf("Level %d node %d", lv, i), ExternallyVisible: true}
+			if lv > 0 {
+				g.ParentID = in.Groups[prev[(i+rng.IntN(2))%len(prev)]].ID
+			}
+			cur = append(cur, len(in.Groups))
+			in.Groups = append(in.Groups, g)
+		}
+		prev = cur
+	}
+	mood := make([]float64, len(in.Groups))
+	for g := range mood {
+		mood[g] = 0.3 + 0.6*rng.Float64()
+	}
+	for range 20000 {
+		g := prev[rng.IntN(len(prev))]
+		if rng.IntN(10) == 0 {
+			g = rng.IntN(len(in.Groups) - len(prev))
+		}
+		in.Groups[g].Responses = append(in.Groups[g].Responses, respond(q, rng, mood[g], 0.03))
+	}
+	for g := range in.Groups {
+		in.Groups[g].Headcount = len(in.Groups[g].Responses) + rng.IntN(8)
+	}
+	return in
+}
+
+// BenchmarkProtectTree1500 is the close of a 1,500-node tree: analysis,
+// the audit of every table over the tree, extension and analysis again
+// until nothing is disclosed.
+func BenchmarkProtectTree1500(b *testing.B) {
+	in := benchTree(b)
+	b.ResetTimer()
+	extra, rounds := 0, 0
+	for b.Loop() {
+		_, rep, err := Protect(in)
+		if err != nil || !rep.Safe() {
+			b.Fatal(err, rep)
+		}
+		extra = len(rep.Extra)
+		rounds = rep.Tables
+	}
+	b.ReportMetric(float64(extra), "extra-cells")
+	b.ReportMetric(float64(rounds), "tables")
 }

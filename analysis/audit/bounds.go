@@ -161,6 +161,13 @@ func bounds(t *Table) ([]Bound, error) {
 	if out, ok := fastBounds(t); ok {
 		return out, nil
 	}
+	if deep(t) {
+		// A department tree: the closed form over the tree (the simplex
+		// takes seconds for 30 nodes, and a tree has hundreds).
+		if out, ok := treeBounds(t); ok {
+			return out, nil
+		}
+	}
 	return simplexBounds(t)
 }
 
@@ -403,4 +410,14 @@ func independentRows(rows []expr, local map[int]int, n int) ([][]float64, []floa
 		b = append(b, rhs)
 	}
 	return A, b, nil
+}
+
+// deep reports whether t has more than one level below its root.
+func deep(t *Table) bool {
+	for _, n := range t.Nodes {
+		if n.Parent > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -67,6 +67,8 @@ type builder struct {
 	parent []int
 	// upper[i] is the bound on group i's respondents.
 	upper []float64
+	// own[i] bounds the row of a tree node's own respondents (tree).
+	own map[int]float64
 }
 
 func newBuilder(res *analysis.Result) *builder {
@@ -77,8 +79,65 @@ func newBuilder(res *analysis.Result) *builder {
 		b.groups = append(b.groups, &res.Departments[i])
 		b.parent = append(b.parent, 0)
 	}
+	b.tree()
 	return b
 }
+
+// tree gives the nodes of a department tree (GroupResult.ParentID) their
+// parents. A node with children pools its own respondents and theirs, so
+// its table row is the sum of its children's plus an unpublished row of its
+// own respondents: a further node under it, never shown, bounded by the
+// node's own headcount (its published headcount minus its children's).
+func (b *builder) tree() {
+	index := map[string]int{}
+	nested := false
+	for i, g := range b.groups {
+		if i > 0 && g.ID != "" {
+			index[g.ID] = i
+		}
+		nested = nested || g.ParentID != ""
+	}
+	if !nested {
+		return
+	}
+	kids := make([][]int, len(b.groups))
+	for i, g := range b.groups {
+		if i == 0 || g.ParentID == "" {
+			continue
+		}
+		if p, ok := index[g.ParentID]; ok {
+			b.parent[i] = p
+			kids[p] = append(kids[p], i)
+		}
+	}
+	b.own = map[int]float64{}
+	n := len(b.groups)
+	for i := 1; i < n; i++ {
+		if len(kids[i]) == 0 {
+			continue
+		}
+		g := b.groups[i]
+		upper := inf
+		if g.Headcount > 0 {
+			upper = float64(g.Headcount)
+			for _, c := range kids[i] {
+				if b.groups[c].Headcount <= 0 {
+					upper = inf
+					break
+				}
+				upper -= float64(b.groups[c].Headcount)
+			}
+			upper = max(upper, 0)
+		}
+		b.own[len(b.groups)] = upper
+		b.groups = append(b.groups, &analysis.GroupResult{ID: analysis.GroupKey(g) + OwnSuffix, Name: g.Name + " (own respondents)"})
+		b.parent = append(b.parent, i)
+	}
+}
+
+// OwnSuffix ends the group key of the unpublished row of a tree node's own
+// respondents (a finding may name it).
+const OwnSuffix = "#own"
 
 func (b *builder) node(i int, nvars int) Node {
 	g := b.groups[i]
@@ -100,6 +159,9 @@ func (b *builder) respondents() Table {
 		}
 		if g.Headcount > 0 {
 			n.Upper = float64(g.Headcount)
+		}
+		if u, ok := b.own[i]; ok {
+			n.Upper = u
 		}
 		t.Nodes = append(t.Nodes, n)
 	}

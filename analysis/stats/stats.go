@@ -14,6 +14,7 @@ package stats
 
 import (
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -36,8 +37,29 @@ func tCrit(level, df float64) float64 {
 	if !validLevel(level) || !(df > 0) || math.IsInf(df, 1) {
 		return math.NaN()
 	}
+	if df == math.Trunc(df) && df <= maxCachedDF {
+		// Whole degrees of freedom (n-1) repeat across the cells of an
+		// analysis; the inverse incomplete beta is the costliest step of
+		// a large one (a tree of 1,500 nodes), so each value is computed
+		// once. The cached value is the same computation's result.
+		key := tKey{level, df}
+		if v, ok := tCache.Load(key); ok {
+			return v.(float64)
+		}
+		v := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile((1 + level) / 2)
+		tCache.Store(key, v)
+		return v
+	}
 	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile((1 + level) / 2)
 }
+
+const maxCachedDF = 1 << 20
+
+type tKey struct{ level, df float64 }
+
+// tCache holds the quantiles of whole degrees of freedom (at most one per
+// level and n seen: bounded by the largest organisation analysed).
+var tCache sync.Map
 
 // zCrit returns the (1+level)/2 quantile of the standard normal distribution,
 // or NaN when level is unusable.
