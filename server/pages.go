@@ -36,7 +36,7 @@ type pages struct {
 }
 
 // pageNames are the page templates; each is parsed with layout.html.
-var pageNames = []string{"survey", "thanks", "message", "code", "answered"}
+var pageNames = []string{"survey", "thanks", "message", "code", "answered", "signon"}
 
 func mustParsePages() *pages {
 	p, err := parsePages()

@@ -50,6 +50,9 @@ type formPage struct {
 	InvitationNote string
 	// Mode says how the pulse is answered, in words.
 	Mode string
+	// SignOn: the respondent signed on to answer; the page says what is
+	// kept of that.
+	SignOn bool
 }
 
 type sectionView struct {
@@ -131,6 +134,9 @@ type surveyView struct {
 	thanks   string // where a stored submission is redirected
 	storeKey string
 	token    string
+	// person is the keyed hash of a respondent who signed on (sign-on
+	// pulses only; signon_survey.go).
+	person string
 }
 
 // form builds the survey page. values are the answers given so far, keyed
@@ -152,7 +158,7 @@ func (v surveyView) formAsking(key string, values map[string][]string, errs surv
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
 		LeadComments: v.pulse.LeadComments, RetentionMonths: v.pulse.RetentionMonths,
 		Restore: values == nil, Open: len(open), SendOpen: sendOpen || len(open) > 0,
-		InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode),
+		InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode), SignOn: v.pulse.SignOn,
 	}
 	if survey.ValidCode(v.token) {
 		fp.InvitationNote = "intro_not_code"

@@ -47,12 +47,12 @@ func (commentRow) TableName() string { return "comments" }
 // the questionnaire, the random key of the rendered form, and optionally a
 // single-use invitation token.
 type Submission struct {
-	Link     Link
-	Key      string // random per rendered form; makes retries idempotent
-	Token    string // optional invitation token
+	Link  Link
+	Key   string // random per rendered form; makes retries idempotent
+	Token string // optional invitation token
 	// Person is what the store keeps of a respondent who signed on
 	// (PersonHash), for a pulse answered with sign-on; "" otherwise.
-	Person string
+	Person   string
 	Answers  Answers
 	Comments map[string]string // text item id -> scrubbed text
 }
