@@ -381,6 +381,7 @@ func (o *signOn) department(ctx context.Context, claims map[string]any) (survey.
 // sends staff and respondents back.
 func (s *Server) signOnCallbackHandler(c echo.Context) error {
 	flow, claims, err := s.finishSignOn(c)
+
 	if flow.Code != "" {
 		return s.respondentSignedOn(c, flow, claims, err)
 	}
@@ -410,11 +411,11 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 		u.DepartmentID = d.ID
 	}
 	user, created, err := s.signon.store.SignOnUser(ctx, u)
-	switch survey.ErrorCode(err) {
-	case "":
-	case survey.EUnauthorized:
+	switch {
+	case err == nil:
+	case survey.ErrorCode(err) == survey.EUnauthorized:
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_disabled", claims, "account disabled")
-	case survey.EInvalid:
+	case survey.ErrorCode(err) == survey.EInvalid:
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_email", claims, "e-mail address not valid: "+err.Error())
 	default:
 		return err
