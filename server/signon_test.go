@@ -35,6 +35,7 @@ type signOnEnv struct {
 	*consoleEnv
 	op     *oidctest.Provider
 	tamper *oidctest.Tamper
+	dsn    string
 }
 
 func newSignOnEnv(t *testing.T, dsn string, cfg server.Config) *signOnEnv {
@@ -47,7 +48,7 @@ func newSignOnEnv(t *testing.T, dsn string, cfg server.Config) *signOnEnv {
 		DepartmentClaim: "department", HTTPClient: &http.Client{Transport: tamper, Timeout: 30 * time.Second}}
 	e := newConsoleEnv(t, dsn, cfg)
 	op.AddClient(signOnClient, signOnSecret, e.srv.URL+"/login/signon/callback")
-	return &signOnEnv{consoleEnv: e, op: op, tamper: tamper}
+	return &signOnEnv{consoleEnv: e, op: op, tamper: tamper, dsn: dsn}
 }
 
 // signOnRun is one sign-on as a browser sees it.
