@@ -275,3 +275,27 @@ func sortedCopy(s []string) []string {
 	}
 	return out
 }
+
+// The survey's JSON API takes no answers for a pulse answered with
+// sign-on: its document says so, and a submission is refused.
+func TestSurveyAPIRefusesASignOnPulse(t *testing.T) {
+	e := newSignOnEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	pulse, link, _ := e.signOnPulse(t)
+	b := e.browser()
+	if p := b.get("/api/v1/surveys/" + link.Code); p.status != http.StatusOK || !strings.Contains(p.body, `"status":"signon"`) {
+		t.Errorf("survey document: %d %s", p.status, p.body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/surveys/"+link.Code+"/responses",
+		strings.NewReader(`{"submission_key":"`+survey.NewID()+`","answers":{}}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(body), `"code":"signon_required"`) {
+		t.Errorf("submission through the API: %d %s", resp.StatusCode, body)
+	}
+	if n := e.responses(t, pulse.ID); n != 0 {
+		t.Errorf("%d responses stored through the API", n)
+	}
+}
