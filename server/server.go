@@ -139,6 +139,8 @@ type Server struct {
 	probe writeProbe
 	// signon is single sign-on (signon.go); nil without one.
 	signon *signOn
+	// signonRate limits staff sign-on callbacks per address (signon.go).
+	signonRate *addressLimiter
 }
 
 // New wires the service. log receives structured request logs that never
@@ -227,6 +229,7 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	s.console = mustParseConsolePages(s.pages)
 	if so, ok := st.(signOnStore); ok && cfg.SignOn != nil && s.accounts != nil {
 		s.signon = newSignOn(*cfg.SignOn, so)
+		s.signonRate = newAddressLimiter(cfg.LoginRate, cfg.LoginBurst)
 	}
 	s.routes()
 	return s

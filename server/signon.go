@@ -18,7 +18,9 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/oauth2"
+	"golang.org/x/time/rate"
 
 	"trots/survey"
 )
@@ -259,50 +261,57 @@ type errSignOn struct{ reason string }
 
 func (e errSignOn) Error() string { return "server: sign-on refused: " + e.reason }
 
-// finishSignOn checks the callback against the flow cookie (which it
-// removes), exchanges the code with the PKCE verifier, and verifies the ID
-// token: signature, issuer, audience, expiry (go-oidc) and nonce.
-func (s *Server) finishSignOn(c echo.Context) (signOnFlow, signOnClaims, error) {
+// errNoSignOn is a callback without a sign-on in progress in the browser:
+// anyone can send one, and it names nobody, so it is logged but not put in
+// the audit log (which it could otherwise flood).
+var errNoSignOn = errSignOn{"no sign-on in progress in this browser (cookie missing, unreadable or expired)"}
+
+// readSignOnFlow reads the flow cookie of the callback, and removes it.
+func (s *Server) readSignOnFlow(c echo.Context) (signOnFlow, error) {
 	var flow signOnFlow
 	ck, err := c.Cookie(signOnFlowCookie)
 	c.SetCookie(&http.Cookie{Name: signOnFlowCookie, Value: "", Path: "/login/signon", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.TLS})
-	if err != nil || s.signon.open(signOnFlowCookie, ck.Value, &flow) != nil {
-		return flow, signOnClaims{}, errSignOn{"no sign-on in progress in this browser (cookie missing or unreadable)"}
+	if err != nil || s.signon.open(signOnFlowCookie, ck.Value, &flow) != nil || s.cfg.Now().Unix() > flow.Expires {
+		return signOnFlow{}, errNoSignOn
 	}
-	if s.cfg.Now().Unix() > flow.Expires {
-		return flow, signOnClaims{}, errSignOn{"the sign-on took longer than 10 minutes"}
-	}
+	return flow, nil
+}
+
+// finishSignOn checks the callback against the flow (the state), exchanges
+// the code with the PKCE verifier, and verifies the ID token: signature,
+// issuer, audience, expiry (go-oidc) and nonce.
+func (s *Server) finishSignOn(c echo.Context, flow signOnFlow) (signOnClaims, error) {
 	q := c.Request().URL.Query()
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(flow.State)) != 1 {
-		return flow, signOnClaims{}, errSignOn{"state does not match"}
+		return signOnClaims{}, errSignOn{"state does not match"}
 	}
 	if e := q.Get("error"); e != "" {
-		return flow, signOnClaims{}, errSignOn{"the provider answered " + e}
+		return signOnClaims{}, errSignOn{"the provider answered " + e}
 	}
 	ctx := c.Request().Context()
 	p, err := s.signon.discover(ctx)
 	if err != nil {
-		return flow, signOnClaims{}, err
+		return signOnClaims{}, err
 	}
 	tok, err := s.signon.oauth2(p, s.redirectURL(c)).Exchange(s.signon.client(ctx), q.Get("code"), oauth2.VerifierOption(flow.Verifier))
 	if err != nil {
-		return flow, signOnClaims{}, errSignOn{"code exchange: " + err.Error()}
+		return signOnClaims{}, errSignOn{"code exchange: " + err.Error()}
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return flow, signOnClaims{}, errSignOn{"no ID token"}
+		return signOnClaims{}, errSignOn{"no ID token"}
 	}
 	idt, err := p.Verifier(&oidc.Config{ClientID: s.signon.cfg.ClientID, Now: s.cfg.Now}).Verify(s.signon.client(ctx), raw)
 	if err != nil {
-		return flow, signOnClaims{}, errSignOn{"ID token: " + err.Error()}
+		return signOnClaims{}, errSignOn{"ID token: " + err.Error()}
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(flow.Nonce)) != 1 {
-		return flow, signOnClaims{}, errSignOn{"ID token: nonce does not match"}
+		return signOnClaims{}, errSignOn{"ID token: nonce does not match"}
 	}
 	claims := signOnClaims{Issuer: idt.Issuer, Subject: idt.Subject, raw: map[string]any{}}
 	if err := idt.Claims(&claims.raw); err != nil {
-		return flow, signOnClaims{}, errSignOn{"ID token claims: " + err.Error()}
+		return signOnClaims{}, errSignOn{"ID token claims: " + err.Error()}
 	}
 	claims.Email = claimString(claims.raw, "email")
 	if v, ok := claims.raw["email_verified"].(bool); ok && !v {
@@ -314,7 +323,7 @@ func (s *Server) finishSignOn(c echo.Context) (signOnFlow, signOnClaims, error) 
 			claims.Email = u
 		}
 	}
-	return flow, claims, nil
+	return claims, nil
 }
 
 // claimString reads a claim that is one string.
@@ -380,8 +389,28 @@ func (o *signOn) department(ctx context.Context, claims map[string]any) (survey.
 // signOnCallbackHandler is GET /login/signon/callback, where the provider
 // sends staff and respondents back.
 func (s *Server) signOnCallbackHandler(c echo.Context) error {
-	flow, claims, err := s.finishSignOn(c)
-
+	flow, err := s.readSignOnFlow(c)
+	if err != nil {
+		s.log.Info("sign-on refused", "reason", errNoSignOn.reason)
+		p, perr := s.newLoginPage(c)
+		if perr != nil {
+			return perr
+		}
+		p.Error = p.T("signon_failed")
+		return s.renderConsole(c, http.StatusUnauthorized, "login", p)
+	}
+	if flow.Code == "" && !s.signonRate.allow(c.RealIP()) {
+		// Staff sign-ons are limited per address like password logins:
+		// each refusal writes to the audit log.
+		p, err := s.newLoginPage(c)
+		if err != nil {
+			return err
+		}
+		p.Error = p.T("login_rate_limited")
+		c.Response().Header().Set("Retry-After", "60")
+		return s.renderConsole(c, http.StatusTooManyRequests, "login", p)
+	}
+	claims, err := s.finishSignOn(c, flow)
 	if flow.Code != "" {
 		return s.respondentSignedOn(c, flow, claims, err)
 	}
@@ -460,4 +489,26 @@ func (s *Server) refuseStaffSignOn(c echo.Context, status int, key string, claim
 	}
 	p.Error = p.T(key)
 	return s.renderConsole(c, status, "login", p)
+}
+
+// addressLimiter allows a steady rate of events per client address, with
+// bursts (Config.LoginRate and LoginBurst, as for password logins).
+type addressLimiter struct {
+	store *middleware.RateLimiterMemoryStore
+}
+
+func newAddressLimiter(r float64, burst int) *addressLimiter {
+	if r <= 0 {
+		r = 1
+	}
+	if burst <= 0 {
+		burst = 30
+	}
+	return &addressLimiter{store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(r), Burst: burst, ExpiresIn: 10 * time.Minute})}
+}
+
+func (l *addressLimiter) allow(addr string) bool {
+	ok, err := l.store.Allow(addr)
+	return ok && err == nil
 }
