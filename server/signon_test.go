@@ -377,3 +377,19 @@ func TestParseSignOnRoles(t *testing.T) {
 		}
 	}
 }
+
+// Staff sign-ons are limited per address like password logins: each
+// refusal writes to the audit log, and the limit keeps one address from
+// filling it.
+func TestSignOnCallbacksAreRateLimitedPerAddress(t *testing.T) {
+	e := newSignOnEnv(t, storetest.SQLiteDSN(t), server.Config{LoginRate: 0.001, LoginBurst: 2})
+	e.op.SetPerson(oidctest.Person{Username: "bob", Password: "pw-bob", Email: "bob@example.org", Groups: []string{"staff"}})
+	for i, want := range []int{http.StatusForbidden, http.StatusForbidden, http.StatusTooManyRequests} {
+		if run := e.signOn(t, nil, "/login/signon", "bob", "pw-bob", english); run.status != want {
+			t.Errorf("sign-on %d: status %d, want %d", i+1, run.status, want)
+		}
+	}
+	if n := len(e.audit(t, "login.signon_refused")); n != 2 {
+		t.Errorf("%d refusals in the audit log, want 2", n)
+	}
+}
