@@ -246,7 +246,21 @@ func (s *Server) startSignOn(c echo.Context, flow signOnFlow) error {
 
 // signOnStaff is GET /login/signon: staff sign in at the provider.
 func (s *Server) signOnStaff(c echo.Context) error {
-	return s.startSignOn(c, signOnFlow{Next: safeNext(c.QueryParam("next"))})
+	if err := s.startSignOn(c, signOnFlow{Next: safeNext(c.QueryParam("next"))}); err != nil {
+		return s.signOnUnavailable(c)
+	}
+	return nil
+}
+
+// signOnUnavailable is the login page saying that the provider cannot be
+// reached (discovery failed; logged by the caller).
+func (s *Server) signOnUnavailable(c echo.Context) error {
+	p, err := s.newLoginPage(c)
+	if err != nil {
+		return err
+	}
+	p.Error = p.T("signon_unavailable")
+	return s.renderConsole(c, http.StatusServiceUnavailable, "login", p)
 }
 
 // signOnClaims is what trots reads of a verified ID token.
@@ -419,7 +433,8 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 		return s.refuseStaffSignOn(c, http.StatusUnauthorized, "signon_failed", claims, refused.reason)
 	}
 	if err != nil {
-		return err
+		s.log.Error("sign-on unavailable", "error", err.Error())
+		return s.signOnUnavailable(c)
 	}
 	ctx := c.Request().Context()
 	role := s.signon.role(claims.raw)

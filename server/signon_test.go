@@ -393,3 +393,15 @@ func TestSignOnCallbacksAreRateLimitedPerAddress(t *testing.T) {
 		t.Errorf("%d refusals in the audit log, want 2", n)
 	}
 }
+
+// A provider that cannot be reached gets a page that says so, not an
+// internal error.
+func TestSignOnSaysWhenTheProviderIsUnreachable(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{SignOn: &server.SignOnConfig{Issuer: "http://127.0.0.1:1/nowhere",
+		ClientID: "trots", ClientSecret: "s", Roles: map[survey.Role][]string{survey.RoleAdmin: {"a"}}}})
+	b := e.browser()
+	p := b.get("/login/signon?lang=en")
+	if p.status != http.StatusServiceUnavailable || !strings.Contains(p.body, "cannot be reached now") {
+		t.Errorf("unreachable provider: %d", p.status)
+	}
+}
