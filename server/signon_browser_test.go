@@ -79,7 +79,7 @@ func TestBrowserRespondentSignsOnAndAnswersOnce(t *testing.T) {
 		t.Fatalf("%d responses after the second attempt, want 1", n)
 	}
 	hash := e.store.PersonHash(pulse.ID, e.op.Issuer, ivo.Subject())
-	assertNothingLinksPeople(t, e.db(t), e.store.Dialect(), pulse.ID, map[string]bool{hash: true}, []string{"ivo"})
+	assertNothingLinksPeople(t, e.db(t), e.store.Dialect(), pulse.ID, map[string]bool{hash: true}, []string{ivo.Email, ivo.Subject()})
 
 	// The console: the sign-on button on the login page, and the setting
 	// on the pulse form.

@@ -164,7 +164,8 @@ func TestRespondentSignOnAllowsOneAnswerPerPerson(t *testing.T) {
 				t.Fatalf("pulse_signons: %v, want the keyed hashes of frank and grace", hashes)
 			}
 		}
-		assertNothingLinksPeople(t, db, e.store.Dialect(), pulse.ID, hashes, []string{"frank", "grace"})
+		assertNothingLinksPeople(t, db, e.store.Dialect(), pulse.ID, hashes,
+			[]string{frank.Email, frank.Subject(), grace.Email, grace.Subject()})
 
 		// Closing deletes who answered.
 		must(t, e.store.ClosePulse(ctx, pulse.ID))
@@ -181,7 +182,8 @@ func TestRespondentSignOnAllowsOneAnswerPerPerson(t *testing.T) {
 // and nobody refers to it; no other table holds a person's hash, name,
 // address or subject; on SQLite no hidden rowid keeps its rows' order of
 // arrival; on PostgreSQL (sealed) the pulse's responses and sign-ons carry
-// one transaction id.
+// one transaction id. names are the people's addresses and subjects:
+// strings that cannot turn up in random keys by chance.
 func assertNothingLinksPeople(t *testing.T, db *sql.DB, dialect survey.Dialect, pulseID string, hashes map[string]bool, names []string) {
 	t.Helper()
 	type column struct{ table, name string }
