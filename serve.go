@@ -28,6 +28,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	metricsToken := fs.String("metrics-token", env("TROTS_METRICS_TOKEN", ""), "bearer token /metrics asks for; without one there is no /metrics (TROTS_METRICS_TOKEN)")
 	retention := retentionFlag(fs, "retention-months")
 	publicURL := fs.String("public-url", env("TROTS_PUBLIC_URL", ""), "address employees reach trots at, which survey links, QR codes and posters start with, e.g. https://trots.example.org (TROTS_PUBLIC_URL; default: the address the console is opened at)")
+	signOnIssuer := fs.String("signon-issuer", env("TROTS_OIDC_ISSUER", ""), "single sign-on: the OpenID Connect provider's issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0 (TROTS_OIDC_ISSUER; unset: no single sign-on)")
+	signOnClient := fs.String("signon-client-id", env("TROTS_OIDC_CLIENT_ID", ""), "single sign-on: trots' client id at the provider (TROTS_OIDC_CLIENT_ID)")
+	signOnName := fs.String("signon-name", env("TROTS_OIDC_NAME", "single sign-on"), "single sign-on: the provider's name on the sign-in button, e.g. Microsoft (TROTS_OIDC_NAME)")
+	signOnRoles := fs.String("signon-roles", env("TROTS_OIDC_ROLES", ""), "single sign-on: which groups give which role, e.g. admin=trots-admins,viewer=trots-viewers|board,lead=trots-leads (TROTS_OIDC_ROLES)")
+	signOnGroups := fs.String("signon-groups-claim", env("TROTS_OIDC_GROUPS_CLAIM", "groups"), "single sign-on: the ID token claim with the groups or roles (TROTS_OIDC_GROUPS_CLAIM)")
+	signOnDept := fs.String("signon-department-claim", env("TROTS_OIDC_DEPARTMENT_CLAIM", ""), "single sign-on: the ID token claim with the department's name in trots, for leads and respondents (TROTS_OIDC_DEPARTMENT_CLAIM)")
+	signOnScopes := fs.String("signon-scopes", env("TROTS_OIDC_SCOPES", ""), "single sign-on: scopes to ask for besides openid, email and profile, comma-separated (TROTS_OIDC_SCOPES)")
+	passwordLogin := fs.Bool("password-login", env("TROTS_PASSWORD_LOGIN", "on") != "off", "console sign-in with a password; with single sign-on it can be switched off (TROTS_PASSWORD_LOGIN=off)")
 	schedule := scheduleFlag(fs)
 	limits := newLimitsFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -50,6 +58,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if schedule.err != nil {
 		return usageError(fs, schedule.err.Error())
 	}
+	signOn, err := signOnConfig(*signOnIssuer, *signOnClient, env("TROTS_OIDC_CLIENT_SECRET", ""), *signOnName, *signOnRoles,
+		*signOnGroups, *signOnDept, *signOnScopes, public)
+	if err != nil {
+		return usageError(fs, err.Error())
+	}
+	if !*passwordLogin && signOn == nil {
+		return usageError(fs, "--password-login=false (TROTS_PASSWORD_LOGIN=off) needs single sign-on (TROTS_OIDC_ISSUER): nobody could sign in")
+	}
 	log, err := newLogger(stderr, *logLevel, *logFormat)
 	if err != nil {
 		return err
@@ -66,7 +82,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}
 	defer store.Close()
-	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
+	if n, err := store.CountUsers(ctx); err == nil && n == 0 && signOn == nil {
 		log.Warn("no console accounts yet; create the first administrator with: trots user add --email you@example.org --role admin")
 	}
 	stopRetention := startRetention(metrics.NewContext(ctx, reg), store, retention.n, log)
@@ -89,10 +105,37 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn("behind TLS without trusted proxies: if a reverse proxy connects, every client has its address and one person's failed logins lock out the account for all; set TROTS_TRUSTED_PROXIES")
 	}
 	cfg := server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, TrustedProxies: trusted,
-		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public}
+		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public, SignOn: signOn, PasswordLoginOff: !*passwordLogin}
 	limits.apply(&cfg)
 	srv := server.New(cfg, log, store)
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	return srv.Serve(ctx, ln, *grace)
+}
+
+// signOnConfig reads the single sign-on settings; nil without an issuer.
+// The client secret comes from the environment only
+// (TROTS_OIDC_CLIENT_SECRET), never from a flag that ps would show.
+func signOnConfig(issuer, clientID, secret, name, roles, groupsClaim, deptClaim, scopes, public string) (*server.SignOnConfig, error) {
+	if issuer == "" {
+		return nil, nil
+	}
+	switch {
+	case clientID == "" || secret == "":
+		return nil, fmt.Errorf("single sign-on needs TROTS_OIDC_CLIENT_ID and TROTS_OIDC_CLIENT_SECRET besides TROTS_OIDC_ISSUER")
+	case public == "":
+		return nil, fmt.Errorf("single sign-on needs TROTS_PUBLIC_URL: the provider sends people back to <public URL>/login/signon/callback")
+	}
+	mapping, err := server.ParseSignOnRoles(roles)
+	if err != nil {
+		return nil, fmt.Errorf("--signon-roles (TROTS_OIDC_ROLES): %w", err)
+	}
+	cfg := &server.SignOnConfig{Issuer: issuer, ClientID: clientID, ClientSecret: secret, Name: name, Roles: mapping,
+		GroupsClaim: groupsClaim, DepartmentClaim: deptClaim}
+	for _, sc := range strings.Split(scopes, ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			cfg.Scopes = append(cfg.Scopes, sc)
+		}
+	}
+	return cfg, nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"trots/questionnaires"
+	"trots/server/oidctest"
 	"trots/survey"
 	"trots/survey/demo"
 	"trots/survey/storetest"
@@ -31,23 +32,28 @@ type access struct {
 // registers must be here, so that a new route without an entry fails
 // TestEveryRouteRefusesAnonymousAndWrongRoles.
 var routeAccess = map[string]access{
-	"GET /healthz":                          {public: true},
-	"GET /readyz":                           {public: true},
-	"GET /metrics":                          {public: true},
-	"GET /static/:file":                     {public: true},
-	"GET /s/:code":                          {public: true},
-	"POST /s/:code":                         {public: true},
-	"GET /s/:code/thanks":                   {public: true},
-	"GET /i/:token":                         {public: true},
-	"POST /i":                               {public: true},
-	"GET /i/thanks":                         {public: true},
-	"GET /c":                                {public: true},
-	"POST /c":                               {public: true},
-	"GET /c/:code":                          {public: true},
-	"GET /api/v1/surveys/:code":             {public: true},
-	"POST /api/v1/surveys/:code/responses":  {public: true},
-	"GET /api/openapi.json":                 {public: true},
-	"GET /login":                            {public: true},
+	"GET /healthz":                         {public: true},
+	"GET /readyz":                          {public: true},
+	"GET /metrics":                         {public: true},
+	"GET /static/:file":                    {public: true},
+	"GET /s/:code":                         {public: true},
+	"POST /s/:code":                        {public: true},
+	"GET /s/:code/thanks":                  {public: true},
+	"GET /i/:token":                        {public: true},
+	"POST /i":                              {public: true},
+	"GET /i/thanks":                        {public: true},
+	"GET /c":                               {public: true},
+	"POST /c":                              {public: true},
+	"GET /c/:code":                         {public: true},
+	"GET /api/v1/surveys/:code":            {public: true},
+	"POST /api/v1/surveys/:code/responses": {public: true},
+	"GET /api/openapi.json":                {public: true},
+	"GET /login":                           {public: true},
+	// Single sign-on (signon.go): the callback without a sign-on in
+	// progress in the browser is refused.
+	"GET /login/signon":                     {public: true, want: http.StatusSeeOther}, // to the provider
+	"GET /login/signon/callback":            {public: true, want: http.StatusUnauthorized},
+	"GET /s/:code/signon":                   {public: true},
 	"POST /login":                           {public: true, want: http.StatusUnauthorized}, // no credentials sent
 	"POST /logout":                          {roles: everyRole},
 	"GET /board":                            {roles: boardReaders},
@@ -149,7 +155,10 @@ func newAuthzEnv(t *testing.T, dsn string) *authzEnv {
 		}
 	}
 	// Every request logs in afresh: the login rate must allow that.
-	srv := New(Config{LoginBurst: 10000}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	// With single sign-on at a real provider, so that its routes exist.
+	op := oidctest.Start(t)
+	srv := New(Config{LoginBurst: 10000, SignOn: &SignOnConfig{Issuer: op.Issuer, ClientID: "trots", ClientSecret: "secret",
+		Roles: map[survey.Role][]string{survey.RoleAdmin: {"admins"}}}}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	e := &authzEnv{srv: srv, http: httptest.NewServer(srv.Handler()), pulseID: res.Baseline.ID, tokens: map[string]string{}}
 	for _, email := range []string{"admin@example.org", "viewer@example.org", "lead@example.org", "council@example.org"} {
 		if e.tokens[email], err = st.NewAPIToken(ctx, email, "authz test"); err != nil {

@@ -23,6 +23,10 @@ type loginPage struct {
 	Error    string
 	FirstRun bool
 	Expired  bool
+	// SignOn is the provider's name on the single sign-on button ("":
+	// none); PasswordLogin shows the password form.
+	SignOn        string
+	PasswordLogin bool
 }
 
 func (s *Server) newLoginPage(c echo.Context) (loginPage, error) {
@@ -30,7 +34,11 @@ func (s *Server) newLoginPage(c echo.Context) (loginPage, error) {
 	if err != nil {
 		return loginPage{}, err
 	}
-	p := loginPage{consolePage: s.newConsolePage(c, "login_title", "login"), FirstRun: n == 0}
+	p := loginPage{consolePage: s.newConsolePage(c, "login_title", "login"), FirstRun: n == 0 && !s.cfg.PasswordLoginOff,
+		PasswordLogin: !s.cfg.PasswordLoginOff, Next: "/board"}
+	if s.signon != nil {
+		p.SignOn = s.signon.cfg.Name
+	}
 	return p, nil
 }
 
@@ -52,6 +60,15 @@ func (s *Server) loginForm(c echo.Context) error {
 // browser held before, if any, is revoked (no session fixation).
 func (s *Server) login(c echo.Context) error {
 	r := c.Request()
+	if s.cfg.PasswordLoginOff {
+		// Only the provider signs people in (single sign-on).
+		p, err := s.newLoginPage(c)
+		if err != nil {
+			return err
+		}
+		p.Error = p.T("login_password_off")
+		return s.renderConsole(c, http.StatusForbidden, "login", p)
+	}
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	u, err := s.accounts.Authenticate(r.Context(), email, password, c.RealIP())

@@ -37,7 +37,7 @@ type pages struct {
 
 // pageNames are the page templates; each is parsed with layout.html and
 // privacy.html (the art. 13 notice).
-var pageNames = []string{"survey", "thanks", "message", "code", "answered"}
+var pageNames = []string{"survey", "thanks", "message", "code", "answered", "signon"}
 
 func mustParsePages() *pages {
 	p, err := parsePages()

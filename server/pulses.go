@@ -62,6 +62,8 @@ type pulseForm struct {
 	// typed; "12" on a fresh form); LeadComments lets leads read comments.
 	RetentionMonths string
 	LeadComments    bool
+	// SignOn: respondents sign on first (only with single sign-on).
+	SignOn bool
 }
 
 // parseLocalDateTime reads a date (2006-01-02) and a time of day (15:04, or
@@ -92,7 +94,7 @@ func parseLocalDateTime(date, clock string, loc *time.Location) (time.Time, stri
 
 // draft reads the form into a new pulse, with the fields it could not read.
 func (f pulseForm) draft(loc *time.Location) (lifecycle.Draft, survey.FieldErrors) {
-	d := lifecycle.Draft{Name: f.Name, Questionnaire: f.Questionnaire, Mode: survey.AnswerMode(f.Mode), LeadComments: f.LeadComments}
+	d := lifecycle.Draft{Name: f.Name, Questionnaire: f.Questionnaire, Mode: survey.AnswerMode(f.Mode), LeadComments: f.LeadComments, SignOn: f.SignOn}
 	if m, ok := survey.ParseAnswerMode(f.Mode); ok {
 		d.Mode = m
 	}
@@ -161,6 +163,9 @@ type pulsesPage struct {
 	FollowUp *survey.Pulse
 	// Modes are the ways a pulse can be answered, for the form.
 	Modes []pulseModeOption
+	// SignOn is the single sign-on provider's name ("": none), which
+	// respondents may be asked to sign on with.
+	SignOn string
 }
 
 func (p *pulsesPage) setQuestionnaires(chosen string) {
@@ -239,6 +244,9 @@ func (s *Server) newPulsesPage(c echo.Context, f pulseForm, fresh bool) (*pulses
 		f.RetentionMonths, f.LeadComments = strconv.Itoa(set.RetentionMonths), set.LeadComments
 	}
 	p := &pulsesPage{consolePage: s.newConsolePage(c, "pulses_title", "pulses"), Form: f, Zone: pulseZoneLabel(s.cfg.Now(), loc)}
+	if s.signon != nil {
+		p.SignOn = s.signon.cfg.Name
+	}
 	all, err := s.accounts.Pulses(ctx)
 	if err != nil {
 		return nil, err
@@ -277,7 +285,9 @@ func (s *Server) createPulse(c echo.Context) error {
 		OpensDate: r.PostFormValue("opens_date"), OpensTime: r.PostFormValue("opens_time"),
 		ClosesDate: r.PostFormValue("closes_date"), ClosesTime: r.PostFormValue("closes_time"), From: r.PostFormValue("from"),
 		Mode:            r.PostFormValue("answer_mode"),
-		RetentionMonths: r.PostFormValue("retention_months"), LeadComments: r.PostFormValue("lead_comments") == "yes"}
+		RetentionMonths: r.PostFormValue("retention_months"), LeadComments: r.PostFormValue("lead_comments") == "yes",
+		// Respondents can sign on only where a provider is configured.
+		SignOn: s.signon != nil && r.PostFormValue("sign_on") == "yes"}
 	st, err := s.lifecycleStore()
 	if err != nil {
 		return err

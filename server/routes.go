@@ -36,6 +36,10 @@ func (s *Server) routes() {
 	s.e.GET("/c", s.codeEntry)
 	s.e.POST("/c", s.codeLookup, crossOrigin(s.denyCrossOriginPage))
 	s.e.GET("/c/:code", s.codeForm)
+	// Pulses answered with sign-on (signon_survey.go): the respondent
+	// signs on at the organisation's provider first; the provider sends
+	// them back to /login/signon/callback.
+	s.e.GET("/s/:code/signon", s.surveySignOn)
 
 	// The same survey as JSON, for organisations that show it elsewhere.
 	s.e.GET("/api/v1/surveys/:code", s.apiSurvey)
@@ -49,6 +53,13 @@ func (s *Server) routes() {
 		s.e.GET("/login", s.loginForm)
 		s.e.POST("/login", s.login, crossOrigin(s.denyCrossOriginConsole), s.loginRate())
 		s.e.POST("/logout", s.logout, s.requireRole(everyRole...))
+		// Single sign-on (signon.go): staff go to the provider, and staff
+		// and respondents come back to the callback. Both are open: the
+		// provider, the state, the nonce and PKCE do the checking.
+		if s.signon != nil {
+			s.e.GET("/login/signon", s.signOnStaff)
+			s.e.GET("/login/signon/callback", s.signOnCallbackHandler)
+		}
 		s.e.GET("/board", s.board, s.requireRole(boardReaders...))
 		s.e.GET("/board.csv", s.boardCSV, s.requireRole(anyRole...)) // decision notes: not the council's
 		// Exports as the board shows them to the user (export.go); they

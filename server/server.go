@@ -84,6 +84,12 @@ type Config struct {
 	// checked by ParsePublicURL); "" uses the address the console is
 	// reached at.
 	PublicURL string
+	// SignOn configures single sign-on with the organisation's OpenID
+	// Connect provider (signon.go); nil: none.
+	SignOn *SignOnConfig
+	// PasswordLoginOff switches password sign-in off: with single
+	// sign-on, the provider is then the only way into the console.
+	PasswordLoginOff bool
 }
 
 // DefaultConfig is used for fields left zero.
@@ -131,6 +137,10 @@ type Server struct {
 	reports *reportRunner
 	// probe rate-limits /readyz's write probe (health.go).
 	probe writeProbe
+	// signon is single sign-on (signon.go); nil without one.
+	signon *signOn
+	// signonRate limits staff sign-on callbacks per address (signon.go).
+	signonRate *addressLimiter
 }
 
 // New wires the service. log receives structured request logs that never
@@ -217,6 +227,10 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 		s.reports = newReportRunner(rs, log, cfg.Metrics, cfg.Quotas)
 	}
 	s.console = mustParseConsolePages(s.pages)
+	if so, ok := st.(signOnStore); ok && cfg.SignOn != nil && s.accounts != nil {
+		s.signon = newSignOn(*cfg.SignOn, so)
+		s.signonRate = newAddressLimiter(cfg.LoginRate, cfg.LoginBurst)
+	}
 	s.routes()
 	return s
 }

@@ -185,6 +185,10 @@ func (s *Server) apiSurvey(c echo.Context) error {
 		// Answered with personal codes and invitations only: this link
 		// takes no answers.
 		doc.Accepting, doc.Status = false, "codes_only"
+	} else if v.pulse.SignOn {
+		// Respondents sign on in the browser first (signon_survey.go);
+		// the API has no way to.
+		doc.Accepting, doc.Status = false, "signon"
 	}
 	for _, d := range q.Dimensions {
 		items := q.ItemsOf(d.ID)

@@ -37,7 +37,10 @@ func (s *Server) surveyForm(c echo.Context) error {
 	if err := v.pulse.CheckWay(false); err != nil {
 		return s.refuseWay(c, v.lang, err)
 	}
-	if answeredHere(c) && c.QueryParam("again") == "" {
+	if done, err := s.signOnGate(c, &v); done {
+		return err
+	}
+	if !v.pulse.SignOn && answeredHere(c) && c.QueryParam("again") == "" {
 		return s.renderAnswered(c, v)
 	}
 	return s.render(c, http.StatusOK, "survey", v.form(survey.NewID(), nil, nil, ""))
@@ -58,6 +61,9 @@ func (s *Server) surveySubmit(c echo.Context) error {
 	}
 	if err := v.pulse.CheckWay(false); err != nil {
 		return s.refuseWay(c, v.lang, err)
+	}
+	if done, err := s.signOnGate(c, &v); done {
+		return err
 	}
 	form, err := readPostForm(c)
 	if err != nil {
@@ -122,15 +128,18 @@ func (s *Server) submit(c echo.Context, v surveyView, link survey.Link, form url
 		return s.render(c, http.StatusOK, "survey", v.formAsking(f.key, f.answers, nil, "", dec.Open, true))
 	}
 	_, err := s.store.Submit(c.Request().Context(), survey.Submission{
-		Link: link, Key: f.key, Token: v.token, Answers: dec.Answers, Comments: dec.Comments,
+		Link: link, Key: f.key, Token: v.token, Person: v.person, Answers: dec.Answers, Comments: dec.Comments,
 	})
 	if survey.ErrorKey(err) == "submission_key" {
 		return s.render(c, http.StatusUnprocessableEntity, "survey", v.form(survey.NewID(), f.answers, nil, "submission_key"))
 	}
+	if err != nil && v.person != "" {
+		return s.signOnRefusal(c, v, err)
+	}
 	if err != nil {
 		return s.refuse(c, v.lang, tokenRefusal(v.token, err))
 	}
-	if v.token == "" {
+	if v.token == "" && v.person == "" {
 		s.markAnswered(c, v.pulse, v.here)
 	}
 	// A replay (double tap, retry) lands on the same page as the first.

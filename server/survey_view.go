@@ -52,6 +52,9 @@ type formPage struct {
 	Mode string
 	// Privacy is the art. 13 notice (privacy_notice.go).
 	Privacy privacyNotice
+	// SignOn: the respondent signed on to answer; the page says what is
+	// kept of that.
+	SignOn bool
 }
 
 type sectionView struct {
@@ -134,6 +137,9 @@ type surveyView struct {
 	storeKey string
 	token    string
 	settings survey.Settings
+	// person is the keyed hash of a respondent who signed on (sign-on
+	// pulses only; signon_survey.go).
+	person string
 }
 
 // form builds the survey page. values are the answers given so far, keyed
@@ -155,7 +161,7 @@ func (v surveyView) formAsking(key string, values map[string][]string, errs surv
 		MinGroup: v.pulse.MinGroup, MinComments: v.pulse.MinComments, Invitation: v.token != "",
 		LeadComments: v.pulse.LeadComments, RetentionMonths: v.pulse.RetentionMonths,
 		Restore: values == nil, Open: len(open), SendOpen: sendOpen || len(open) > 0,
-		InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode),
+		InvitationNote: "intro_not_invitation", Mode: modeText(lang, v.pulse.Mode), SignOn: v.pulse.SignOn,
 		Privacy: newPrivacyNotice(lang, v.settings, v.pulse, v.token == ""),
 	}
 	if survey.ValidCode(v.token) {

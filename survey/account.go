@@ -297,14 +297,17 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (U
 		return User{}, err
 	}
 	hash := row.PasswordHash
-	if !known {
+	// An account made by single sign-on has no password (noPassword):
+	// it is checked against the dummy like an unknown one, and fails.
+	signOnOnly := known && hash == noPassword
+	if !known || signOnOnly {
 		hash = dummyHash
 	}
 	ok, err := verifyPassword(ctx, hash, password)
 	if err != nil && known {
 		return User{}, internal("verify password", err)
 	}
-	if !known || !ok || row.Disabled {
+	if !known || !ok || row.Disabled || signOnOnly {
 		if err := s.recordLoginFailure(ctx, key, now); err != nil {
 			return User{}, err
 		}

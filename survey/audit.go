@@ -45,7 +45,7 @@ type AuditEntry struct {
 // AuditActions are the action codes trots records, in the order the
 // console's filter lists them. A new kind of action adds its code here.
 var AuditActions = []string{
-	"login.success", "login.failed",
+	"login.success", "login.failed", "login.signon", "login.signon_refused",
 	"user.add", "user.disable", "token.create", "token.revoke",
 	"department.create", "department.edit", "department.rename", "department.headcount", "department.delete", "department.import",
 	"pulse.create", "pulse.open", "pulse.close",

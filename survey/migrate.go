@@ -390,6 +390,21 @@ ALTER TABLE settings ADD COLUMN lawful_basis TEXT NOT NULL DEFAULT 'legitimate_i
 ALTER TABLE settings ADD COLUMN retention_months INTEGER NOT NULL DEFAULT 12 CHECK (retention_months BETWEEN 1 AND 120);
 ALTER TABLE settings ADD COLUMN lead_comments BOOLEAN NOT NULL DEFAULT FALSE;
 `},
+	{14, "single sign-on: respondents who signed on to a pulse", `
+-- Whether a pulse's respondents sign on with the organisation's identity
+-- provider before they answer (signon.go), fixed when the pulse is
+-- created, like answer_mode.
+ALTER TABLE pulses ADD COLUMN sign_on BOOLEAN NOT NULL DEFAULT FALSE;
+-- Who has answered a sign-on pulse: a keyed hash per person and pulse
+-- (HMAC under the token key file), and nothing else. No column refers to
+-- a response or holds a time; {{no_rowid}} keeps SQLite from keeping a
+-- hidden rowid in the order of arrival; the rows go when the pulse closes.
+CREATE TABLE pulse_signons (
+	pulse_id    TEXT NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+	person_hash TEXT NOT NULL,
+	CONSTRAINT pulse_signons_identity PRIMARY KEY (pulse_id, person_hash)
+){{no_rowid}};
+`},
 }
 
 // tokenKeyVersion is the schema version from which invitation hashes are

@@ -29,6 +29,7 @@ type pulseRow struct {
 	AnswerMode           string
 	LeadComments         bool
 	RetentionMonths      int
+	SignOn               bool
 }
 
 func (pulseRow) TableName() string { return "pulses" }
@@ -43,7 +44,7 @@ func nullTime(t time.Time) sql.NullTime {
 func (r pulseRow) domain() Pulse {
 	p := Pulse{ID: r.ID, Name: r.Name, QuestionnaireID: r.QuestionnaireID, QuestionnaireVersion: r.QuestionnaireVersion,
 		Status: PulseStatus(r.Status), MinGroup: r.MinGroup, MinComments: r.MinComments, Mode: AnswerMode(r.AnswerMode),
-		LeadComments: r.LeadComments, RetentionMonths: r.RetentionMonths}
+		LeadComments: r.LeadComments, RetentionMonths: r.RetentionMonths, SignOn: r.SignOn}
 	if r.OpensAt.Valid {
 		p.Opens = r.OpensAt.Time.UTC()
 	}
@@ -96,7 +97,7 @@ func (s *Store) CreatePulse(ctx context.Context, p Pulse) (Pulse, error) {
 	p.MinGroup, p.MinComments = 0, 0
 	row := pulseRow{ID: p.ID, Name: p.Name, QuestionnaireID: p.QuestionnaireID, QuestionnaireVersion: p.QuestionnaireVersion,
 		OpensAt: nullTime(p.Opens), ClosesAt: nullTime(p.Closes), Status: string(p.Status), CreatedAt: s.now().UTC(),
-		AnswerMode: string(p.Mode), LeadComments: p.LeadComments, RetentionMonths: p.RetentionMonths}
+		AnswerMode: string(p.Mode), LeadComments: p.LeadComments, RetentionMonths: p.RetentionMonths, SignOn: p.SignOn}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		return Pulse{}, internal("create pulse", err)
 	}
@@ -213,8 +214,9 @@ func (s *Store) OpenPulseAt(ctx context.Context, id string, at time.Time) (Pulse
 // results.Close also stores the pulse's final results, which the retention
 // needs before it may delete raw answers.
 //
-// The pulse's invitations are deleted in the same transaction: once no
-// answer can come, nothing needs to know which tokens were used, and
+// The pulse's invitations, and the record of who signed on to answer it
+// (signon.go), are deleted in the same transaction: once no answer can
+// come, nothing needs to know which tokens were used or who answered, and
 // deleted rows tell nobody holding a later copy of the database anything.
 //
 // On SQLite deleted rows stay readable in free pages and free blocks of the
@@ -251,6 +253,9 @@ func (s *Store) ClosePulse(ctx context.Context, id string) error {
 			// client sent (submissionKeyHash).
 			if err := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE pulse_id = ?", id).Error; err != nil {
 				return fmt.Errorf("new response keys: %w", err)
+			}
+			if err := tx.Where("pulse_id = ?", id).Delete(&signOnRow{}).Error; err != nil {
+				return fmt.Errorf("forget sign-ons: %w", err)
 			}
 			return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
 		})

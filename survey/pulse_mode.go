@@ -51,6 +51,8 @@ func (p Pulse) AcceptsInvitations() bool { return p.Mode != ModeOpenLinks }
 // through open links.
 func (p Pulse) CheckWay(invited bool) error {
 	switch {
+	case invited && p.SignOn:
+		return errorf(EConflict, "mode_signon_only", "this pulse is answered after signing on through the department links; invitations and personal codes do not apply")
 	case invited && !p.AcceptsInvitations():
 		return errorf(EConflict, "mode_links_only", "this pulse is answered through department links; invitations and personal codes do not apply")
 	case !invited && !p.AcceptsLinks():

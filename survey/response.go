@@ -47,9 +47,12 @@ func (commentRow) TableName() string { return "comments" }
 // the questionnaire, the random key of the rendered form, and optionally a
 // single-use invitation token.
 type Submission struct {
-	Link     Link
-	Key      string // random per rendered form; makes retries idempotent
-	Token    string // optional invitation token
+	Link  Link
+	Key   string // random per rendered form; makes retries idempotent
+	Token string // optional invitation token
+	// Person is what the store keeps of a respondent who signed on
+	// (PersonHash), for a pulse answered with sign-on; "" otherwise.
+	Person   string
 	Answers  Answers
 	Comments map[string]string // text item id -> scrubbed text
 }
@@ -190,6 +193,9 @@ func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse
 	if err := pl.CheckWay(sub.Token != ""); err != nil {
 		return Receipt{}, err
 	}
+	if err := pl.checkSignOn(sub.Person); err != nil {
+		return Receipt{}, err
+	}
 	row := responseRow{PulseID: sub.Link.PulseID, DepartmentID: sub.Link.DepartmentID,
 		SubmissionKey: sub.Key, Answers: p.answers}
 	// ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL
@@ -214,6 +220,11 @@ func (s *Store) storeSubmission(tx *gorm.DB, p *pending, pulses map[string]Pulse
 	}
 	if sub.Token != "" {
 		if err := s.useToken(tx, sub.Link, sub.Token); err != nil {
+			return Receipt{}, err
+		}
+	}
+	if pl.SignOn {
+		if err := s.recordAnswered(tx, sub.Link.PulseID, sub.Person); err != nil {
 			return Receipt{}, err
 		}
 	}

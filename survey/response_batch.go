@@ -23,7 +23,8 @@ import (
 // first, and together with GORM's statement building that was most of the
 // writer's time at thousands of responses a second. The others (an
 // invitation to use, a key seen twice in one group) take the
-// per-submission path with a savepoint each, after the batch.
+// per-submission path with a savepoint each, after the batch; so do those
+// of a respondent who signed on (signon.go).
 //
 // When a statement of the batch fails (a department deleted while its link
 // was in use), storeGroup returns an errBatch: the writer rolls the whole
@@ -47,7 +48,7 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome, fas
 	for i, p := range group {
 		first := !seen[p.sub.Key]
 		seen[p.sub.Key] = true
-		if !fast || p.sub.Token != "" || !first {
+		if !fast || p.sub.Token != "" || p.sub.Person != "" || !first {
 			slow = append(slow, i)
 			continue
 		}
@@ -65,6 +66,10 @@ func (s *Store) storeGroup(tx *gorm.DB, group []*pending, results []outcome, fas
 			continue
 		}
 		if err := pl.CheckWay(false); err != nil {
+			results[i] = outcome{err: err}
+			continue
+		}
+		if err := pl.checkSignOn(""); err != nil {
 			results[i] = outcome{err: err}
 			continue
 		}

@@ -113,10 +113,10 @@ func TestMigrateRetentionFromVersion1(t *testing.T) {
 		p := mustAnswered(t, s, d)
 		db := survey.WriterDB(s)
 		// The later steps' columns of pulses (answer_mode, lead_comments,
-		// retention_months) go too and come back after step 2, in their
+		// retention_months, sign_on) go too and come back after step 2, in their
 		// order: PostgreSQL refuses a cached plan whose result type changed.
 		for _, stmt := range []string{"DROP TABLE pulse_results", "ALTER TABLE pulses DROP COLUMN answer_mode", "ALTER TABLE pulses DROP COLUMN lead_comments",
-			"ALTER TABLE pulses DROP COLUMN retention_months", "ALTER TABLE pulses DROP COLUMN closed_at",
+			"ALTER TABLE pulses DROP COLUMN retention_months", "ALTER TABLE pulses DROP COLUMN sign_on", "ALTER TABLE pulses DROP COLUMN closed_at",
 			"ALTER TABLE pulses DROP COLUMN purged_at", "UPDATE pulses SET status = 'closed'", "DELETE FROM schema_migrations WHERE version > 1"} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatalf("%s: %v", stmt, err)
@@ -127,7 +127,8 @@ func TestMigrateRetentionFromVersion1(t *testing.T) {
 		}
 		for _, stmt := range []string{"ALTER TABLE pulses ADD COLUMN answer_mode TEXT NOT NULL DEFAULT 'both'",
 			"ALTER TABLE pulses ADD COLUMN lead_comments BOOLEAN NOT NULL DEFAULT FALSE",
-			"ALTER TABLE pulses ADD COLUMN retention_months INTEGER NOT NULL DEFAULT 12"} {
+			"ALTER TABLE pulses ADD COLUMN retention_months INTEGER NOT NULL DEFAULT 12",
+			"ALTER TABLE pulses ADD COLUMN sign_on BOOLEAN NOT NULL DEFAULT FALSE"} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatalf("%s: %v", stmt, err)
 			}

@@ -56,6 +56,9 @@ var sealTables = []struct{ table, columns, where, order string }{
 	{"responses", "pulse_id, department_id, submission_key, answers", "", "department_id, submission_key"},
 	{"comments", "pulse_id, department_id, id, item_id, body, masked", "", "department_id, id"},
 	{"invitations", "token_hash, pulse_id, department_id, used", " AND used", "token_hash"},
+	// Who signed on to answer (signon.go): written in the transaction of
+	// the response, so its xmin would name the response until sealed.
+	{"pulse_signons", "pulse_id, person_hash", "", "person_hash"},
 }
 
 // Seal rewrites the rows of every pulse whose responses, comments and
@@ -73,14 +76,15 @@ func (s *Store) Seal(ctx context.Context) (SealReport, error) {
 	err := s.r.WithContext(ctx).Raw(`SELECT pulse_id FROM (
 		SELECT pulse_id, xmin::text AS x FROM responses
 		UNION ALL SELECT pulse_id, xmin::text FROM comments
-		UNION ALL SELECT pulse_id, xmin::text FROM invitations WHERE used) t
+		UNION ALL SELECT pulse_id, xmin::text FROM invitations WHERE used
+		UNION ALL SELECT pulse_id, xmin::text FROM pulse_signons) t
 	GROUP BY pulse_id HAVING count(DISTINCT x) > 1 ORDER BY pulse_id`).Scan(&ids).Error
 	if err != nil {
 		return rep, internal("seal: find pulses", err)
 	}
 	for _, id := range ids {
 		var (
-			rows [3]int64
+			rows [4]int64
 			done bool
 		)
 		err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -139,7 +143,7 @@ func (s *Store) Seal(ctx context.Context) (SealReport, error) {
 		// row versions that no running transaction can still see (a
 		// later autovacuum takes any it had to leave), and INDEX_CLEANUP
 		// ON makes it clear their index entries even when they are few.
-		if err := s.w.WithContext(ctx).Exec("VACUUM (INDEX_CLEANUP ON) responses, comments, invitations").Error; err != nil {
+		if err := s.w.WithContext(ctx).Exec("VACUUM (INDEX_CLEANUP ON) responses, comments, invitations, pulse_signons").Error; err != nil {
 			return rep, internal("seal: vacuum", err)
 		}
 	}

@@ -105,6 +105,10 @@ type Pulse struct {
 	// RetentionMonths is how many months after closing the raw answers
 	// are deleted (1-120; a new pulse gets DefaultRetentionMonths).
 	RetentionMonths int
+	// SignOn: respondents sign on with the organisation's identity
+	// provider before they answer, one answer per person (signon.go);
+	// chosen when the pulse is created and fixed from then on.
+	SignOn bool
 }
 
 // DefaultRetentionMonths is the retention period of a pulse created

@@ -78,6 +78,9 @@ type Draft struct {
 	Mode survey.AnswerMode
 	// LeadComments lets leads read their department's open comments.
 	LeadComments bool
+	// SignOn: respondents sign on with the identity provider first, one
+	// answer per person (survey.Pulse.SignOn).
+	SignOn bool
 	// RetentionMonths after closing the raw answers go; 0 is the default
 	// (survey.DefaultRetentionMonths).
 	RetentionMonths int
@@ -145,7 +148,7 @@ func Create(ctx context.Context, st Store, d Draft, now time.Time) (survey.Pulse
 		return survey.Pulse{}, fmt.Errorf("lifecycle: %w", err)
 	}
 	return st.CreatePulse(ctx, survey.Pulse{Name: d.Name, QuestionnaireID: q.ID, QuestionnaireVersion: q.Version,
-		Opens: d.Opens, Closes: d.Closes, Mode: d.Mode, LeadComments: d.LeadComments, RetentionMonths: d.RetentionMonths})
+		Opens: d.Opens, Closes: d.Closes, Mode: d.Mode, LeadComments: d.LeadComments, RetentionMonths: d.RetentionMonths, SignOn: d.SignOn})
 }
 
 // conflict is the refusal of a transition p's status does not allow.
