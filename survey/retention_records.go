@@ -124,7 +124,7 @@ func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy
 			return internal("list disabled accounts", err)
 		}
 		for _, u := range gone {
-			for _, t := range []any{&sessionRow{}, &apiTokenRow{}, &reportJobRow{}} {
+			for _, t := range []any{&sessionRow{}, &apiTokenRow{}, &reportJobRow{}, &accountLinkRow{}} {
 				if err := tx.Where("user_id = ?", u.ID).Delete(t).Error; err != nil {
 					return internal("remove account's records", err)
 				}
