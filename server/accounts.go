@@ -351,7 +351,7 @@ func (s *Server) user(c echo.Context) error {
 func (s *Server) userRefused(c echo.Context, cause error) error {
 	p, err := s.newUserPage(c)
 	if err != nil {
-		return err
+		return consoleNotFound(err)
 	}
 	status, text, ok := accountRefusal(p.consolePage, cause)
 	if !ok {
