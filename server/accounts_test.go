@@ -100,6 +100,13 @@ func TestInvitationThroughTheConsole(t *testing.T) {
 	send := func(lang, pw, again string) page {
 		return holder.post("/account?lang="+lang, url.Values{"token": {token}, "password": {pw}, "password2": {again}})
 	}
+	// A post from another site is refused before the link is looked at.
+	cross := e.send("POST", "/account", strings.NewReader(url.Values{"token": {token}, "password": {"a quiet lighthouse keeper"},
+		"password2": {"a quiet lighthouse keeper"}}.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded",
+		"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if cross.status != http.StatusForbidden {
+		t.Fatalf("cross-site post: %d", cross.status)
+	}
 	if p := send("en", "a long passphrase one", "a long passphrase two"); p.status != http.StatusBadRequest ||
 		text(parseHTML(t, p.body).byID("account-error")) != "The two passwords differ." {
 		t.Fatalf("mismatch: %d", p.status)
