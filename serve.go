@@ -92,7 +92,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	if err := printSetupLink(ctx, store, stdout, public, ln.Addr().String()); err != nil {
-		return err
+		// Serving goes on: the first account can still be made with
+		// trots user add.
+		log.Warn("no setup link for the first administrator", "error", err.Error())
 	}
 	return srv.Serve(ctx, ln, *grace)
 }

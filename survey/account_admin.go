@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -208,7 +209,7 @@ func (s *Store) RevokeAPIToken(ctx context.Context, id, handle string) (string, 
 	var row apiTokenRow
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("user_id = ? AND token_hash LIKE ?", id, handle+"%").Take(&row).Error; err != nil {
-			if err == gorm.ErrRecordNotFound {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return notFound
 			}
 			return internal("read API token", err)
