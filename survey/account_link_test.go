@@ -276,3 +276,42 @@ func TestAdminSeesAndEndsSessionsAndTokens(t *testing.T) {
 		}
 	})
 }
+
+// Administrators disabling each other at the same moment leave exactly
+// one of them: the check and the change are one serialised step.
+func TestConcurrentDisablingKeepsAnAdmin(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		s, _ := mustOpenClocked(t, dsn)
+		var admins []string // the one left by the round before, and two new ones
+		for round := range 5 {
+			for _, p := range []string{"a", "b"} {
+				admins = append(admins, mustUser(t, s, p+strings.Repeat("x", round)+"@example.org", survey.RoleAdmin, "").ID)
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, len(admins))
+			for i, id := range admins {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = s.SetUserDisabled(ctx, id, true)
+				}()
+			}
+			wg.Wait()
+			var left []string
+			for i, err := range errs {
+				switch {
+				case err != nil && survey.ErrorKey(err) == "last_admin":
+					left = append(left, admins[i])
+				case err != nil:
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			var active int64
+			survey.WriterDB(s).Raw("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled").Scan(&active)
+			if active != 1 || len(left) != 1 {
+				t.Fatalf("round %d: %d active admins, %d refusals (%v)", round, active, len(left), errs)
+			}
+			admins = left
+		}
+	})
+}
