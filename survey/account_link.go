@@ -37,6 +37,10 @@ const DefaultAccountLinkLifetime = 72 * time.Hour
 // MaxAccountLinkLifetime bounds it: a link is a password in transit.
 const MaxAccountLinkLifetime = 14 * 24 * time.Hour
 
+// AccountLinkKeep is how long after its expiry a link is kept, so that it
+// can still say it was used or expired (ExpireRecords then deletes it).
+const AccountLinkKeep = 30 * 24 * time.Hour
+
 // AccountLink is what a link's holder may do, as shown before they choose
 // a password.
 type AccountLink struct {

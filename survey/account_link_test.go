@@ -315,3 +315,35 @@ func TestConcurrentDisablingKeepsAnAdmin(t *testing.T) {
 		}
 	})
 }
+
+// The retention deletes links a month past their expiry, with the address
+// of an invitation nobody took up.
+func TestRetentionForgetsOldAccountLinks(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		s, clk := mustOpenClocked(t, dsn)
+		old, _, err := s.InviteUser(ctx, survey.User{Email: "never@example.org", Role: survey.RoleViewer}, "hr", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(survey.AccountLinkKeep)
+		fresh, _, err := s.InviteUser(ctx, survey.User{Email: "soon@example.org", Role: survey.RoleViewer}, "hr", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(2 * time.Hour)
+		if _, err := s.ExpireRecords(ctx, clk.now(), survey.RecordPolicy{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AccountLinkByToken(ctx, old); survey.ErrorKey(err) != "account_link_unknown" {
+			t.Fatalf("old link: %v", err)
+		}
+		if _, err := s.AccountLinkByToken(ctx, fresh); survey.ErrorKey(err) != "account_link_expired" {
+			t.Fatalf("recent link: %v", err)
+		}
+		var n int64
+		survey.WriterDB(s).Raw("SELECT COUNT(*) FROM account_links WHERE email = 'never@example.org'").Scan(&n)
+		if n != 0 {
+			t.Fatal("the address of the old invitation is kept")
+		}
+	})
+}
