@@ -15,15 +15,16 @@ import (
 )
 
 // serveOn starts `trots serve` in-process on a free port and returns its
-// base URL and a function that stops it and returns the exit code.
-func serveOn(t *testing.T, dsn string) (string, func() int) {
+// base URL and a function that stops it and returns the exit code; extra
+// are further flags.
+func serveOn(t *testing.T, dsn string, extra ...string) (string, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-level", "warn"}, pw, &stderr)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--log-level", "warn"}, extra...), pw, &stderr)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

@@ -84,8 +84,8 @@ func printRetention(w io.Writer, rep results.RetentionReport, dry bool) {
 	}
 	if !dry {
 		ex := rep.Expired
-		fmt.Fprintf(w, "Removed %d invitations of closed pulses, %d old decision notes, %d disabled accounts, %d report jobs and %d expired sessions.\n",
-			ex.Invitations, ex.DecisionNotes, ex.Accounts, ex.ReportJobs, ex.Sessions)
+		fmt.Fprintf(w, "Removed %d invitations of closed pulses, %d old decision notes, %d authors' addresses in old action logs, %d disabled accounts, %d report jobs and %d expired sessions.\n",
+			ex.Invitations, ex.DecisionNotes, ex.ActionAuthors, ex.Accounts, ex.ReportJobs, ex.Sessions)
 	}
 }
 
@@ -153,6 +153,7 @@ func startRetention(ctx context.Context, store *survey.Store, months int, log *s
 			log.Info("retention applied", "months", months, "cutoff", rep.Cutoff.Format(time.DateOnly),
 				"pulses_purged", len(rep.Purged), "responses_deleted", n, "results_stored", len(rep.Finalized),
 				"invitations_removed", rep.Expired.Invitations, "decision_notes_blanked", rep.Expired.DecisionNotes,
+				"action_log_addresses_blanked", rep.Expired.ActionAuthors,
 				"accounts_removed", rep.Expired.Accounts, "report_jobs_removed", rep.Expired.ReportJobs, "sessions_removed", rep.Expired.Sessions)
 		}
 		for id, err := range rep.Skipped {

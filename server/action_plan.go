@@ -468,8 +468,12 @@ func (s *Server) apiActions(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := requestLang(c)
 	pulseID, deptID := c.Param("id"), c.Param("department")
-	if _, err := s.accounts.Pulse(ctx, pulseID); err != nil {
-		return apiError(c, surveyStatus(err), lang, "not_found", nil)
+	if _, err := s.accounts.Pulse(ctx, pulseID); survey.ErrorCode(err) == survey.ENotFound {
+		return apiError(c, http.StatusNotFound, lang, "not_found", nil)
+	} else if err != nil {
+		// An outage is 503 unavailable, anything else 500 internal
+		// (handleError): not a not_found under another status.
+		return err
 	}
 	if u := sessionOf(c).User; u.Role == survey.RoleLead && u.DepartmentID != deptID {
 		return apiError(c, http.StatusForbidden, lang, "action_lead_other", nil)

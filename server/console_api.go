@@ -195,8 +195,13 @@ func newAPIDecision(d survey.Decision, mode survey.AnswerMode) apiDecision {
 func (s *Server) apiDecisions(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.accounts.Pulse(ctx, c.Param("id"))
+	if survey.ErrorCode(err) == survey.ENotFound {
+		return apiError(c, http.StatusNotFound, requestLang(c), "not_found", nil)
+	}
 	if err != nil {
-		return apiError(c, surveyStatus(err), requestLang(c), "not_found", nil)
+		// An outage is 503 unavailable, anything else 500 internal
+		// (handleError): not a not_found under another status.
+		return err
 	}
 	u := sessionOf(c).User
 	dept := ""

@@ -82,6 +82,9 @@ func (p RecordPolicy) months() (decisions, disabled int) {
 // Expired counts what ExpireRecords removed.
 type Expired struct {
 	Invitations, DecisionNotes, Accounts, ReportJobs, Sessions int
+	// ActionAuthors counts entries of action plans' logs whose author's
+	// address was blanked.
+	ActionAuthors int
 }
 
 // RemovedAccountEmail is the address an account gets when the retention
@@ -94,11 +97,12 @@ func RemovedAccountEmail(id string) string { return "removed-" + id + "@invalid"
 //   - invitations (hashes of tokens, and whether they were used) of closed
 //     pulses: nobody can answer any more, and a used flag says who took part;
 //   - the note and the author's address of decisions older than
-//     DecisionMonths (choice, verdict, date and role stay);
+//     DecisionMonths (choice, verdict, date and role stay), and the
+//     author's address in entries of action plans' logs as old;
 //   - accounts disabled more than DisabledMonths ago, with their sessions,
-//     API tokens and report jobs; one that decisions refer to keeps its row
-//     (the decisions point at it) under RemovedAccountEmail, without a
-//     password;
+//     API tokens and report jobs; one that decisions or action plans' logs
+//     refer to keeps its row (they point at it) under RemovedAccountEmail,
+//     without a password;
 //   - report jobs past ReportJobTTL and expired or idle sessions;
 //   - one-time account links a month past their expiry, used or not: an
 //     invitation nobody took up should not keep the address for ever.
@@ -120,6 +124,13 @@ func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy
 		}
 		ex.DecisionNotes = int(res.RowsAffected)
 
+		res = tx.Model(&actionEventRow{}).Where("at < ? AND user_email <> ''", now.AddDate(0, -decMonths, 0)).
+			Update("user_email", "")
+		if res.Error != nil {
+			return internal("expire action log addresses", res.Error)
+		}
+		ex.ActionAuthors = int(res.RowsAffected)
+
 		var gone []userRow
 		if err := tx.Where("disabled AND disabled_at IS NOT NULL AND disabled_at < ? AND password_hash <> ''", now.AddDate(0, -disMonths, 0)).
 			Find(&gone).Error; err != nil {
@@ -131,11 +142,14 @@ func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy
 					return internal("remove account's records", err)
 				}
 			}
-			var refs int64
+			var refs, logged int64
 			if err := tx.Model(&decisionRow{}).Where("user_id = ?", u.ID).Count(&refs).Error; err != nil {
 				return internal("count account's decisions", err)
 			}
-			if refs == 0 {
+			if err := tx.Model(&actionEventRow{}).Where("user_id = ?", u.ID).Count(&logged).Error; err != nil {
+				return internal("count account's action log entries", err)
+			}
+			if refs+logged == 0 {
 				if err := tx.Delete(&userRow{ID: u.ID}).Error; err != nil {
 					return internal("remove account", err)
 				}
