@@ -24,6 +24,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	baseURL := fs.String("base-url", "http://"+env("TROTS_ADDR", "127.0.0.1:8080"), "address the service is reached at, for the printed survey links")
 	csvFile := fs.String("export-csv", "", "also write the generated answers to this CSV file, for trots analyze")
 	headFile := fs.String("export-headcounts", "", "also write department,headcount,external to this CSV file")
+	flat := fs.Bool("flat", false, "the small flat organisation of ten departments instead of the three-level tree (5 directorates, 25 departments, 80 teams)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -54,7 +55,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			"point --db at a new file (e.g. --db data/demo.db), or use --if-empty to skip quietly", held)
 	}
 
-	org := demo.Generate(q, *seed)
+	// The tree shows why results at every level matter; the flat ten
+	// departments are quicker to take in (and what many tests use).
+	org := demo.GenerateTree(q, *seed)
+	if *flat {
+		org = demo.Generate(q, *seed)
+	}
 	if *csvFile != "" {
 		if err := writeExport(*csvFile, func(w io.Writer) error { return demo.WriteCSV(w, q, org) }); err != nil {
 			return err
@@ -172,6 +178,9 @@ func printDemo(w io.Writer, dialect survey.Dialect, base string, q *questionnair
 	}
 	fmt.Fprintln(w, "\nWhat each department is designed to show (with the default thresholds):")
 	for _, d := range res.Departments {
+		if d.Why == "" {
+			continue // an ordinary part of the tree
+		}
 		pad := width - utf8.RuneCountInString(d.Department.Name)
 		fmt.Fprintf(w, "  %s%*s %-15s %s\n", d.Department.Name, pad, "", d.Expect, d.Why)
 	}

@@ -56,7 +56,7 @@ func TestDemoFillsAnEmptyDatabaseOnce(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		dir := t.TempDir()
 		csvFile, headFile := filepath.Join(dir, "answers.csv"), filepath.Join(dir, "headcounts.csv")
-		code, out, errOut := runDemoCmd(t, "--db", dsn, "--seed", "3", "--base-url", "http://demo.example:8080/",
+		code, out, errOut := runDemoCmd(t, "--db", dsn, "--flat", "--seed", "3", "--base-url", "http://demo.example:8080/",
 			"--export-csv", csvFile, "--export-headcounts", headFile)
 		if code != 0 {
 			t.Fatalf("demo: exit %d, stderr %s", code, errOut)
@@ -131,7 +131,7 @@ func TestDemoFillsAnEmptyDatabaseOnce(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "left it unchanged") {
 			t.Errorf("--if-empty on a filled database: exit %d, %q %q", code, out, errOut)
 		}
-		code, _, errOut = runDemoCmd(t, "--db", dsn, "--seed", "4")
+		code, _, errOut = runDemoCmd(t, "--db", dsn, "--flat", "--seed", "4")
 		if code != 1 || !strings.Contains(errOut, "already holds 10 departments and 2 pulses") {
 			t.Errorf("demo on a filled database: exit %d, %q; want 1 and a clear refusal", code, errOut)
 		}
@@ -168,5 +168,45 @@ func TestDemoRefusesBadFlags(t *testing.T) {
 	s := storetest.Open(t, dsn)
 	if counts, pulses := storedCounts(t, s); len(counts) != 0 || len(pulses) != 0 {
 		t.Errorf("refused runs stored %v, %d pulses", counts, len(pulses))
+	}
+}
+
+// By default the demo is the three-level tree: every department stored
+// below its parent, the planted stories printed.
+func TestDemoBuildsTheTree(t *testing.T) {
+	dsn := storetest.SQLiteDSN(t)
+	code, out, errOut := runDemoCmd(t, "--db", dsn)
+	if code != 0 {
+		t.Fatalf("demo: exit %d, %s", code, errOut)
+	}
+	s := storetest.Open(t, dsn)
+	deps, err := s.Departments(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := survey.NewTree(deps)
+	levels, people := map[int]int{}, 0
+	for _, d := range deps {
+		levels[tree.Depth(d.ID)]++
+		if d.ParentID == "" {
+			people += tree.TotalHeadcount(d.ID)
+		}
+	}
+	if levels[1] != 5 || levels[2] != 25 || levels[3] != 80 || people < 1800 || people > 2200 {
+		t.Fatalf("levels %v, %d employees", levels, people)
+	}
+	for _, story := range []string{demo.StoryDirectorate, demo.StoryTeam, demo.StorySmallTeams} {
+		if !strings.Contains(out, story) {
+			t.Errorf("the printed overview does not name %s", story)
+		}
+	}
+	var team survey.Department
+	for _, d := range deps {
+		if d.Name == demo.StoryTeam {
+			team = d
+		}
+	}
+	if got := tree.Path(team.ID); got != "Dienstverlening / Klantcontact / Team Balie Noord" {
+		t.Fatalf("path of %s: %q", demo.StoryTeam, got)
 	}
 }

@@ -19,15 +19,17 @@ import (
 )
 
 // runReport is `trots report`: the PDF readiness report of a pulse, for the
-// whole organisation or for one department. The file appears only when the
-// whole PDF was made (written to a temporary file, then renamed).
+// whole organisation or for one department, or with --format html the same
+// report as an accessible HTML page. The file appears only when the whole
+// report was made (written to a temporary file, then renamed).
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("report", "report --pulse <id> --out <file.pdf> [flags]", stderr)
 	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
 	pulseID := fs.String("pulse", "", "id of the pulse to report on (required)")
 	department := fs.String("department", "", "name of a department: its own report instead of the organisation's")
 	lang := fs.String("lang", "", "language of the report: nl or en (default: the organisation's language)")
-	out := fs.String("out", "", "PDF file to write (required)")
+	out := fs.String("out", "", "file to write (required)")
+	format := fs.String("format", "", "pdf, or html for the accessible HTML page (default: html for an --out ending in .html, else pdf)")
 	created := fs.String("creation-date", "", "date stamped in the PDF, YYYY-MM-DD (default: today); the same date gives the same bytes")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -40,6 +42,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError(fs, "--out is required")
 	case *lang != "" && *lang != "nl" && *lang != "en":
 		return usageError(fs, fmt.Sprintf("--lang must be nl or en, not %q", *lang))
+	case *format != "" && *format != "pdf" && *format != "html":
+		return usageError(fs, fmt.Sprintf("--format must be pdf or html, not %q", *format))
 	case *created != "":
 		d, err := time.Parse(time.DateOnly, *created)
 		if err != nil {
@@ -50,6 +54,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		date = time.Now()
 	}
 
+	if *format == "" {
+		*format = "pdf"
+		if ext := strings.ToLower(filepath.Ext(*out)); ext == ".html" || ext == ".htm" {
+			*format = "html"
+		}
+	}
 	store, err := survey.Open(ctx, *dsn, survey.Options{KeyFile: keyFile()})
 	if err != nil {
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
@@ -83,6 +93,10 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	in := reports.FromOutcome(settings.Name, outcome)
 	opts := reports.Options{Lang: *lang, CreationDate: date}
 	var buf bytes.Buffer
+	to := reports.Outputs{PDF: &buf}
+	if *format == "html" {
+		to = reports.Outputs{HTML: &buf}
+	}
 	if *department != "" {
 		g, err := reports.FindDepartment(outcome.Result, *department)
 		if err != nil {
@@ -98,10 +112,10 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 		}
 		progress.set("rendering the report of " + g.Name + "…")
-		err = reports.Department(&buf, in, g.Name, opts)
+		err = reports.DepartmentTo(to, in, g.Name, opts)
 	} else {
 		progress.set(fmt.Sprintf("rendering the report of %d departments…", len(outcome.Result.Departments)))
-		err = reports.Organisation(&buf, in, opts)
+		err = reports.OrganisationTo(to, in, opts)
 	}
 	progress.stop()
 	if err != nil {
@@ -110,7 +124,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Wrote %s (%d KB): %s, %s.\n", *out, (buf.Len()+1023)/1024, outcome.Pulse.Name, reportKind(*department, *lang))
+	fmt.Fprintf(stdout, "Wrote %s (%d KB): %s, %s, %s.\n", *out, (buf.Len()+1023)/1024, outcome.Pulse.Name, reportKind(*department, *lang), strings.ToUpper(*format))
 	return nil
 }
 

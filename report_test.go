@@ -152,6 +152,7 @@ func TestReportRefusesClearly(t *testing.T) {
 		{"no out", []string{"--db", dsn, "--pulse", pulse.ID}, 2, []string{"--out is required"}},
 		{"bad language", []string{"--db", dsn, "--pulse", pulse.ID, "--out", out, "--lang", "de"}, 2, []string{"--lang must be nl or en"}},
 		{"bad date", []string{"--db", dsn, "--pulse", pulse.ID, "--out", out, "--creation-date", "31-01-2026"}, 2, []string{"--creation-date"}},
+		{"bad format", []string{"--db", dsn, "--pulse", pulse.ID, "--out", out, "--format", "docx"}, 2, []string{`--format must be pdf or html, not "docx"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runReportCmd(t, tc.args...)

@@ -23,7 +23,12 @@ type Group struct {
 	// carried into the result so that a department renamed after its
 	// pulse closed is still recognised, and a new department that takes
 	// an old name is not mistaken for it.
-	ID                string
+	ID string
+	// ParentID is the ID of the parent group, "" for a top-level node.
+	// Every node of the tree is a Group of its own, with only its own
+	// respondents and its own headcount; a parent's figures pool its
+	// descendants.
+	ParentID          string
 	Name              string
 	Headcount         int // employees; 0 = unknown
 	ExternallyVisible bool

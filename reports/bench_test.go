@@ -36,3 +36,20 @@ func BenchmarkDepartmentReport(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOrganisationReport200Both renders the same report as the PDF
+// and the HTML page in one rendering, as a report job does: the page adds
+// its outline and template to the PDF's cost.
+func BenchmarkOrganisationReport200Both(b *testing.B) {
+	in := bigOrganisation(b)
+	opts := reports.Options{Lang: "nl", CreationDate: created}
+	var size int
+	for b.Loop() {
+		var pdf, page bytes.Buffer
+		if err := reports.OrganisationTo(reports.Outputs{PDF: &pdf, HTML: &page}, in, opts); err != nil {
+			b.Fatal(err)
+		}
+		size = page.Len()
+	}
+	b.ReportMetric(float64(size)/1e6, "MB/page")
+}

@@ -31,6 +31,7 @@ func (d *document) whiskers(rows []whiskerRow, rowH float64) {
 	if len(rows) == 0 {
 		return
 	}
+	d.out.chart(d.num, rows)
 	pdf := d.pdf
 	const labelW, gapW = 46.0, 3.0
 	plotW := d.width * 0.5

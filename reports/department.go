@@ -67,7 +67,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 	defer v.progress(1, 1)
 	name := clean(g.Name)
 	org := clean(v.in.Organisation)
-	v.d = newDocument(v.lang, v.date, docInfo{
+	v.d = v.newDocument(docInfo{
 		wide:    v.wide,
 		title:   tDeptReport.in(v.lang) + ": " + name,
 		subject: clean(v.in.Pulse.Name),
@@ -106,6 +106,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 		if n := maskedComments(cs); n > 0 {
 			d.note(tCommentsMasked.f(v.lang, n, len(cs)))
 		}
+		v.recordComments(cs)
 		for _, c := range cs {
 			d.need(2 * bodyLine)
 			d.font("I", bodySize)
@@ -137,6 +138,7 @@ func joinNonEmpty(sep string, parts ...string) string {
 // masthead is the top of a department report: what, for whom, when.
 func (v *view) masthead(kind, name string) {
 	d := v.d
+	v.recordKicker(kind)
 	d.font("B", 8.5)
 	d.textColor(mutedColor)
 	d.pdf.SetX(d.left)
@@ -145,9 +147,13 @@ func (v *view) masthead(kind, name string) {
 	d.font("", 9)
 	d.textColor(mutedColor)
 	d.pdf.SetX(d.left)
-	d.pdf.MultiCell(d.width, 4.5, joinNonEmpty(" · ", clean(v.in.Pulse.Name), v.period(), tReportDate.f(v.lang, v.num.date(v.date))), "", "L", false)
+	meta := joinNonEmpty(" · ", clean(v.in.Pulse.Name), v.period(), tReportDate.f(v.lang, v.num.date(v.date)))
+	mode := tAnsweredThrough.in(v.lang) + ": " + answerMode(v.lang, v.in.Pulse.AnswerMode)
+	d.out.text("p", meta)
+	d.out.text("p", mode)
+	d.pdf.MultiCell(d.width, 4.5, meta, "", "L", false)
 	d.pdf.SetX(d.left)
-	d.pdf.MultiCell(d.width, 4.5, tAnsweredThrough.in(v.lang)+": "+answerMode(v.lang, v.in.Pulse.AnswerMode), "", "L", false)
+	d.pdf.MultiCell(d.width, 4.5, mode, "", "L", false)
 	d.space(4)
 }
 
@@ -194,6 +200,7 @@ func (v *view) verdictBox(g *analysis.GroupResult) {
 			notes = append(notes, v.reasonText(r))
 		}
 	}
+	v.recordVerdict(dec, reasons, notes)
 	inner := d.width - 10
 	d.font("", bodySize)
 	h := 6.0 + 8 + 2
@@ -273,6 +280,7 @@ func (v *view) facts(g *analysis.GroupResult) {
 	if len(fs) == 0 {
 		return
 	}
+	v.recordFacts(fs)
 	const h = 17.0
 	d.need(h + 4)
 	y := d.pdf.GetY()

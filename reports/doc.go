@@ -5,11 +5,23 @@
 // department (its verdict with reasons, its themes against the
 // organisation, the gap pairs, ambassador potential, barriers and what
 // would help, the comments the analysis shows, and advice that follows
-// from the verdict and the evidence), in Dutch or English.
+// from the verdict and the evidence), in Dutch or English - as a PDF and,
+// from the same rendering, as an accessible HTML page (WCAG 2.1 AA), which
+// public bodies can publish where the untagged PDF falls short.
 //
 //	in := reports.FromOutcome(settings.Name, outcome) // from survey/results
 //	err := reports.Organisation(w, in, reports.Options{Lang: "nl"})
 //	err = reports.Department(w, in, "ICT", reports.Options{Lang: "en"})
+//	err = reports.OrganisationTo(reports.Outputs{PDF: pdf, HTML: page}, in, opts)
+//
+// # One content, two formats
+//
+// The views draw the PDF through the document's primitives (headings,
+// paragraphs, lists, tables, charts); when HTML is asked for, the same
+// calls record an outline of the content (outline.go), and the few places
+// that draw on fpdf directly record what they draw. The page is written
+// from that outline (html.go), so it carries the PDF's figures, hidden
+// groups and words, and a test compares the two read back.
 //
 // # Anonymity
 //

@@ -52,6 +52,9 @@ type document struct {
 	width float64
 	// limit is the y below which nothing but the footer is drawn.
 	limit float64
+	// out records the content for the HTML page (outline.go); nil when
+	// only the PDF is made.
+	out *outline
 }
 
 // docInfo is what the document's metadata, header and footer say.
@@ -128,8 +131,17 @@ func (d *document) body() {
 	d.textColor(inkColor)
 }
 
-// page starts a new page at the top margin.
+// page starts a new page at the top margin: on purpose, so the HTML page
+// breaks there when printed.
 func (d *document) page() {
+	if d.out != nil {
+		d.out.newPage = true
+	}
+	d.turn()
+}
+
+// turn starts a new page because the content does not fit.
+func (d *document) turn() {
 	d.pdf.AddPage()
 	d.pdf.SetXY(d.left, pageMargin)
 }
@@ -137,7 +149,7 @@ func (d *document) page() {
 // need starts a new page unless h millimetres fit below the current line.
 func (d *document) need(h float64) {
 	if d.pdf.GetY()+h > d.limit {
-		d.page()
+		d.turn()
 	}
 }
 
@@ -241,6 +253,7 @@ func vowel(c rune) bool {
 
 // title is the big heading of a report's first page or a department's page.
 func (d *document) title(s string) {
+	d.out.title(s)
 	d.font("B", 18)
 	d.textColor(accentColor)
 	d.pdf.SetX(d.left)
@@ -251,6 +264,7 @@ func (d *document) title(s string) {
 // heading starts a section, with a bookmark, on the current page when at
 // least minBody millimetres of its content fit below it.
 func (d *document) heading(s string, minBody float64) {
+	d.out.section(s)
 	d.need(14 + minBody)
 	if d.pdf.GetY() > pageMargin+1 {
 		d.space(3)
@@ -266,6 +280,7 @@ func (d *document) heading(s string, minBody float64) {
 
 // subheading is a heading inside a section.
 func (d *document) subheading(s string, minBody float64) {
+	d.out.sub(s)
 	d.need(9 + minBody)
 	d.space(2)
 	d.font("B", 11)
@@ -278,6 +293,7 @@ func (d *document) subheading(s string, minBody float64) {
 
 // para is a paragraph of running text.
 func (d *document) para(s string) {
+	d.out.text("p", s)
 	d.body()
 	d.pdf.SetX(d.left)
 	d.pdf.MultiCell(d.width, bodyLine, s, "", "L", false)
@@ -286,6 +302,7 @@ func (d *document) para(s string) {
 
 // note is small muted text: a caption, a legend or a caveat.
 func (d *document) note(s string) {
+	d.out.text("note", s)
 	d.font("I", 8)
 	d.textColor(mutedColor)
 	d.pdf.SetX(d.left)
@@ -303,6 +320,19 @@ type span struct {
 // rich writes spans as one flowing paragraph that starts at x and wraps
 // back to x.
 func (d *document) rich(x, lineH float64, spans ...span) {
+	if d.out != nil {
+		var b strings.Builder
+		for _, s := range spans {
+			b.WriteString(s.text)
+		}
+		d.out.text("lead", b.String())
+	}
+	d.drawRich(x, lineH, spans...)
+}
+
+// drawRich draws rich without recording it (a list item is recorded with
+// its list).
+func (d *document) drawRich(x, lineH float64, spans ...span) {
 	pdf := d.pdf
 	pdf.SetLeftMargin(x)
 	pdf.SetX(x)
@@ -321,6 +351,7 @@ type item struct{ lead, text string }
 
 // bullets writes a bulleted list.
 func (d *document) bullets(items []item) {
+	d.out.list("list", items)
 	for _, it := range items {
 		d.body()
 		est := float64(d.lines(it.lead+" "+it.text, d.width-6)) * bodyLine
@@ -336,13 +367,14 @@ func (d *document) bullets(items []item) {
 		}
 		spans = append(spans, span{"", it.text})
 		d.pdf.SetY(y)
-		d.rich(d.left+5.5, bodyLine, spans...)
+		d.drawRich(d.left+5.5, bodyLine, spans...)
 		d.space(1)
 	}
 }
 
 // numbered writes a numbered list of lead-in and text.
 func (d *document) numbered(items []item) {
+	d.out.list("olist", items)
 	for i, it := range items {
 		d.body()
 		d.need(3 * bodyLine)
@@ -353,7 +385,7 @@ func (d *document) numbered(items []item) {
 		d.pdf.CellFormat(6, bodyLine, d.num.integer(i+1)+".", "", 0, "L", false, 0, "")
 		d.textColor(inkColor)
 		d.pdf.SetY(y)
-		d.rich(d.left+6, bodyLine, span{"B", it.lead + " "}, span{"", it.text})
+		d.drawRich(d.left+6, bodyLine, span{"B", it.lead + " "}, span{"", it.text})
 		d.space(2)
 	}
 }

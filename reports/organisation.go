@@ -76,7 +76,7 @@ var (
 func (v *view) organisation() *document {
 	v.progress(0, len(v.res.Departments))
 	org := clean(v.in.Organisation)
-	v.d = newDocument(v.lang, v.date, docInfo{
+	v.d = v.newDocument(docInfo{
 		wide:    v.wide,
 		title:   tOrgReport.in(v.lang) + ": " + org,
 		subject: clean(v.in.Pulse.Name),
@@ -143,6 +143,7 @@ func (v *view) cover() {
 		rows = append(rows, [2]string{tCoverPrevious.in(v.lang), clean(v.in.Pulse.Previous)})
 	}
 	rows = append(rows, [2]string{tCoverDate.in(v.lang), n.date(v.date)})
+	v.recordCover(rows)
 	for _, r := range rows {
 		y := pdf.GetY()
 		d.font("B", 9)
@@ -205,6 +206,7 @@ func (v *view) summary() {
 	by := v.byVerdict()
 	d.para(tSummaryIntro.f(v.lang, n.integer(len(v.res.Departments)), n.integer(len(by[analysis.Go])),
 		n.integer(len(by[analysis.FixFirst])), n.integer(len(by[analysis.NotMeasurable]))))
+	v.recordTally(by)
 	d.space(1)
 	// Three boxes: the count and the names under each verdict.
 	const most = 7
@@ -385,6 +387,7 @@ func (v *view) driverSummary() {
 
 // legend draws the colour key of the heatmaps.
 func (v *view) legend(entries []judgement, labels []string) {
+	v.recordLegend(entries, labels)
 	d := v.d
 	pdf := d.pdf
 	d.need(6)
@@ -735,6 +738,7 @@ func (v *view) departmentPages() {
 		d.page()
 		if first {
 			d.pdf.Bookmark(tDeptPages.in(v.lang), 0, -1)
+			v.recordDepartmentPages()
 			d.font("I", 8)
 			d.textColor(mutedColor)
 			d.pdf.SetX(d.left)

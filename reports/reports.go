@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -145,23 +144,7 @@ func FindDepartment(res *analysis.Result, name string) (*analysis.GroupResult, e
 
 // render runs build in a render slot and writes the document to w only
 // when the whole PDF was made: a failure writes nothing. fpdf panics on
-// some malformed input; that becomes an error too.
-func render(w io.Writer, build func() (*document, error)) (err error) {
-	renderSlots <- struct{}{}
-	defer func() { <-renderSlots }()
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("reports: render: %v", r)
-		}
-	}()
-	d, err := build()
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := d.pdf.Output(&buf); err != nil {
-		return fmt.Errorf("reports: render: %w", err)
-	}
-	_, err = w.Write(buf.Bytes())
-	return err
+// some malformed input; that becomes an error too (renderTo).
+func render(w io.Writer, build func() (*document, error)) error {
+	return renderTo(Outputs{PDF: w}, build)
 }

@@ -74,12 +74,13 @@ func (d *document) gridWidth(g grid) float64 {
 // table draws rows under the grid's header, starting a new page (with the
 // header again) whenever the next row would not fit.
 func (d *document) table(g grid, rows [][]cell) {
+	d.out.table(d.lang, g, rows)
 	pdf := d.pdf
 	d.need(3 * g.rowH)
 	d.gridHeader(g)
 	for i, row := range rows {
 		if pdf.GetY()+g.rowH > d.limit {
-			d.page()
+			d.turn()
 			d.gridHeader(g)
 		}
 		y := pdf.GetY()

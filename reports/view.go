@@ -30,6 +30,8 @@ type view struct {
 	progress func(done, total int)
 	// wide: the names or comments need DejaVu Sans (fonts.go).
 	wide bool
+	// record: the document records its outline for the HTML page.
+	record bool
 }
 
 func newView(in Input, opts Options) (*view, error) {

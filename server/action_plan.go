@@ -50,13 +50,12 @@ func (r *planRefusal) Error() string { return "server: action plan: " + r.key }
 // the user of the request: the department exists in the pulse's results,
 // the pulse is the newest closed one, and its verdict is not GO.
 func (s *Server) planTarget(c echo.Context, pulseID, deptID, lang string) (*boardData, *boardRow, error) {
-	u := sessionOf(c).User
-	if u.Role == survey.RoleLead && deptID != u.DepartmentID {
-		return nil, nil, &planRefusal{http.StatusForbidden, "action_lead_other"}
-	}
 	b, err := s.loadBoard(c, pulseID, lang)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !b.scope.sees(deptID) {
+		return nil, nil, &planRefusal{http.StatusForbidden, "action_lead_other"}
 	}
 	if b.pending {
 		return nil, nil, &planRefusal{http.StatusConflict, results.KeyAfterClose}
@@ -237,7 +236,7 @@ func (s *Server) planSection(c echo.Context, b *boardData, row *boardRow, lang s
 	if err != nil {
 		return nil, err
 	}
-	ps.CanEdit = (u.Role == survey.RoleAdmin || u.Role == survey.RoleLead && u.DepartmentID == row.ID) &&
+	ps.CanEdit = (u.Role == survey.RoleAdmin || u.Role == survey.RoleLead && b.scope.sees(row.ID)) &&
 		planOpen(b) && row.Verdict != analysis.Go
 	switch {
 	case row.Verdict == analysis.Go:
@@ -468,14 +467,17 @@ func (s *Server) apiActions(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := requestLang(c)
 	pulseID, deptID := c.Param("id"), c.Param("department")
-	if _, err := s.accounts.Pulse(ctx, pulseID); survey.ErrorCode(err) == survey.ENotFound {
+	p, err := s.accounts.Pulse(ctx, pulseID)
+	if survey.ErrorCode(err) == survey.ENotFound {
 		return apiError(c, http.StatusNotFound, lang, "not_found", nil)
 	} else if err != nil {
 		// An outage is 503 unavailable, anything else 500 internal
 		// (handleError): not a not_found under another status.
 		return err
 	}
-	if u := sessionOf(c).User; u.Role == survey.RoleLead && u.DepartmentID != deptID {
+	if sc, err := s.scopeFor(ctx, sessionOf(c).User, &p); err != nil {
+		return err
+	} else if !sc.sees(deptID) {
 		return apiError(c, http.StatusForbidden, lang, "action_lead_other", nil)
 	}
 	acts, err := s.accounts.Actions(ctx, pulseID, deptID)

@@ -211,6 +211,7 @@ func contractAuthenticate(_ context.Context, in *openapi3filter.AuthenticationIn
 func init() {
 	// The report PDF is checked as a string of bytes.
 	openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 }
 
 // call sends c, validates the request and the response against the
@@ -755,6 +756,8 @@ func (e *contractEnv) contractReports(t *testing.T) {
 	e.call(t, contractCase{name: "the same again", as: "admin", method: "POST", path: start, body: `{"lang":"en"}`, want: 202})
 	e.call(t, contractCase{name: "queued", as: "admin", method: "GET", path: "/api/v1/reports/" + job.ID, want: 200})
 	e.call(t, contractCase{name: "not ready", as: "admin", method: "GET", path: "/api/v1/reports/" + job.ID + "/pdf", want: 409, code: "reports_not_ready"})
+	e.call(t, contractCase{name: "not ready", as: "admin", method: "GET", path: "/api/v1/reports/" + job.ID + "/html", want: 409, code: "reports_not_ready"})
+	e.call(t, contractCase{name: "another's page", as: "viewer", method: "GET", path: "/api/v1/reports/" + job.ID + "/html", want: 404, code: "reports_job_not_found"})
 	e.call(t, contractCase{name: "another's job", as: "viewer", method: "GET", path: "/api/v1/reports/" + job.ID, want: 404, code: "reports_job_not_found"})
 	e.call(t, contractCase{name: "unknown job", as: "viewer", method: "GET", path: "/api/v1/reports/" + survey.NewID() + "/pdf", want: 404, code: "reports_job_not_found"})
 	// Three unfinished jobs per account.
@@ -821,6 +824,8 @@ func (e *contractEnv) contractReports(t *testing.T) {
 	}
 	e.call(t, contractCase{name: "done", as: "admin", method: "GET", path: "/api/v1/reports/" + job.ID + "?lang=nl", want: 200})
 	e.call(t, contractCase{name: "done", as: "admin", method: "GET", path: "/api/v1/reports/" + job.ID + "/pdf", want: 200})
+	e.call(t, contractCase{name: "done", as: "admin", method: "GET", path: "/api/v1/reports/" + job.ID + "/html", want: 200})
+	e.call(t, contractCase{name: "download", as: "admin", method: "GET", path: "/api/v1/reports/" + job.ID + "/html?download=1", want: 200})
 }
 
 // contractAudit drives the audit log.

@@ -40,6 +40,9 @@ var _ auditStore = (*survey.Store)(nil)
 // Other actions are sensitive in context (auditFlagged).
 var alwaysSensitive = map[string]bool{
 	"links.view": true, "links.download": true, "invitations.issue": true, "codes.issue": true, "department.headcount": true,
+	// A move changes what a parent pools between two pulses: the
+	// difference of its figures is about the people moved.
+	"department.move": true,
 }
 
 // audit records an action of the request's account on object. detail is
@@ -136,6 +139,11 @@ func (s *Server) auditDepartmentChange(c echo.Context, before, after survey.Depa
 			return err
 		}
 	}
+	if before.ParentID != after.ParentID {
+		if err := s.audit(c, "department.move", obj, fmt.Sprintf("parent %q -> %q", before.ParentID, after.ParentID)); err != nil {
+			return err
+		}
+	}
 	if before.ExternallyVisible != after.ExternallyVisible {
 		detail := fmt.Sprintf("externally visible %t -> %t", before.ExternallyVisible, after.ExternallyVisible)
 		if err := s.auditFlagged(c, "department.edit", obj, detail, started); err != nil {
@@ -183,6 +191,12 @@ func (s *Server) smallDepartment(ctx context.Context, deptID string) bool {
 // auditReport records a report asked for or downloaded: of the
 // organisation, or of a department (sensitive when it is small).
 func (s *Server) auditReport(c echo.Context, action string, j survey.ReportJob) error {
+	return s.auditReportAs(c, action, j, "")
+}
+
+// auditReportAs is auditReport naming the format downloaded ("pdf" or
+// "html").
+func (s *Server) auditReportAs(c echo.Context, action string, j survey.ReportJob, format string) error {
 	ctx := c.Request().Context()
 	obj := "report " + j.ID + ", pulse " + j.PulseID
 	scope := "organisation"
@@ -194,7 +208,11 @@ func (s *Server) auditReport(c echo.Context, action string, j survey.ReportJob) 
 			obj += ", department " + j.DepartmentID
 		}
 	}
-	return s.auditFlagged(c, action, obj, scope+" report ("+j.Lang+")", s.smallDepartment(ctx, j.DepartmentID))
+	detail := scope + " report (" + j.Lang + ")"
+	if format != "" {
+		detail = scope + " report (" + j.Lang + ", " + format + ")"
+	}
+	return s.auditFlagged(c, action, obj, detail, s.smallDepartment(ctx, j.DepartmentID))
 }
 
 // auditDecision records a go/no-go decision; the note stays out (it is in

@@ -62,6 +62,7 @@ var routeAccess = map[string]access{
 	"POST /reports":                         {roles: anyRole},
 	"GET /reports/:job":                     {roles: anyRole},
 	"GET /reports/:job/pdf":                 {roles: anyRole},
+	"GET /reports/:job/html":                {roles: anyRole},
 	"GET /users":                            {roles: adminsOnly},
 	// Accounts (accounts.go, accounts_api.go) and their one-time links
 	// (account_link.go), whose token is the credential.
@@ -120,6 +121,7 @@ var routeAccess = map[string]access{
 	"PUT /api/v1/pulses/:id/departments/:department/actions/:action": {roles: planners},
 	"GET /api/v1/reports/:job":                                       {roles: anyRole},
 	"GET /api/v1/reports/:job/pdf":                                   {roles: anyRole},
+	"GET /api/v1/reports/:job/html":                                  {roles: anyRole},
 
 	// A pulse's survey links, QR codes, posters and invitations (pulse_links.go).
 	"GET /pulses/:id/links":                          {roles: adminsOnly},

@@ -40,6 +40,10 @@ type boardData struct {
 	// withheld is set (with pending) for a closed pulse whose results
 	// the disclosure audit keeps unpublished.
 	withheld bool
+	// tree is the department tree the results are shown in (the one the
+	// pulse closed with), scope the part of it the user may see.
+	tree  survey.Tree
+	scope scope
 }
 
 // loadBoard returns the results of the pulse named by ?pulse= (default:
@@ -82,6 +86,10 @@ func (s *Server) loadBoard(c echo.Context, pulseID, lang string) (*boardData, er
 			return nil, echo.NewHTTPError(http.StatusNotFound)
 		}
 	}
+	if b.tree, _, err = s.pulseTree(ctx, &b.pulse); err != nil {
+		return nil, err
+	}
+	b.scope = scopeIn(b.tree, sessionOf(c).User)
 	if b.pulse.Status == survey.PulseOpen {
 		b.pending = true
 		return b, nil
@@ -101,16 +109,26 @@ func (s *Server) loadBoard(c echo.Context, pulseID, lang string) (*boardData, er
 		return nil, err
 	}
 	analysis.Localize(b.outcome.Result, b.outcome.Questionnaire, lang)
-	b.rows, err = s.boardRows(ctx, b, sessionOf(c).User, lang)
+	b.rows, err = s.boardRows(ctx, b, lang)
 	return b, err
 }
 
 // boardRow is one department on the board.
 type boardRow struct {
 	ID, Name, Href string
-	Verdict        analysis.Decision
-	VerdictLabel   string
-	VerdictClass   string
+	// Where the department sits: its parent, its path from the top
+	// ("Directie A / Afdeling B / Team C"), how many parts it has that the
+	// user sees and the board page of those parts.
+	ParentID  string
+	Path      string
+	Children  int
+	PartsHref string
+	// Total is its headcount with everything below it.
+	Total        int
+	Current      bool // the node whose parts the board shows
+	Verdict      analysis.Decision
+	VerdictLabel string
+	VerdictClass string
 	// Reason is the first reason of a FIX FIRST or NOT YET MEASURABLE
 	// verdict, with every collection-integrity flag and possible problem
 	// after it: what management should read before deciding.
@@ -158,7 +176,7 @@ type decisionView struct {
 	raw                                        survey.Decision
 }
 
-func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lang string) ([]boardRow, error) {
+func (s *Server) boardRows(ctx context.Context, b *boardData, lang string) ([]boardRow, error) {
 	deps, err := s.accounts.Departments(ctx)
 	if err != nil {
 		return nil, err
@@ -190,11 +208,19 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, u survey.User, lan
 			// it, under its name of then.
 			d = survey.Department{ID: g.ID, Name: g.Name}
 		}
-		if u.Role == survey.RoleLead && d.ID != u.DepartmentID {
+		if !b.scope.sees(d.ID) {
 			continue
 		}
-		row := boardRow{ID: d.ID, Name: d.Name, group: g,
-			Href: "/board/departments/" + d.ID + "?pulse=" + url.QueryEscape(b.pulse.ID)}
+		row := boardRow{ID: d.ID, Name: d.Name, group: g, ParentID: b.tree.Parent(d.ID), Path: b.tree.Path(d.ID),
+			Children: len(b.tree.Children(d.ID)), Total: b.tree.TotalHeadcount(d.ID),
+			Href:      "/board/departments/" + d.ID + "?pulse=" + url.QueryEscape(b.pulse.ID),
+			PartsHref: "/board?pulse=" + url.QueryEscape(b.pulse.ID) + "&node=" + d.ID}
+		if row.Path == "" {
+			row.Path = d.Name // not in the tree: deleted, and closed before trots kept trees
+		}
+		if !b.scope.sees(row.ParentID) {
+			row.ParentID = "" // a lead's own department: the top of what the lead sees
+		}
 		if g.Verdict != nil {
 			row.Verdict = g.Decision
 		} else {
@@ -367,6 +393,12 @@ type boardPage struct {
 	Sorts       []sortOption
 	View        boardView
 	Filtered    bool
+	// The tree (board_tree.go): where the board is, the node whose parts
+	// it shows (first of Rows), and a search across levels.
+	Crumbs    []crumb
+	Current   *boardRow
+	Searching bool
+	Found     string
 }
 
 type pulseOption struct {
@@ -386,8 +418,34 @@ func (s *Server) board(c echo.Context) error {
 		page.Mode = modeText(p.Lang, b.pulse.Mode)
 		if b.outcome != nil {
 			page.View = boardViewOf(c)
-			page.Counts = verdictCounts(b.rows, b.pulse.ID, page.View, p.Lang)
-			page.Rows = arrange(b.rows, page.View)
+			if page.View.Node == "" {
+				page.View.Node = b.scope.top()
+			}
+			if _, ok := b.tree.Department(page.View.Node); page.View.Node != "" && !ok {
+				return echo.NewHTTPError(http.StatusNotFound)
+			}
+			if page.View.Node != "" && !b.scope.sees(page.View.Node) {
+				return echo.NewHTTPError(http.StatusForbidden, "A lead sees only the own department and what lies below it.")
+			}
+			level := b.rows
+			if page.View.Query != "" {
+				level = searchRows(b.rows, page.View.Query)
+				page.Searching = true
+				page.Found = i18n.T(p.Lang, "board_search_results", len(level), page.View.Query)
+				if len(level) == 0 {
+					page.Found = i18n.T(p.Lang, "board_search_none", page.View.Query)
+				}
+			} else {
+				var current *boardRow
+				current, level = levelRows(b.rows, page.View.Node)
+				page.Current = current
+			}
+			page.Crumbs = breadcrumbs(b, page.View.Node, p.Lang)
+			page.Counts = verdictCounts(level, b.pulse.ID, page.View, p.Lang)
+			page.Rows = arrange(level, page.View)
+			if page.Current != nil {
+				page.Rows = append([]boardRow{*page.Current}, page.Rows...)
+			}
 			page.Filtered = page.View.Verdict != ""
 			page.HeatColumns, page.HeatRows = heatmap(b, page.Rows, p.Lang)
 			page.Sorts = sortOptions(page.HeatColumns, page.View, p.Lang)
@@ -431,6 +489,7 @@ type departmentPage struct {
 	BoardHref  string
 	Action     string
 	Plan       *planSection // action_plan.go
+	Crumbs     []crumb      // board_tree.go
 }
 
 type dimensionView struct {
@@ -452,9 +511,6 @@ func (s *Server) boardDepartment(c echo.Context) error {
 func (s *Server) renderDepartment(c echo.Context, status int, formError, note, choice string) error {
 	id := c.Param("id")
 	cs := sessionOf(c)
-	if cs.User.Role == survey.RoleLead && id != cs.User.DepartmentID {
-		return echo.NewHTTPError(http.StatusForbidden, "A lead sees only the own department.")
-	}
 	p := s.newConsolePage(c, "department_title", "board")
 	pulseID := c.QueryParam("pulse")
 	if c.Request().Method == http.MethodPost {
@@ -463,6 +519,9 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 	b, err := s.loadBoard(c, pulseID, p.Lang)
 	if err != nil {
 		return err
+	}
+	if !b.scope.sees(id) {
+		return echo.NewHTTPError(http.StatusForbidden, "A lead sees only the own department and what lies below it.")
 	}
 	if b.pending {
 		return c.Redirect(http.StatusSeeOther, "/board?pulse="+url.QueryEscape(b.pulse.ID))
@@ -485,6 +544,7 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 		BoardHref: "/board?pulse=" + url.QueryEscape(b.pulse.ID),
 		Action:    "/board/departments/" + id + "/decisions"}
 	page.Title = row.Name + " · " + p.Title
+	page.Crumbs = breadcrumbs(b, id, p.Lang)
 	g := row.group
 	if g.Verdict != nil {
 		for _, r := range g.Reasons {

@@ -11,6 +11,7 @@ import (
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server/i18n"
+	"trots/survey"
 )
 
 // The board at a glance: counts per verdict, a heatmap of departments x
@@ -52,10 +53,19 @@ type heatRow struct {
 type boardView struct {
 	Verdict string // "", or an analysis.Decision
 	Sort    string // "name", "verdict", or a criterion id (lowest first)
+	// Node is the department whose parts the board shows ("" = the top
+	// level, or a lead's own department); Query a search by name
+	// (board_tree.go).
+	Node  string
+	Query string
 }
 
 func boardViewOf(c echo.Context) boardView {
-	v := boardView{Verdict: c.QueryParam("verdict"), Sort: c.QueryParam("sort")}
+	v := boardView{Verdict: c.QueryParam("verdict"), Sort: c.QueryParam("sort"), Node: c.QueryParam("node"),
+		Query: searchQuery(c.QueryParam("q"))}
+	if !survey.ValidID(v.Node) {
+		v.Node = ""
+	}
 	switch analysis.Decision(v.Verdict) {
 	case analysis.Go, analysis.FixFirst, analysis.NotMeasurable:
 	default:
@@ -181,6 +191,12 @@ func verdictCounts(rows []boardRow, pulseID string, v boardView, lang string) []
 		}
 		if v.Sort != "" {
 			q.Set("sort", v.Sort)
+		}
+		if v.Node != "" {
+			q.Set("node", v.Node)
+		}
+		if v.Query != "" {
+			q.Set("q", v.Query)
 		}
 		return "/board?" + q.Encode()
 	}

@@ -2,7 +2,9 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,21 +24,45 @@ type apiDepartment struct {
 	Name              string `json:"name"`
 	Headcount         int    `json:"headcount"`
 	ExternallyVisible bool   `json:"externally_visible"`
+	// ParentID is the department it belongs to ("" at the top level);
+	// Path its name with those above it ("Directie A / Afdeling B /
+	// Team C"); TotalHeadcount its headcount with everything below it.
+	ParentID       string `json:"parent_id"`
+	Path           string `json:"path"`
+	TotalHeadcount int    `json:"total_headcount"`
 }
 
+// apiDepartmentIn is d as the API shows it, placed in tree.
+func apiDepartmentIn(tree survey.Tree, d survey.Department) apiDepartment {
+	return apiDepartment{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible,
+		ParentID: d.ParentID, Path: tree.Path(d.ID), TotalHeadcount: tree.TotalHeadcount(d.ID)}
+}
+
+// apiDepartments lists the departments by path; a lead's list holds the
+// own department and what lies below it.
 func (s *Server) apiDepartments(c echo.Context) error {
-	deps, err := s.accounts.Departments(c.Request().Context())
+	ctx := c.Request().Context()
+	sc, err := s.scopeFor(ctx, sessionOf(c).User, nil)
 	if err != nil {
 		return err
 	}
-	u := sessionOf(c).User
+	deps, err := s.accounts.Departments(ctx)
+	if err != nil {
+		return err
+	}
 	out := []apiDepartment{}
 	for _, d := range deps {
-		if u.Role == survey.RoleLead && d.ID != u.DepartmentID {
-			continue
+		if sc.sees(d.ID) {
+			a := apiDepartmentIn(sc.tree, d)
+			if !sc.sees(a.ParentID) {
+				a.ParentID = "" // a lead's own department: the top of what the lead sees
+			}
+			out = append(out, a)
 		}
-		out = append(out, apiDepartment{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
 	}
+	slices.SortStableFunc(out, func(a, b apiDepartment) int {
+		return strings.Compare(strings.ToLower(a.Path), strings.ToLower(b.Path))
+	})
 	return apiJSON(c, http.StatusOK, out)
 }
 
@@ -97,6 +123,8 @@ type apiInterval struct {
 type apiResultRow struct {
 	DepartmentID      string            `json:"department_id"`
 	Name              string            `json:"name"`
+	ParentID          string            `json:"parent_id"`
+	Path              string            `json:"path"`
 	Verdict           analysis.Decision `json:"verdict"`
 	Suppressed        bool              `json:"suppressed"`
 	SuppressedBecause string            `json:"suppressed_because,omitempty"`
@@ -143,7 +171,7 @@ func (s *Server) apiResults(c echo.Context) error {
 	}
 	out := apiResults{Pulse: newAPIPulse(b.pulse), MinGroup: b.outcome.Result.Config.MinGroup, Departments: []apiResultRow{}}
 	for _, r := range b.rows {
-		row := apiResultRow{DepartmentID: r.ID, Name: r.Name, Verdict: r.Verdict, Suppressed: r.Suppressed,
+		row := apiResultRow{DepartmentID: r.ID, Name: r.Name, ParentID: r.ParentID, Path: r.Path, Verdict: r.Verdict, Suppressed: r.Suppressed,
 			SuppressedBecause: r.group.SuppressedBecause}
 		if r.group.Verdict != nil {
 			row.Reasons = r.group.Reasons
@@ -203,18 +231,19 @@ func (s *Server) apiDecisions(c echo.Context) error {
 		// (handleError): not a not_found under another status.
 		return err
 	}
-	u := sessionOf(c).User
-	dept := ""
-	if u.Role == survey.RoleLead {
-		dept = u.DepartmentID
+	sc, err := s.scopeFor(ctx, sessionOf(c).User, &p)
+	if err != nil {
+		return err
 	}
-	log, err := s.accounts.Decisions(ctx, c.Param("id"), dept)
+	log, err := s.accounts.Decisions(ctx, c.Param("id"), "")
 	if err != nil {
 		return err
 	}
 	out := []apiDecision{}
 	for _, d := range log {
-		out = append(out, newAPIDecision(d, p.Mode))
+		if sc.sees(d.DepartmentID) {
+			out = append(out, newAPIDecision(d, p.Mode))
+		}
 	}
 	return apiJSON(c, http.StatusOK, out)
 }

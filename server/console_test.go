@@ -333,23 +333,23 @@ func TestBoardCSVMatchesTheBoard(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := e.outcome()
-	if len(recs) != 1+len(out.Result.Departments) || recs[0][1] != "department" || recs[0][2] != "verdict" {
+	if len(recs) != 1+len(out.Result.Departments) || recs[0][1] != "department" || recs[0][2] != "path" || recs[0][3] != "verdict" {
 		t.Fatalf("csv has %d records, header %v", len(recs), recs[0])
 	}
 	for i, g := range out.Result.Departments {
 		rec := recs[i+1]
-		if rec[1] != g.Name {
-			t.Fatalf("record %d is %s, want %s", i, rec[1], g.Name)
+		if rec[1] != g.Name || rec[2] != g.Name { // a flat organisation: the path is the name
+			t.Fatalf("record %d is %s (%s), want %s", i, rec[1], rec[2], g.Name)
 		}
 		if g.Suppressed {
-			for col := 4; col <= 15; col++ {
+			for col := 5; col <= 16; col++ {
 				if rec[col] != "" {
 					t.Errorf("%s (suppressed): column %s = %q", g.Name, recs[0][col], rec[col])
 				}
 			}
 			continue
 		}
-		if rec[2] != string(g.Decision) || rec[4] == "" {
+		if rec[3] != string(g.Decision) || rec[5] == "" {
 			t.Errorf("%s: %v", g.Name, rec)
 		}
 	}

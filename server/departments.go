@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,7 @@ type departmentStore interface {
 	UpdateDepartment(ctx context.Context, d survey.Department) error
 	DeleteDepartment(ctx context.Context, id string) error
 	DepartmentUsage(ctx context.Context, id string) (survey.DepartmentUsage, error)
-	ImportDepartments(ctx context.Context, deps []survey.Department) (created, updated int, err error)
+	ImportDepartments(ctx context.Context, deps []survey.DepartmentImport) (created, updated int, err error)
 }
 
 var _ departmentStore = (*survey.Store)(nil)
@@ -49,24 +50,49 @@ type departmentForm struct {
 	Name      string
 	Headcount string
 	Visible   bool
+	// Parent is the id of the department it belongs to, "" at the top;
+	// Parents are the choices (the department's own branch left out).
+	Parent  string
+	Parents []parentOption
 	// Errors maps a field (name, headcount) to its message.
 	Errors map[string]string
 }
 
 func bindDepartmentForm(r *http.Request) departmentForm {
 	return departmentForm{Name: r.PostFormValue("name"), Headcount: strings.TrimSpace(r.PostFormValue("headcount")),
-		Visible: r.PostFormValue("externally_visible") != ""}
+		Visible: r.PostFormValue("externally_visible") != "", Parent: r.PostFormValue("parent")}
+}
+
+// parentOption is one department a department can be placed below.
+type parentOption struct {
+	ID, Path string
+	Selected bool
+}
+
+// parentOptions are the departments that self (empty for a new one) may
+// belong to, by path: all but self's own branch.
+func parentOptions(deps []survey.Department, self, selected string) []parentOption {
+	tree := survey.NewTree(deps)
+	var out []parentOption
+	for _, d := range deps {
+		if self != "" && tree.Within(d.ID, self) {
+			continue
+		}
+		out = append(out, parentOption{ID: d.ID, Path: tree.Path(d.ID), Selected: d.ID == selected})
+	}
+	slices.SortFunc(out, func(a, b parentOption) int { return strings.Compare(strings.ToLower(a.Path), strings.ToLower(b.Path)) })
+	return out
 }
 
 func formOf(d survey.Department) departmentForm {
-	return departmentForm{Name: d.Name, Headcount: strconv.Itoa(d.Headcount), Visible: d.ExternallyVisible}
+	return departmentForm{Name: d.Name, Headcount: strconv.Itoa(d.Headcount), Visible: d.ExternallyVisible, Parent: d.ParentID}
 }
 
 // department builds the domain value; false (with f.Errors filled in, in
 // lang) when a field is not valid.
 func (f *departmentForm) department(lang, id string) (survey.Department, bool) {
 	f.Errors = map[string]string{}
-	d := survey.Department{ID: id, Name: f.Name, ExternallyVisible: f.Visible}
+	d := survey.Department{ID: id, Name: f.Name, ExternallyVisible: f.Visible, ParentID: f.Parent}
 	switch {
 	case f.Headcount == "":
 		f.Errors["headcount"] = i18n.T(lang, "dept_headcount_missing")
@@ -119,6 +145,14 @@ func departmentFieldError(err error) (field, key string, ok bool) {
 		return "name", "dept_resembles", true
 	case "department_headcount":
 		return "headcount", "dept_headcount_range", true
+	case "department_parent_unknown":
+		return "parent", "dept_parent_unknown", true
+	case "department_parent_cycle":
+		return "parent", "dept_parent_cycle", true
+	case "department_too_deep":
+		return "parent", "dept_too_deep", true
+	case "department_move_open_pulse":
+		return "parent", "dept_move_open_pulse", true
 	}
 	return "", "", false
 }
@@ -146,18 +180,29 @@ func inUseReasons(lang string, u survey.DepartmentUsage) []string {
 	if u.Leads {
 		out = append(out, i18n.T(lang, "dept_has_leads"))
 	}
+	if u.Children {
+		out = append(out, i18n.T(lang, "dept_has_children"))
+	}
 	return out
 }
 
 // departmentsPage is /departments.
 type departmentsPage struct {
 	consolePage
-	Rows   []survey.Department
+	Rows   []departmentListRow
 	Notice string
 	Form   departmentForm
 	Import departmentImport
 	MaxRows,
 	MaxKB int
+}
+
+// departmentListRow is a department of the list with where it sits and
+// its people with everything below it.
+type departmentListRow struct {
+	survey.Department
+	Within string // the parent's path, "" at the top
+	Total  int    // own headcount plus that of every department below
 }
 
 // departmentImport is the import form's outcome.
@@ -177,9 +222,22 @@ func (s *Server) newDepartmentsPage(c echo.Context) (departmentsPage, error) {
 	p := departmentsPage{consolePage: s.newConsolePage(c, "dept_title", "departments"),
 		Form: departmentForm{Visible: true}, MaxRows: survey.MaxImportRows, MaxKB: survey.MaxImportBytes >> 10}
 	langLinksTo(&p.consolePage, "/departments")
-	if p.Rows, err = ds.Departments(c.Request().Context()); err != nil {
+	deps, err := ds.Departments(c.Request().Context())
+	if err != nil {
 		return departmentsPage{}, err
 	}
+	tree := survey.NewTree(deps)
+	for _, d := range deps {
+		r := departmentListRow{Department: d, Total: tree.TotalHeadcount(d.ID)}
+		if up := tree.Ancestors(d.ID); len(up) > 0 {
+			r.Within = tree.Path(up[len(up)-1].ID)
+		}
+		p.Rows = append(p.Rows, r)
+	}
+	slices.SortFunc(p.Rows, func(a, b departmentListRow) int {
+		return strings.Compare(strings.ToLower(tree.Path(a.ID)), strings.ToLower(tree.Path(b.ID)))
+	})
+	p.Form.Parents = parentOptions(deps, "", p.Form.Parent)
 	return p, nil
 }
 
@@ -236,6 +294,10 @@ func (s *Server) createDepartment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	f.Parents = p.Form.Parents
+	for i := range f.Parents {
+		f.Parents[i].Selected = f.Parents[i].ID == f.Parent
+	}
 	p.Form = f
 	return s.renderConsole(c, status, "departments", p)
 }
@@ -274,7 +336,12 @@ func (s *Server) loadDepartmentPage(c echo.Context) (departmentEditPage, departm
 	if err != nil {
 		return departmentEditPage{}, nil, err
 	}
+	deps, err := ds.Departments(ctx)
+	if err != nil {
+		return departmentEditPage{}, nil, err
+	}
 	p := departmentEditPage{consolePage: s.newConsolePage(c, "dept_edit_title", "departments"), Department: d, Form: formOf(d)}
+	p.Form.Parents = parentOptions(deps, d.ID, d.ParentID)
 	p.Title = d.Name
 	p.InUse = inUseReasons(p.Lang, usage)
 	langLinksTo(&p.consolePage, "/departments/"+id)
@@ -294,7 +361,12 @@ func (s *Server) updateDepartment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	parents := p.Form.Parents
 	p.Form = bindDepartmentForm(c.Request())
+	p.Form.Parents = parents
+	for i := range parents {
+		parents[i].Selected = parents[i].ID == p.Form.Parent
+	}
 	d, ok := p.Form.department(p.Lang, p.Department.ID)
 	status := http.StatusBadRequest
 	if ok {
@@ -433,7 +505,7 @@ func importErrorKey(err error) (string, bool) {
 		return key, true
 	}
 	switch k := survey.ErrorKey(err); k {
-	case "dept_import_ambiguous", "dept_import_duplicate":
+	case "dept_import_ambiguous", "dept_import_duplicate", "dept_tree_parent_unknown", "dept_tree_cycle", "dept_tree_too_deep":
 		return k, true
 	}
 	return "", false

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"mime"
 	"net/http"
@@ -24,15 +25,45 @@ type apiDepartmentRequest struct {
 	Name              *string `json:"name"`
 	Headcount         *int    `json:"headcount"`
 	ExternallyVisible *bool   `json:"externally_visible"`
+	// Parent is optional: the department this one belongs to, by id or
+	// by name; "" puts it at the top level. Left out, a new department
+	// goes to the top and a changed one stays where it is.
+	Parent *string `json:"parent"`
 }
 
-func newAPIDepartment(d survey.Department) apiDepartment {
-	return apiDepartment{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
+// newAPIDepartment is d as the API answers it, placed in the tree of now.
+func (s *Server) newAPIDepartment(ctx context.Context, d survey.Department) (apiDepartment, error) {
+	deps, err := s.accounts.Departments(ctx)
+	if err != nil {
+		return apiDepartment{}, err
+	}
+	return apiDepartmentIn(survey.NewTree(deps), d), nil
+}
+
+// resolveParent finds the department a request names as parent: by id,
+// else by name (trimmed, without regard to case). ok is false when none
+// has that id or name.
+func resolveParent(deps []survey.Department, ref string) (id string, ok bool) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return "", true
+	}
+	for _, d := range deps {
+		if d.ID == ref {
+			return d.ID, true
+		}
+	}
+	for _, d := range deps {
+		if survey.DepartmentKey(d.Name) == survey.DepartmentKey(ref) {
+			return d.ID, true
+		}
+	}
+	return "", false
 }
 
 // bindAPIDepartment reads the body; on a refusal it has answered already
 // and returns false.
-func bindAPIDepartment(c echo.Context, lang, id string) (survey.Department, bool, error) {
+func (s *Server) bindAPIDepartment(c echo.Context, lang, id string) (survey.Department, bool, error) {
 	var req apiDepartmentRequest
 	if ok, err := readAPIBody(c, lang, &req); !ok {
 		return survey.Department{}, false, err
@@ -51,6 +82,24 @@ func bindAPIDepartment(c echo.Context, lang, id string) (survey.Department, bool
 	if err := d.Validate(); err != nil {
 		return survey.Department{}, false, apiDepartmentError(c, lang, err)
 	}
+	ctx := c.Request().Context()
+	deps, err := s.accounts.Departments(ctx)
+	if err != nil {
+		return survey.Department{}, false, err
+	}
+	if req.Parent == nil {
+		for _, old := range deps {
+			if old.ID == id && id != "" {
+				d.ParentID = old.ParentID
+			}
+		}
+		return d, true, nil
+	}
+	parent, found := resolveParent(deps, *req.Parent)
+	if !found {
+		return survey.Department{}, false, apiError(c, http.StatusBadRequest, lang, "dept_invalid", survey.FieldErrors{"parent": "dept_parent_unknown"})
+	}
+	d.ParentID = parent
 	return d, true, nil
 }
 
@@ -80,7 +129,7 @@ func (s *Server) apiCreateDepartment(c echo.Context) error {
 		return err
 	}
 	lang := requestLang(c)
-	d, ok, err := bindAPIDepartment(c, lang, "")
+	d, ok, err := s.bindAPIDepartment(c, lang, "")
 	if !ok {
 		return err
 	}
@@ -92,7 +141,11 @@ func (s *Server) apiCreateDepartment(c echo.Context) error {
 	if err := s.audit(c, "department.create", auditDepartment(d), fmt.Sprintf("headcount %d", d.Headcount)); err != nil {
 		return err
 	}
-	return apiJSON(c, http.StatusCreated, newAPIDepartment(d))
+	out, err := s.newAPIDepartment(c.Request().Context(), d)
+	if err != nil {
+		return err
+	}
+	return apiJSON(c, http.StatusCreated, out)
 }
 
 // apiDepartmentTarget is the opening of the API's update and delete: the
@@ -115,7 +168,7 @@ func (s *Server) apiUpdateDepartment(c echo.Context) error {
 	if !ok {
 		return err
 	}
-	d, ok, err := bindAPIDepartment(c, lang, id)
+	d, ok, err := s.bindAPIDepartment(c, lang, id)
 	if !ok {
 		return err
 	}
@@ -130,7 +183,11 @@ func (s *Server) apiUpdateDepartment(c echo.Context) error {
 	if err := s.auditDepartmentChange(c, before, d); err != nil {
 		return err
 	}
-	return apiJSON(c, http.StatusOK, newAPIDepartment(d))
+	out, err := s.newAPIDepartment(c.Request().Context(), d)
+	if err != nil {
+		return err
+	}
+	return apiJSON(c, http.StatusOK, out)
 }
 
 func (s *Server) apiDeleteDepartment(c echo.Context) error {
@@ -158,6 +215,9 @@ func (s *Server) apiDeleteDepartment(c echo.Context) error {
 		}
 		if usage.Leads {
 			fields["leads"] = "dept_has_leads"
+		}
+		if usage.Children {
+			fields["children"] = "dept_has_children"
 		}
 		return apiError(c, http.StatusConflict, lang, "dept_in_use", fields)
 	}

@@ -112,29 +112,31 @@ func optional(x *float64) any {
 // boardTable is the board as a table: one row per department, with the
 // same columns as the board's CSV has always had.
 func boardTable(b *boardData) table {
-	t := table{name: "board", header: []string{"pulse", "department", "verdict", "suppressed", "respondents",
+	// path places the department in the tree ("Directie A / Afdeling B /
+	// Team C"), so that a flat spreadsheet of every level still reads.
+	t := table{name: "board", header: []string{"pulse", "department", "path", "verdict", "suppressed", "respondents",
 		"response_rate", "response_rate_low", "response_rate_high",
 		"weakest_theme", "weakest_mean", "weakest_low", "weakest_high",
 		"gap_mean", "gap_low", "gap_high", "gap_status",
 		"decision", "decided_by", "decided_at", "note"}}
 	for _, r := range b.rows {
 		row := make([]any, len(t.header))
-		row[0], row[1], row[2], row[3] = b.pulse.Name, r.Name, string(r.Verdict), strconv.FormatBool(r.Suppressed)
+		row[0], row[1], row[2], row[3], row[4] = b.pulse.Name, r.Name, r.Path, string(r.Verdict), strconv.FormatBool(r.Suppressed)
 		if !r.Suppressed {
-			row[4] = r.N
+			row[5] = r.N
 			if r.rate != nil {
-				row[5], row[6], row[7] = r.rate.Share, r.rate.CILow, r.rate.CIHigh
+				row[6], row[7], row[8] = r.rate.Share, r.rate.CILow, r.rate.CIHigh
 			}
 			if r.weakest != nil {
-				row[8], row[9], row[10], row[11] = r.weakest.ID, r.weakest.Mean, optional(r.weakest.CILow), optional(r.weakest.CIHigh)
+				row[9], row[10], row[11], row[12] = r.weakest.ID, r.weakest.Mean, optional(r.weakest.CILow), optional(r.weakest.CIHigh)
 			}
 			if f := r.group.Figures; f != nil && f.Gap != nil && f.Gap.Overall.GapStats != nil {
 				gs := f.Gap.Overall.GapStats
-				row[12], row[13], row[14], row[15] = gs.Mean, optional(gs.CILow), optional(gs.CIHigh), gs.Status
+				row[13], row[14], row[15], row[16] = gs.Mean, optional(gs.CILow), optional(gs.CIHigh), gs.Status
 			}
 		}
 		if d := r.Decision; d != nil {
-			row[16], row[17], row[18], row[19] = string(d.raw.Choice), d.raw.UserEmail, decidedAt(d.raw.DecidedAt), d.raw.Note
+			row[17], row[18], row[19], row[20] = string(d.raw.Choice), d.raw.UserEmail, decidedAt(d.raw.DecidedAt), d.raw.Note
 		}
 		t.rows = append(t.rows, row)
 	}
@@ -266,16 +268,17 @@ func (s *Server) exportBoard(c echo.Context, lang string) (*boardData, error) {
 }
 
 // decisionLog is the pulse's decision log for the user of the request (a
-// lead's holds the own department only).
+// lead's holds the own branch only).
 func (s *Server) decisionLog(c echo.Context, b *boardData) ([]survey.Decision, error) {
-	u := sessionOf(c).User
-	dept := ""
-	if u.Role == survey.RoleLead {
-		dept = u.DepartmentID
-	}
-	log, err := s.accounts.Decisions(c.Request().Context(), b.pulse.ID, dept)
+	all, err := s.accounts.Decisions(c.Request().Context(), b.pulse.ID, "")
 	if err != nil {
 		return nil, fmt.Errorf("server: decision log of %s: %w", b.pulse.ID, err)
+	}
+	var log []survey.Decision
+	for _, d := range all {
+		if b.scope.sees(d.DepartmentID) {
+			log = append(log, d)
+		}
 	}
 	return log, nil
 }

@@ -32,7 +32,8 @@ type reportStore interface {
 	StartReportJob(ctx context.Context, id string) error
 	ReportJobProgress(ctx context.Context, id string, done, total int) error
 	TouchReportJob(ctx context.Context, id string) error
-	FinishReportJob(ctx context.Context, id string, pdf []byte) error
+	FinishReportJob(ctx context.Context, id string, pdf, html []byte) error
+	ReportJobHTML(ctx context.Context, id, userID string) (survey.ReportJob, []byte, error)
 	FailReportJob(ctx context.Context, id, key string) error
 	ReportJob(ctx context.Context, id, userID string) (survey.ReportJob, error)
 	ReportJobPDF(ctx context.Context, id, userID string) (survey.ReportJob, []byte, error)
@@ -182,13 +183,13 @@ func (r *reportRunner) run(j survey.ReportJob) {
 		return
 	}
 	start := time.Now()
-	pdf, kind, err := r.make(j)
+	pdf, page, kind, err := r.make(j)
 	if err != nil {
 		fail(failKey(r.ctx, err), err)
 		return
 	}
 	r.metrics.ObserveReport(kind, time.Since(start))
-	if err := r.store.FinishReportJob(final, j.ID, pdf); err != nil {
+	if err := r.store.FinishReportJob(final, j.ID, pdf, page); err != nil {
 		r.log.Error("report job: store the PDF", "job", j.ID, "error", err.Error())
 		fail(keyReportFailed, nil)
 		return
@@ -202,37 +203,39 @@ func (r *reportRunner) run(j survey.ReportJob) {
 	}
 }
 
-// make analyses the pulse and renders the report, recording progress.
-func (r *reportRunner) make(j survey.ReportJob) ([]byte, string, error) {
+// make analyses the pulse and renders the report, recording progress: the
+// PDF and, from the same rendering, the accessible HTML page.
+func (r *reportRunner) make(j survey.ReportJob) (pdf, page []byte, kind string, err error) {
 	ctx := r.ctx
 	settings, err := r.store.Settings(ctx)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	outcome, err := results.Analyze(ctx, r.store, j.PulseID, analysis.DefaultConfig())
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	// A lead reads the comments only when the pulse lets leads read them
 	// (fixed when it opened); the job's owner is looked up now, so that a
 	// role changed since the job was asked counts.
 	owner, err := r.store.UserByID(ctx, j.UserID)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	if !results.CommentsVisible(owner.Role, outcome.Pulse) {
 		outcome.Result = results.WithoutComments(outcome.Result)
 	}
 	in := reports.FromOutcome(settings.Name, outcome)
 	opts := reports.Options{Lang: j.Lang, Progress: r.progress(ctx, j.ID)}
-	var buf bytes.Buffer
+	var buf, html bytes.Buffer
+	out := reports.Outputs{PDF: &buf, HTML: &html}
 	if j.DepartmentID == "" {
-		err = reports.Organisation(&buf, in, opts)
-		return buf.Bytes(), "pdf_organisation", err
+		err = reports.OrganisationTo(out, in, opts)
+		return buf.Bytes(), html.Bytes(), "pdf_organisation", err
 	}
 	d, err := r.store.Department(ctx, j.DepartmentID)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	// A department that took no part in the pulse (created after it
 	// closed) is not in the analysis: reports.ErrUnknownDepartment. The
@@ -241,13 +244,13 @@ func (r *reportRunner) make(j survey.ReportJob) ([]byte, string, error) {
 	// (or the same name in another case) is another department.
 	name, ok := nameInResult(in.Result, d)
 	if !ok {
-		return nil, "", fmt.Errorf("%w %q", reports.ErrUnknownDepartment, d.Name)
+		return nil, nil, "", fmt.Errorf("%w %q", reports.ErrUnknownDepartment, d.Name)
 	}
 	if in.Plans, err = ReportPlans(ctx, r.store, outcome, d.ID, j.Lang); err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	err = reports.Department(&buf, in, name, opts)
-	return buf.Bytes(), "pdf_department", err
+	err = reports.DepartmentTo(out, in, name, opts)
+	return buf.Bytes(), html.Bytes(), "pdf_department", err
 }
 
 // nameInResult is the name department d has in the analysis: the group

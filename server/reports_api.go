@@ -30,6 +30,7 @@ type apiReportJob struct {
 	Failure    *apiReportFailure `json:"failure,omitempty"`
 	Size       int               `json:"size,omitempty"`
 	PDF        string            `json:"pdf,omitempty"`
+	HTML       string            `json:"html,omitempty"`
 	CreatedAt  time.Time         `json:"created_at"`
 	FinishedAt *time.Time        `json:"finished_at,omitempty"`
 }
@@ -50,6 +51,7 @@ func newAPIReportJob(j survey.ReportJob, lang string) apiReportJob {
 	case survey.ReportDone:
 		out.Size = j.Size
 		out.PDF = "/api/v1/reports/" + j.ID + "/pdf"
+		out.HTML = "/api/v1/reports/" + j.ID + "/html"
 	case survey.ReportFailed:
 		v := newReportJobView(j, reportNames{}, lang)
 		out.Failure = &apiReportFailure{Code: j.ErrorKey, Message: v.Error}
@@ -118,7 +120,7 @@ func (s *Server) apiReportJob(c echo.Context) error {
 
 func (s *Server) apiReportJobPDF(c echo.Context) error {
 	lang := requestLang(c)
-	return s.servePDF(c, func(r *reportRefusal) error {
+	return s.serveReport(c, formatPDF, func(r *reportRefusal) error {
 		return apiError(c, r.status, lang, r.key, nil)
 	}, func(survey.ReportJob) error {
 		return apiError(c, http.StatusConflict, lang, survey.KeyReportNotReady, nil)

@@ -85,8 +85,10 @@ func TestBrowserReportOnAPhone(t *testing.T) {
 	))
 	done, pdf, err := e.store.ReportJobPDF(ctx, strings.TrimSuffix(strings.TrimPrefix(href, "/reports/"), "/pdf"), viewer.ID)
 	must(t, err)
+	_, page, err := e.store.ReportJobHTML(ctx, done.ID, viewer.ID)
+	must(t, err)
 	must(t, e.store.StartReportJob(ctx, k.ID))
 	must(t, e.store.ReportJobProgress(ctx, k.ID, done.Total, done.Total))
-	must(t, e.store.FinishReportJob(ctx, k.ID, pdf))
+	must(t, e.store.FinishReportJob(ctx, k.ID, pdf, page))
 	must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("download"))))
 }

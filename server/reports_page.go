@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -89,7 +90,13 @@ func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, 
 		if ask.DepartmentID == "" {
 			ask.DepartmentID = u.DepartmentID
 		}
-		if ask.DepartmentID != u.DepartmentID {
+		// A lead reports on the own branch: the own department or one
+		// below it, in the tree the pulse closed with.
+		sc, err := s.scopeFor(ctx, u, &p)
+		if err != nil {
+			return survey.ReportJob{}, err
+		}
+		if !sc.sees(ask.DepartmentID) {
 			return survey.ReportJob{}, &reportRefusal{status: http.StatusForbidden, key: keyReportLeadOwnOnly}
 		}
 	}
@@ -141,12 +148,14 @@ func (s *Server) loadReportNames(ctx context.Context) (reportNames, error) {
 // reportJobView is a job as the pages show it.
 type reportJobView struct {
 	ID, Href, PDFHref, Again string
-	Pulse, Target, LangName  string
-	LangCode                 string
-	Status                   string
-	StatusText               string
-	Active                   bool
-	Done, Total              int
+	// HTMLHref is the accessible HTML page of the same report.
+	HTMLHref                string
+	Pulse, Target, LangName string
+	LangCode                string
+	Status                  string
+	StatusText              string
+	Active                  bool
+	Done, Total             int
 	// Indeterminate: the number of departments is not known yet.
 	Indeterminate bool
 	ProgressText  string
@@ -186,6 +195,7 @@ func newReportJobView(j survey.ReportJob, names reportNames, lang string) report
 	case j.Status == survey.ReportDone:
 		v.StatusText = i18n.T(lang, "reports_status_done")
 		v.PDFHref = v.Href + "/pdf"
+		v.HTMLHref = v.Href + "/html"
 		v.Size = fmt.Sprintf("%d KB", (j.Size+1023)/1024)
 	default:
 		v.StatusText = i18n.T(lang, "reports_status_failed")
@@ -280,16 +290,23 @@ func (s *Server) newReportsPage(c echo.Context, ask reportAsk, refresh bool) (re
 	if !p.Lead {
 		p.Targets = append(p.Targets, reportTarget{Value: "", Name: p.T("reports_organisation"), Selected: ask.DepartmentID == ""})
 	}
+	sc, err := s.scopeFor(ctx, u, nil)
+	if err != nil {
+		return p, err
+	}
 	ds, err := s.accounts.Departments(ctx)
 	if err != nil {
 		return p, err
 	}
+	var targets []reportTarget
 	for _, d := range ds {
-		if p.Lead && d.ID != u.DepartmentID {
+		if !sc.sees(d.ID) {
 			continue
 		}
-		p.Targets = append(p.Targets, reportTarget{Value: d.ID, Name: d.Name, Selected: d.ID == ask.DepartmentID})
+		targets = append(targets, reportTarget{Value: d.ID, Name: sc.tree.Path(d.ID), Selected: d.ID == ask.DepartmentID})
 	}
+	slices.SortStableFunc(targets, func(a, b reportTarget) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	p.Targets = append(p.Targets, targets...)
 	lang := ask.Lang
 	if !i18n.Supported(lang) {
 		lang = p.Lang
@@ -399,16 +416,17 @@ func (s *Server) reportJob(c echo.Context) error {
 // reportJobPDF is /reports/:job/pdf: the finished PDF as a download. Asked
 // for too early, it leads back to the job's page.
 func (s *Server) reportJobPDF(c echo.Context) error {
-	return s.servePDF(c, func(r *reportRefusal) error {
+	return s.serveReport(c, formatPDF, func(r *reportRefusal) error {
 		return echo.NewHTTPError(r.status)
 	}, func(j survey.ReportJob) error {
 		return c.Redirect(http.StatusSeeOther, "/reports/"+j.ID)
 	})
 }
 
-// servePDF sends the PDF of the job in the URL, or calls refused (another
-// user's or an unknown job) or notReady (a job not done).
-func (s *Server) servePDF(c echo.Context, refused func(*reportRefusal) error, notReady func(survey.ReportJob) error) error {
+// serveReport sends the PDF or the HTML page of the job in the URL, or
+// calls refused (another user's or an unknown job, or a job without an
+// HTML page) or notReady (a job not done).
+func (s *Server) serveReport(c echo.Context, format string, refused func(*reportRefusal) error, notReady func(survey.ReportJob) error) error {
 	j, err := s.userReportJob(c)
 	if r, ok := asRefusal(err); ok {
 		return refused(r)
@@ -420,9 +438,16 @@ func (s *Server) servePDF(c echo.Context, refused func(*reportRefusal) error, no
 		return notReady(j)
 	}
 	ctx := c.Request().Context()
-	j, pdf, err := s.reports.store.ReportJobPDF(ctx, j.ID, sessionOf(c).User.ID)
+	read := s.reports.store.ReportJobPDF
+	if format == formatHTML {
+		read = s.reports.store.ReportJobHTML
+	}
+	j, body, err := read(ctx, j.ID, sessionOf(c).User.ID)
 	if survey.ErrorCode(err) == survey.EConflict {
 		return notReady(j)
+	}
+	if survey.ErrorKey(err) == survey.KeyReportNoHTML {
+		return refused(&reportRefusal{status: http.StatusNotFound, key: survey.KeyReportNoHTML})
 	}
 	if err != nil {
 		return err
@@ -432,11 +457,14 @@ func (s *Server) servePDF(c echo.Context, refused func(*reportRefusal) error, no
 		return err
 	}
 	name := reportFileName(names.pulses[j.PulseID], names.departments[j.DepartmentID], j.Lang)
-	if err := s.auditReport(c, "report.download", j); err != nil {
+	if err := s.auditReportAs(c, "report.download", j, format); err != nil {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, "application/pdf", pdf)
+	if format == formatHTML {
+		return serveReportHTML(c, name, body)
+	}
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	return c.Blob(http.StatusOK, "application/pdf", body)
 }

@@ -69,6 +69,9 @@ func (s *Server) routes() {
 		s.e.POST("/reports", s.reportsStart, s.requireRole(anyRole...))
 		s.e.GET("/reports/:job", s.reportJob, s.requireRole(anyRole...))
 		s.e.GET("/reports/:job/pdf", s.reportJobPDF, s.requireRole(anyRole...))
+		// The same report as an accessible HTML page (reports_html.go),
+		// shown in the browser or, with ?download=1, downloaded.
+		s.e.GET("/reports/:job/html", s.reportJobHTML, s.requireRole(anyRole...))
 		// One-time links for accounts (account_link.go): an invitation, a
 		// password reset or the first administrator's setup. The token is
 		// the only credential, so the routes are public; the post carries
@@ -134,6 +137,7 @@ func (s *Server) routes() {
 		s.e.POST("/api/v1/pulses/:id/reports", s.apiStartReport, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job", s.apiReportJob, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/reports/:job/pdf", s.apiReportJobPDF, s.requireRole(anyRole...))
+		s.e.GET("/api/v1/reports/:job/html", s.apiReportJobHTML, s.requireRole(anyRole...))
 		s.e.GET("/api/v1/audit", s.apiAudit, s.requireRole(auditReaders...))
 		// Accounts as JSON (accounts_api.go), for HR's own tools.
 		s.e.GET("/api/v1/users", s.apiUsers, s.requireRole(adminsOnly...))

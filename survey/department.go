@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -14,12 +15,25 @@ type departmentRow struct {
 	Name              string
 	Headcount         int
 	ExternallyVisible bool
+	ParentID          *string
 }
 
 func (departmentRow) TableName() string { return "departments" }
 
 func (r departmentRow) domain() Department {
-	return Department{ID: r.ID, Name: r.Name, Headcount: r.Headcount, ExternallyVisible: r.ExternallyVisible}
+	d := Department{ID: r.ID, Name: r.Name, Headcount: r.Headcount, ExternallyVisible: r.ExternallyVisible}
+	if r.ParentID != nil {
+		d.ParentID = *r.ParentID
+	}
+	return d
+}
+
+// parentColumn is a parent id as the column holds it: NULL at the top.
+func parentColumn(id string) *string {
+	if id == "" {
+		return nil
+	}
+	return &id
 }
 
 // MaxHeadcount bounds a department's headcount to catch typos (an extra zero).
@@ -47,14 +61,22 @@ func (s *Store) CreateDepartment(ctx context.Context, d Department) (Department,
 		return Department{}, err
 	}
 	d.ID = NewID()
-	row := departmentRow{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
+	row := departmentRow{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible, ParentID: parentColumn(d.ParentID)}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := refuseLookalike(tx, d.Name, d.ID); err != nil {
 			return err
 		}
+		if d.ParentID == "" {
+			// Nothing to check, and no column to fill: the tests that
+			// migrate an old schema forward create departments in it.
+			return tx.Omit("parent_id").Create(&row).Error
+		}
+		if err := checkPlace(tx, d, true); err != nil {
+			return err
+		}
 		return tx.Create(&row).Error
 	})
-	if ErrorCode(err) == EConflict {
+	if c := ErrorCode(err); c == EConflict || c == EInvalid {
 		return Department{}, err
 	}
 	if err != nil {
@@ -66,7 +88,9 @@ func (s *Store) CreateDepartment(ctx context.Context, d Department) (Department,
 	return d, nil
 }
 
-// UpdateDepartment changes name, headcount and visibility.
+// UpdateDepartment changes name, headcount, visibility and parent. A new
+// parent moves the department with everything below it; that is refused
+// while a pulse is open (its answers were given in the tree as it was).
 func (s *Store) UpdateDepartment(ctx context.Context, d Department) error {
 	if err := d.Validate(); err != nil {
 		return err
@@ -76,13 +100,16 @@ func (s *Store) UpdateDepartment(ctx context.Context, d Department) error {
 		if err := refuseLookalike(tx, d.Name, d.ID); err != nil {
 			return err
 		}
-		res := tx.Model(&departmentRow{ID: d.ID}).Select("name", "headcount", "externally_visible").
-			Updates(departmentRow{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
+		if err := checkPlace(tx, d, false); err != nil {
+			return err
+		}
+		res := tx.Model(&departmentRow{ID: d.ID}).Select("name", "headcount", "externally_visible", "parent_id").
+			Updates(departmentRow{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible, ParentID: parentColumn(d.ParentID)})
 		affected = res.RowsAffected
 		return res.Error
 	})
 	switch {
-	case ErrorCode(err) == EConflict:
+	case ErrorCode(err) == EConflict || ErrorCode(err) == EInvalid:
 		return err
 	case isUniqueViolation(err):
 		return errorf(EConflict, "department_exists", "a department named %q already exists", d.Name)
@@ -109,8 +136,74 @@ func refuseLookalike(tx *gorm.DB, name, self string) error {
 	return nil
 }
 
-// DeleteDepartment removes a department that has no responses yet.
+// checkPlace refuses a parent that does not exist, a move that would put
+// d below itself or deeper than MaxDepth, and any move while a pulse is
+// open. fresh is set for a department not stored yet (it has nothing
+// below it and moves nothing).
+func checkPlace(tx *gorm.DB, d Department, fresh bool) error {
+	var rows []departmentRow
+	if err := tx.Select("id", "name", "parent_id").Find(&rows).Error; err != nil {
+		return internal("read departments", err)
+	}
+	all := make([]Department, 0, len(rows)+1)
+	found, moved := false, fresh && d.ParentID != ""
+	for _, r := range rows {
+		x := r.domain()
+		if x.ID == d.ID {
+			moved = x.ParentID != d.ParentID
+			x.ParentID = d.ParentID
+		}
+		found = found || x.ID == d.ParentID
+		all = append(all, x)
+	}
+	if fresh {
+		all = append(all, d)
+	}
+	if d.ParentID != "" && !found {
+		return errorf(EInvalid, "department_parent_unknown", "the parent department %q does not exist", d.ParentID)
+	}
+	if !moved {
+		return nil
+	}
+	if !fresh {
+		if err := refuseWhileOpen(tx); err != nil {
+			return err
+		}
+	}
+	if _, why, ok := checkTree(all); !ok {
+		if why == "depth" {
+			e := errorf(EInvalid, "department_too_deep", "a department sits at most %d levels deep", MaxDepth)
+			e.Args = []string{strconv.Itoa(MaxDepth)}
+			return e
+		}
+		return errorf(EInvalid, "department_parent_cycle", "a department cannot be placed below itself")
+	}
+	return nil
+}
+
+// refuseWhileOpen refuses to move departments while a pulse is open: its
+// answers are counted in the tree as it was when they were given.
+func refuseWhileOpen(tx *gorm.DB) error {
+	var open int64
+	if err := tx.Model(&pulseRow{}).Where("status = ?", string(PulseOpen)).Count(&open).Error; err != nil {
+		return internal("read open pulses", err)
+	}
+	if open > 0 {
+		return errorf(EConflict, "department_move_open_pulse", "departments cannot move while a pulse is open; close it first")
+	}
+	return nil
+}
+
+// DeleteDepartment removes a department that has no responses yet and no
+// departments below it.
 func (s *Store) DeleteDepartment(ctx context.Context, id string) error {
+	var below int64
+	if err := s.r.WithContext(ctx).Model(&departmentRow{}).Where("parent_id = ?", id).Count(&below).Error; err != nil {
+		return internal("delete department", err)
+	}
+	if below > 0 {
+		return errorf(EConflict, "department_has_children", "departments belong to this department; move or delete them first")
+	}
 	res := s.w.WithContext(ctx).Delete(&departmentRow{ID: id})
 	switch {
 	case isForeignKeyViolation(res.Error):

@@ -3,6 +3,8 @@ package survey
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -14,8 +16,13 @@ import (
 // is refused, nothing is stored. updated counts the existing departments
 // that changed; those given exactly as stored are neither created nor
 // updated.
-func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (created, updated int, err error) {
-	list := make([]Department, len(deps))
+//
+// A placed department (the file has a parent column) goes below its
+// parent, named by name (of the file or stored) or by a stored id. An
+// unknown parent, a cycle, a tree deeper than MaxDepth and any move of a
+// stored department while a pulse is open are refused with the line.
+func (s *Store) ImportDepartments(ctx context.Context, deps []DepartmentImport) (created, updated int, err error) {
+	list := make([]DepartmentImport, len(deps))
 	seen := make(map[string]bool, len(deps))
 	for i, d := range deps {
 		if err := d.Validate(); err != nil {
@@ -44,8 +51,12 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 			folded[DepartmentKey(r.Name)] = append(folded[DepartmentKey(r.Name)], i)
 			looks.add(r.Name)
 		}
+		// Match each department of the file with a stored one, or give
+		// it a new id.
+		ids := make([]string, len(list))
+		stored := make([]int, len(list)) // index in rows, -1 for a new one
 		var fresh []departmentRow
-		for _, d := range list {
+		for n, d := range list {
 			i, ok := exact[d.Name]
 			if !ok {
 				switch m := folded[DepartmentKey(d.Name)]; len(m) {
@@ -56,7 +67,8 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 						return lookalikeError(d.Name, other)
 					}
 					looks.add(d.Name)
-					fresh = append(fresh, departmentRow{ID: NewID(), Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
+					ids[n], stored[n] = NewID(), -1
+					fresh = append(fresh, departmentRow{ID: ids[n], Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
 					continue
 				case 1:
 					i = m[0]
@@ -65,8 +77,50 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 					return errorf(EConflict, "dept_import_ambiguous", "import: %q matches more than one department", d.Name)
 				}
 			}
+			ids[n], stored[n] = rows[i].ID, i
+		}
+		parents, err := importParents(list, ids, rows)
+		if err != nil {
+			return err
+		}
+		// The tree after the import: the file's departments first, so
+		// that a refusal names one of its lines.
+		after := make([]Department, 0, len(rows)+len(fresh))
+		inFile := make(map[string]int, len(list))
+		for n, d := range list {
+			inFile[ids[n]] = n
+			after = append(after, Department{ID: ids[n], Name: d.Name, ParentID: parents[n]})
+		}
+		moved := false
+		for n := range list {
+			if i := stored[n]; i >= 0 && rows[i].domain().ParentID != parents[n] {
+				moved = true
+			}
+		}
+		for _, r := range rows {
+			if _, ok := inFile[r.ID]; !ok {
+				after = append(after, r.domain())
+			}
+		}
+		if bad, why, ok := checkTree(after); !ok {
+			d := list[inFile[bad.ID]]
+			if why == "depth" {
+				return lineError(EInvalid, "dept_tree_too_deep", d.Line, d.Name, strconv.Itoa(MaxDepth))
+			}
+			return lineError(EInvalid, "dept_tree_cycle", d.Line, d.Name)
+		}
+		if moved {
+			if err := refuseWhileOpen(tx); err != nil {
+				return err
+			}
+		}
+		for n, d := range list {
+			i := stored[n]
+			if i < 0 {
+				continue
+			}
 			r := rows[i]
-			if r.Name == d.Name && r.Headcount == d.Headcount && r.ExternallyVisible == d.ExternallyVisible {
+			if r.Name == d.Name && r.Headcount == d.Headcount && r.ExternallyVisible == d.ExternallyVisible && r.domain().ParentID == parents[n] {
 				continue
 			}
 			res := tx.Model(&departmentRow{ID: r.ID}).Select("name", "headcount", "externally_visible").
@@ -89,6 +143,20 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 				return internal("import departments: create", err)
 			}
 		}
+		// Parents last: every department of the file exists by now,
+		// whatever order the file lists them in.
+		for n := range list {
+			was := ""
+			if i := stored[n]; i >= 0 {
+				was = rows[i].domain().ParentID
+			}
+			if parents[n] == was {
+				continue
+			}
+			if err := tx.Model(&departmentRow{ID: ids[n]}).Update("parent_id", parentColumn(parents[n])).Error; err != nil {
+				return internal("import departments: place", err)
+			}
+		}
 		created = len(fresh)
 		return nil
 	})
@@ -98,6 +166,52 @@ func (s *Store) ImportDepartments(ctx context.Context, deps []Department) (creat
 	return created, updated, nil
 }
 
+// importParents resolves the parent of each department of the file: by a
+// stored id, else by name among the file's and the stored departments. A
+// department that is not placed keeps its stored parent (a new one: the
+// top level).
+func importParents(list []DepartmentImport, ids []string, rows []departmentRow) ([]string, error) {
+	byID := make(map[string]string, len(rows))
+	byName := make(map[string]string, len(rows)+len(list))
+	for _, r := range rows {
+		byID[r.ID] = r.domain().ParentID
+		byName[DepartmentKey(r.Name)] = r.ID
+	}
+	for n, d := range list {
+		byName[DepartmentKey(d.Name)] = ids[n]
+	}
+	parents := make([]string, len(list))
+	for n, d := range list {
+		if !d.Placed {
+			parents[n] = byID[ids[n]]
+			continue
+		}
+		ref := strings.TrimSpace(d.Parent)
+		if ref == "" {
+			continue
+		}
+		if _, ok := byID[ref]; ok {
+			parents[n] = ref
+		} else if id, ok := byName[DepartmentKey(ref)]; ok {
+			parents[n] = id
+		} else {
+			return nil, lineError(EInvalid, "dept_tree_parent_unknown", d.Line, d.Name, ref)
+		}
+		if parents[n] == ids[n] {
+			return nil, lineError(EInvalid, "dept_tree_cycle", d.Line, d.Name)
+		}
+	}
+	return parents, nil
+}
+
+// lineError is a refusal of an import that names the line of the file
+// ({1}; {2} the department, then args) so that HR can find it.
+func lineError(code Code, key string, line int, name string, args ...string) error {
+	e := errorf(code, key, "import: line %d: %s: %s", line, name, key)
+	e.Args = append([]string{strconv.Itoa(line), name}, args...)
+	return e
+}
+
 // DepartmentUsage is what keeps a department from being deleted: answers
 // given in it, decisions and action plans recorded for it (audit logs
 // that are never rewritten) and lead accounts that belong to it.
@@ -105,10 +219,12 @@ type DepartmentUsage struct {
 	Responses bool
 	Decisions bool
 	Leads     bool
+	// Children: departments belong to it (move or delete them first).
+	Children bool
 }
 
 // InUse reports whether anything keeps the department.
-func (u DepartmentUsage) InUse() bool { return u.Responses || u.Decisions || u.Leads }
+func (u DepartmentUsage) InUse() bool { return u.Responses || u.Decisions || u.Leads || u.Children }
 
 // DepartmentUsage tells what refers to a department, to explain why it
 // cannot be deleted. It reports presence only, never how many answers.
@@ -131,6 +247,11 @@ func (s *Store) DepartmentUsage(ctx context.Context, id string) (DepartmentUsage
 			break
 		}
 		*q.into = *q.into || found
+	}
+	if err == nil {
+		var below int64
+		err = s.r.WithContext(ctx).Model(&departmentRow{}).Where("parent_id = ?", id).Limit(1).Count(&below).Error
+		u.Children = below > 0
 	}
 	if err != nil {
 		return DepartmentUsage{}, internal("department usage", err)

@@ -84,11 +84,11 @@ func TestImportDepartmentsIsAllOrNothing(t *testing.T) {
 
 		// A refusal inside the transaction, after an update and with a
 		// creation pending, rolls both back.
-		_, _, err := s.ImportDepartments(ctx, []survey.Department{
-			{Name: "ICT", Headcount: 11, ExternallyVisible: true},
-			{Name: "Nieuw", Headcount: 3, ExternallyVisible: true},
-			{Name: "SALES", Headcount: 7, ExternallyVisible: true}, // Sales or sales?
-		})
+		_, _, err := s.ImportDepartments(ctx, imports(
+			survey.Department{Name: "ICT", Headcount: 11, ExternallyVisible: true},
+			survey.Department{Name: "Nieuw", Headcount: 3, ExternallyVisible: true},
+			survey.Department{Name: "SALES", Headcount: 7, ExternallyVisible: true}, // Sales or sales?
+		))
 		if survey.ErrorCode(err) != survey.EConflict || survey.ErrorKey(err) != "dept_import_ambiguous" {
 			t.Fatalf("ambiguous name: %v", err)
 		}
@@ -102,7 +102,7 @@ func TestImportDepartmentsIsAllOrNothing(t *testing.T) {
 			{{Name: "ICT", Headcount: 11}, {Name: " "}},
 			{{Name: "Nieuw", Headcount: 1}, {Name: " nieuw", Headcount: 2}},
 		} {
-			if _, _, err := s.ImportDepartments(ctx, bad); survey.ErrorCode(err) != survey.EInvalid {
+			if _, _, err := s.ImportDepartments(ctx, imports(bad...)); survey.ErrorCode(err) != survey.EInvalid {
 				t.Fatalf("import %+v: %v, want invalid", bad, err)
 			}
 		}
@@ -188,4 +188,13 @@ func TestDepartmentUsageTellsWhyItCannotBeDeleted(t *testing.T) {
 			}
 		}
 	})
+}
+
+// imports are departments as an import without a parent column gives them.
+func imports(deps ...survey.Department) []survey.DepartmentImport {
+	out := make([]survey.DepartmentImport, len(deps))
+	for i, d := range deps {
+		out[i] = survey.DepartmentImport{Department: d, Line: i + 2}
+	}
+	return out
 }

@@ -49,12 +49,12 @@ func TestLookalikeDepartmentNamesAreRefused(t *testing.T) {
 			t.Errorf("control character: %v", err)
 		}
 		// An import with a look-alike stores nothing, and names both.
-		_, _, err := s.ImportDepartments(ctx, []survey.Department{{Name: "Inkoop", Headcount: 4}, {Name: "I\u0421T", Headcount: 4}})
+		_, _, err := s.ImportDepartments(ctx, imports(survey.Department{Name: "Inkoop", Headcount: 4}, survey.Department{Name: "I\u0421T", Headcount: 4}))
 		if survey.ErrorKey(err) != "department_resembles" || !strings.Contains(err.Error(), `"ICT"`) {
 			t.Fatalf("import of a look-alike: %v", err)
 		}
 		// Two new look-alikes in one import are refused too.
-		_, _, err = s.ImportDepartments(ctx, []survey.Department{{Name: "Inkoop", Headcount: 4}, {Name: "Inkооp", Headcount: 4}})
+		_, _, err = s.ImportDepartments(ctx, imports(survey.Department{Name: "Inkoop", Headcount: 4}, survey.Department{Name: "Inkооp", Headcount: 4}))
 		if survey.ErrorKey(err) != "department_resembles" && survey.ErrorKey(err) != "dept_import_duplicate" {
 			t.Fatalf("import of two look-alikes: %v", err)
 		}

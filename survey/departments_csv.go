@@ -58,10 +58,32 @@ const (
 	colName = iota
 	colHeadcount
 	colVisible
+	// colParent is optional: a file without it leaves every department
+	// where it is (new ones at the top level).
+	colParent
 	numColumns
 )
 
-var columnNames = [numColumns]string{"name", "headcount", "externally_visible"}
+// requiredColumns are the columns every file has.
+const requiredColumns = colParent
+
+var columnNames = [numColumns]string{"name", "headcount", "externally_visible", "parent"}
+
+// DepartmentImport is one department of an imported file: the department,
+// where it goes in the tree and the line it is on.
+type DepartmentImport struct {
+	Department
+	// Parent is the department it belongs to as the file names it: a
+	// name (of this file or stored) or a stored department's id; "" for
+	// the top level. It is only read when Placed is set.
+	Parent string
+	// Placed is set when the file has a parent column; otherwise a
+	// stored department keeps its parent and a new one goes to the top.
+	Placed bool
+	// Line is the department's line in the file (0 when not from a
+	// file), named by every refusal.
+	Line int
+}
 
 // headerAliases maps a header cell (lower case, spaces and hyphens as
 // underscores) to its column, in English and Dutch.
@@ -72,6 +94,8 @@ var headerAliases = map[string]int{
 	"aantal": colHeadcount, "employees": colHeadcount, "number_of_employees": colHeadcount,
 	"externally_visible": colVisible, "extern_zichtbaar": colVisible, "external": colVisible,
 	"extern": colVisible, "visible": colVisible, "zichtbaar": colVisible,
+	"parent": colParent, "parent_department": colParent, "parent_id": colParent, "belongs_to": colParent,
+	"valt_onder": colParent, "bovenliggend": colParent, "bovenliggende_afdeling": colParent, "ouder": colParent,
 }
 
 func headerKey(cell string) string {
@@ -91,9 +115,13 @@ func DepartmentKey(name string) string {
 	return strings.ToLower(strings.TrimSpace(name))
 }
 
-// ParseDepartmentsCSV reads departments from CSV: columns name, headcount
-// and externally_visible, in that order or in any order under a header
-// row in English or Dutch (naam, aantal_medewerkers, extern_zichtbaar).
+// ParseDepartmentsCSV reads departments from CSV: columns name, headcount,
+// externally_visible and optionally parent, in that order or in any order
+// under a header row in English or Dutch (naam, aantal_medewerkers,
+// extern_zichtbaar, valt_onder). The parent is a department's name (of
+// the file or stored) or a stored department's id; empty at the top
+// level. ImportDepartments resolves it and refuses unknown parents and
+// cycles, naming the line.
 // The separator is a comma, a semicolon (Dutch Excel) or a tab, whichever
 // the first line uses most; a UTF-8 byte order mark is skipped. Booleans
 // are yes/no, ja/nee, true/false, waar/onwaar or 1/0. Blank lines, and
@@ -103,7 +131,7 @@ func DepartmentKey(name string) string {
 // The file is taken whole or not at all: when anything is wrong it
 // returns no departments and every problem found (up to MaxLineErrors),
 // each with its line number.
-func ParseDepartmentsCSV(r io.Reader) ([]Department, []LineError) {
+func ParseDepartmentsCSV(r io.Reader) ([]DepartmentImport, []LineError) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return nil, []LineError{lineErr(0, "dept_csv_unreadable", "the file could not be read")}
@@ -155,7 +183,10 @@ func ParseDepartmentsCSV(r io.Reader) ([]Department, []LineError) {
 				}
 				continue
 			}
-			p.cols = [numColumns]int{colName, colHeadcount, colVisible}
+			p.cols = [numColumns]int{colName, colHeadcount, colVisible, -1}
+			if len(rec) > requiredColumns {
+				p.cols[colParent] = colParent
+			}
 		}
 		p.rows++
 		if p.rows > MaxImportRows {
@@ -182,7 +213,7 @@ type csvParser struct {
 	cols [numColumns]int // position of each column in a record
 	rows int             // data rows so far
 	seen map[string]int  // lookalikeKeys -> line
-	deps []Department
+	deps []DepartmentImport
 	errs []LineError
 }
 
@@ -190,7 +221,7 @@ func (p *csvParser) add(e LineError) { p.errs = append(p.errs, e) }
 
 // header maps the columns of a header row; false when it cannot be used.
 func (p *csvParser) header(line int, rec []string) bool {
-	p.cols = [numColumns]int{-1, -1, -1}
+	p.cols = [numColumns]int{-1, -1, -1, -1}
 	ok := true
 	for i, cell := range rec {
 		col, known := headerAliases[headerKey(cell)]
@@ -206,7 +237,7 @@ func (p *csvParser) header(line int, rec []string) bool {
 		}
 	}
 	for col, at := range p.cols {
-		if at < 0 {
+		if at < 0 && col < requiredColumns {
 			p.add(lineErr(line, "dept_csv_header_missing", fmt.Sprintf("column %s is missing", columnNames[col]), columnNames[col]))
 			ok = false
 		}
@@ -216,12 +247,20 @@ func (p *csvParser) header(line int, rec []string) bool {
 
 // row reads one department; problems are added to p.errs.
 func (p *csvParser) row(line int, rec []string) {
-	if len(rec) != numColumns {
-		p.add(lineErr(line, "dept_csv_columns", fmt.Sprintf("%d columns instead of %d", len(rec), numColumns),
-			strconv.Itoa(len(rec)), strconv.Itoa(numColumns)))
+	want := p.width()
+	for len(rec) >= requiredColumns && len(rec) < want {
+		rec = append(rec, "") // trimRecord took an empty parent for a trailing separator
+	}
+	if len(rec) != want {
+		p.add(lineErr(line, "dept_csv_columns", fmt.Sprintf("%d columns instead of %d", len(rec), want),
+			strconv.Itoa(len(rec)), strconv.Itoa(want)))
 		return
 	}
 	name := strings.TrimSpace(rec[p.cols[colName]])
+	parent := ""
+	if p.cols[colParent] >= 0 {
+		parent = strings.TrimSpace(rec[p.cols[colParent]])
+	}
 	count := strings.TrimSpace(rec[p.cols[colHeadcount]])
 	visible := strings.ToLower(strings.TrimSpace(rec[p.cols[colVisible]]))
 	before := len(p.errs)
@@ -252,6 +291,15 @@ func (p *csvParser) row(line int, rec []string) {
 		err.Line = line
 		p.add(*err)
 	}
+	switch {
+	case utf8.RuneCountInString(parent) > maxDepartmentName:
+		p.add(lineErr(line, "dept_csv_parent_long", fmt.Sprintf("the parent's name is longer than %d characters", maxDepartmentName),
+			strconv.Itoa(maxDepartmentName)))
+	case strings.IndexFunc(parent, unicode.IsControl) >= 0:
+		p.add(lineErr(line, "dept_csv_parent_control", "the parent's name holds a line break or another control character"))
+	case parent != "" && DepartmentKey(parent) == DepartmentKey(name):
+		p.add(lineErr(line, "dept_csv_parent_self", fmt.Sprintf("%q cannot belong to itself", clip(name)), clip(name)))
+	}
 	vis, known := booleans[visible]
 	switch {
 	case visible == "":
@@ -268,7 +316,19 @@ func (p *csvParser) row(line int, rec []string) {
 		p.add(lineErr(line, "dept_csv_invalid", err.Error()))
 		return
 	}
-	p.deps = append(p.deps, d)
+	p.deps = append(p.deps, DepartmentImport{Department: d, Parent: parent, Placed: p.cols[colParent] >= 0, Line: line})
+}
+
+// width is the number of columns a row has: those of the header, or of the
+// first row of a file without one.
+func (p *csvParser) width() int {
+	n := 0
+	for _, at := range p.cols {
+		if at >= 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // parseHeadcount reads a whole number from 0 to MaxHeadcount, digits
@@ -320,7 +380,7 @@ func trimRecord(rec []string) []string {
 		return nil
 	}
 	n := len(rec)
-	for n > numColumns && strings.TrimSpace(rec[n-1]) == "" {
+	for n > requiredColumns && strings.TrimSpace(rec[n-1]) == "" {
 		n--
 	}
 	return rec[:n]

@@ -54,17 +54,21 @@ func checkDepartmentsCSV(t *testing.T, data []byte) {
 	seen := map[string]bool{}
 	var out bytes.Buffer
 	w := csv.NewWriter(&out)
-	w.Write([]string{"name", "headcount", "externally_visible"})
-	for _, d := range deps {
-		v := d
-		if err := v.Validate(); err != nil || v != d {
+	w.Write([]string{"name", "headcount", "externally_visible", "parent"})
+	for i, d := range deps {
+		v := d.Department
+		if err := v.Validate(); err != nil || v != d.Department {
 			t.Fatalf("accepted %+v: %v", d, err)
 		}
 		if seen[survey.DepartmentKey(d.Name)] {
 			t.Fatalf("%q accepted twice", d.Name)
 		}
 		seen[survey.DepartmentKey(d.Name)] = true
-		w.Write([]string{d.Name, strconv.Itoa(d.Headcount), strconv.FormatBool(d.ExternallyVisible)})
+		if d.Line < 1 || d.Line > lines || d.Parent != "" && !d.Placed {
+			t.Fatalf("accepted %+v from a file of %d lines", d, lines)
+		}
+		w.Write([]string{d.Name, strconv.Itoa(d.Headcount), strconv.FormatBool(d.ExternallyVisible), d.Parent})
+		deps[i].Line, deps[i].Placed = i+2, true
 	}
 	w.Flush()
 	again, errs := survey.ParseDepartmentsCSV(&out)

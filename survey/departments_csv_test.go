@@ -40,9 +40,16 @@ func TestParseDepartmentsCSVAcceptsWhatSpreadsheetsWrite(t *testing.T) {
 		{"the largest headcount", "ICT,1000000,no", []survey.Department{dep("ICT", 1000000, false)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, errs := survey.ParseDepartmentsCSV(strings.NewReader(tc.in))
+			parsed, errs := survey.ParseDepartmentsCSV(strings.NewReader(tc.in))
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
+			}
+			var got []survey.Department
+			for _, d := range parsed {
+				if d.Placed || d.Line < 1 {
+					t.Fatalf("no parent column, yet %+v", d)
+				}
+				got = append(got, d.Department)
 			}
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("got %+v\nwant %+v", got, tc.want)

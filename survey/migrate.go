@@ -348,7 +348,32 @@ CREATE TABLE action_events (
 );
 CREATE INDEX action_events_pulse_department ON action_events (pulse_id, department_id, at);
 `},
-	{11, "one-time account links, read-only API tokens", `
+	{11, "accessible HTML beside each report PDF", `
+-- The report as an accessible HTML page, made in the same rendering as the
+-- PDF (reports/html.go) and kept, trimmed and deleted with it. Jobs done
+-- before this step have none: they are made again to get one.
+ALTER TABLE report_jobs ADD COLUMN html {{blob}} NULL;
+`},
+	{12, "department tree: parents, and the tree a pulse closed with", `
+-- A department may belong to another (a team to its department, a
+-- department to its directorate); NULL at the top. The store refuses
+-- cycles and moves while a pulse is open.
+ALTER TABLE departments ADD COLUMN parent_id TEXT NULL REFERENCES departments(id);
+CREATE INDEX departments_parent ON departments (parent_id);
+-- The tree as it was when a pulse closed: published results keep their
+-- places and names when departments move or are renamed later. No
+-- reference to departments: a department deleted since is still shown
+-- where it was.
+CREATE TABLE pulse_departments (
+	pulse_id      TEXT NOT NULL REFERENCES pulses(id),
+	department_id TEXT NOT NULL,
+	parent_id     TEXT NOT NULL DEFAULT '',
+	name          TEXT NOT NULL,
+	headcount     INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (pulse_id, department_id)
+);
+`},
+	{13, "one-time account links, read-only API tokens", `
 -- One-time links for accounts (account_link.go): an invitation to a new
 -- account, a password reset, or the setup of the first administrator. Only
 -- a keyed hash of the token is kept, under the token key that lives outside

@@ -224,6 +224,12 @@ func (s *Store) ClosePulse(ctx context.Context, id string) error {
 			return res.Error
 		}
 		closed = res.RowsAffected
+		// The tree the pulse closes with: its published results keep
+		// their places when departments move or are renamed later.
+		if err := tx.Exec(`INSERT INTO pulse_departments (pulse_id, department_id, parent_id, name, headcount)
+			SELECT ?, id, COALESCE(parent_id, ''), name, headcount FROM departments`, id).Error; err != nil {
+			return err
+		}
 		return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
 	})
 	if err != nil {

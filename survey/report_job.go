@@ -53,6 +53,7 @@ const (
 	KeyReportDepartmentNotFound = "reports_department_not_found"
 	KeyReportDailyQuota         = "reports_daily_quota" // the user made ReportLimits.PerDay today
 	KeyReportRemoved            = "reports_removed"     // its PDF made room for newer ones (TrimReportPDFs)
+	KeyReportNoHTML             = "reports_no_html"     // done before HTML pages were made: make it again
 )
 
 // ReportLimits bound the report jobs of one user.
@@ -102,6 +103,7 @@ type reportJobRow struct {
 	Total        int
 	Error        string
 	PDF          []byte `gorm:"column:pdf"`
+	HTML         []byte `gorm:"column:html"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	FinishedAt   sql.NullTime
@@ -290,13 +292,17 @@ func (s *Store) TouchReportJob(ctx context.Context, id string) error {
 	return s.updateReportJob(ctx, id, []ReportStatus{ReportQueued, ReportRunning}, map[string]any{})
 }
 
-// FinishReportJob stores the PDF of a running job and marks it done.
-func (s *Store) FinishReportJob(ctx context.Context, id string, pdf []byte) error {
+// FinishReportJob stores the PDF of a running job, and the same report as
+// an HTML page, and marks it done.
+func (s *Store) FinishReportJob(ctx context.Context, id string, pdf, html []byte) error {
 	if len(pdf) == 0 {
 		return errorf(EInvalid, "", "report job %s: empty PDF", id)
 	}
+	if len(html) == 0 {
+		return errorf(EInvalid, "", "report job %s: empty HTML", id)
+	}
 	return s.updateReportJob(ctx, id, []ReportStatus{ReportRunning}, map[string]any{
-		"status": string(ReportDone), "pdf": pdf, "done": gorm.Expr("total"), "finished_at": s.now().UTC()})
+		"status": string(ReportDone), "pdf": pdf, "html": html, "done": gorm.Expr("total"), "finished_at": s.now().UTC()})
 }
 
 // FailReportJob marks a queued or running job failed; key is the
@@ -326,6 +332,22 @@ func (s *Store) ReportJob(ctx context.Context, id, userID string) (ReportJob, er
 // ReportJobPDF returns a done job of user userID with its PDF; a job that
 // is not done is EConflict (KeyReportNotReady).
 func (s *Store) ReportJobPDF(ctx context.Context, id, userID string) (ReportJob, []byte, error) {
+	return s.reportJobFile(ctx, id, userID, "pdf")
+}
+
+// ReportJobHTML returns a done job of user userID with its HTML page; a
+// job that is not done is EConflict (KeyReportNotReady), one done before
+// HTML pages were made is ENotFound (KeyReportNoHTML).
+func (s *Store) ReportJobHTML(ctx context.Context, id, userID string) (ReportJob, []byte, error) {
+	j, page, err := s.reportJobFile(ctx, id, userID, "html")
+	if err == nil && len(page) == 0 {
+		return ReportJob{}, nil, errorf(ENotFound, KeyReportNoHTML, "report job %s has no HTML page", id)
+	}
+	return j, page, err
+}
+
+// reportJobFile reads the column (pdf or html) of a done job.
+func (s *Store) reportJobFile(ctx context.Context, id, userID, column string) (ReportJob, []byte, error) {
 	j, err := s.ReportJob(ctx, id, userID)
 	if err != nil {
 		return ReportJob{}, nil, err
@@ -334,12 +356,15 @@ func (s *Store) ReportJobPDF(ctx context.Context, id, userID string) (ReportJob,
 		return j, nil, errorf(EConflict, KeyReportNotReady, "report job %s is %s", id, j.Status)
 	}
 	var row reportJobRow
-	err = s.r.WithContext(ctx).Select("pdf").Take(&row, "id = ? AND user_id = ?", id, userID).Error
+	err = s.r.WithContext(ctx).Select(column).Take(&row, "id = ? AND user_id = ?", id, userID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ReportJob{}, nil, errorf(ENotFound, KeyReportJobNotFound, "no report job %s", id)
 	}
 	if err != nil {
-		return ReportJob{}, nil, internal("read report PDF", err)
+		return ReportJob{}, nil, internal("read report "+column, err)
+	}
+	if column == "html" {
+		return j, row.HTML, nil
 	}
 	return j, row.PDF, nil
 }
@@ -374,7 +399,7 @@ func (s *Store) TrimReportPDFs(ctx context.Context, maxBytes int64) (int, error)
 		ID   string
 		Size int64
 	}
-	err := s.r.WithContext(ctx).Model(&reportJobRow{}).Select("id, COALESCE(LENGTH(pdf), 0) AS size").
+	err := s.r.WithContext(ctx).Model(&reportJobRow{}).Select("id, COALESCE(LENGTH(pdf), 0) + COALESCE(LENGTH(html), 0) AS size").
 		Where("status = ?", string(ReportDone)).Order("finished_at DESC, id").Scan(&rows).Error
 	if err != nil {
 		return 0, internal("sum report PDFs", err)
@@ -391,7 +416,7 @@ func (s *Store) TrimReportPDFs(ctx context.Context, maxBytes int64) (int, error)
 		return 0, nil
 	}
 	res := s.w.WithContext(ctx).Model(&reportJobRow{}).Where("id IN ? AND status = ?", drop, string(ReportDone)).
-		Updates(map[string]any{"status": string(ReportFailed), "error": KeyReportRemoved, "pdf": nil})
+		Updates(map[string]any{"status": string(ReportFailed), "error": KeyReportRemoved, "pdf": nil, "html": nil})
 	if res.Error != nil {
 		return 0, internal("remove old report PDFs", res.Error)
 	}

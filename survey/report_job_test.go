@@ -85,7 +85,7 @@ func TestReportJobLifecycle(t *testing.T) {
 			t.Fatalf("running job = %+v", got)
 		}
 		pdf := []byte("%PDF-1.4 test")
-		if err := f.s.FinishReportJob(ctx, j.ID, pdf); err != nil {
+		if err := f.s.FinishReportJob(ctx, j.ID, pdf, []byte("<!DOCTYPE html>")); err != nil {
 			t.Fatal(err)
 		}
 		got = f.mustRead(t, j.ID, f.anna)
@@ -108,7 +108,7 @@ func TestReportJobLifecycle(t *testing.T) {
 		}
 		// A finished job cannot fail or finish again.
 		wantCode(t, f.s.FailReportJob(ctx, j.ID, "x"), survey.EConflict)
-		wantCode(t, f.s.FinishReportJob(ctx, j.ID, pdf), survey.EConflict)
+		wantCode(t, f.s.FinishReportJob(ctx, j.ID, pdf, []byte("<!DOCTYPE html>")), survey.EConflict)
 
 		k := f.mustCreate(t, f.anna, "")
 		if err := f.s.FailReportJob(ctx, k.ID, "reports_failed"); err != nil {
@@ -176,7 +176,7 @@ func TestReportJobLimitsAndExpiry(t *testing.T) {
 		if err := f.s.StartReportJob(ctx, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.FinishReportJob(ctx, a.ID, []byte("%PDF")); err != nil {
+		if err := f.s.FinishReportJob(ctx, a.ID, []byte("%PDF"), []byte("<!DOCTYPE html>")); err != nil {
 			t.Fatal(err)
 		}
 		// The same report again once it is done: the done job, whose PDF
@@ -251,7 +251,7 @@ func TestReportJobQuotaAndStorageCap(t *testing.T) {
 		finish := func(j survey.ReportJob, size int) {
 			t.Helper()
 			must(t, f.s.StartReportJob(ctx, j.ID))
-			must(t, f.s.FinishReportJob(ctx, j.ID, bytes.Repeat([]byte("%"), size)))
+			must(t, f.s.FinishReportJob(ctx, j.ID, bytes.Repeat([]byte("%"), size), []byte("<")))
 		}
 		var made []survey.ReportJob
 		for i, c := range []struct{ dept, lang string }{{"", "nl"}, {"", "en"}, {f.dept.ID, "nl"}} {

@@ -41,6 +41,10 @@ type Department struct {
 	// (customs, special investigation): they get internal-ambassadorship
 	// advice only.
 	ExternallyVisible bool
+	// ParentID is the department this one belongs to (a team's
+	// department, a department's directorate); "" at the top level. See
+	// Tree.
+	ParentID string
 }
 
 // PulseStatus is where a pulse is in its life.

@@ -76,6 +76,9 @@ type Department struct {
 	Name              string
 	Headcount         int
 	ExternallyVisible bool
+	// Parent is the name of the department this one belongs to ("" at
+	// the top level); a parent comes before its parts in Departments.
+	Parent string
 	// Expect and Why tell what the department was designed to show.
 	Expect Expect
 	Why    string
@@ -111,21 +114,26 @@ func Generate(q *questionnaires.Questionnaire, seed uint64) Organisation {
 		Seed:          seed,
 	}
 	for _, d := range designs() {
-		h := fnv.New64a()
-		h.Write([]byte(d.name))
-		r := rand.New(rand.NewPCG(seed, h.Sum64()))
-		dep := Department{
-			Name: d.name, Headcount: d.headcount, ExternallyVisible: !d.internalOnly,
-			Expect: d.expect, Why: d.why,
-		}
-		g := generator{q: q, d: d, r: r}
-		for i := 0; i < d.responses; i++ {
-			dep.Responses = append(dep.Responses, g.respondent())
-		}
-		g.comments(dep.Responses)
-		org.Departments = append(org.Departments, dep)
+		org.Departments = append(org.Departments, generate(q, seed, d))
 	}
 	return org
+}
+
+// generate draws one department of design d from its own stream.
+func generate(q *questionnaires.Questionnaire, seed uint64, d design) Department {
+	h := fnv.New64a()
+	h.Write([]byte(d.name))
+	r := rand.New(rand.NewPCG(seed, h.Sum64()))
+	dep := Department{
+		Name: d.name, Headcount: d.headcount, ExternallyVisible: !d.internalOnly, Parent: d.parent,
+		Expect: d.expect, Why: d.why,
+	}
+	g := generator{q: q, d: d, r: r}
+	for i := 0; i < d.responses; i++ {
+		dep.Responses = append(dep.Responses, g.respondent())
+	}
+	g.comments(dep.Responses)
+	return dep
 }
 
 // Latent model constants (on the 1-5 scale): see the package comment.

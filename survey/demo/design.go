@@ -6,6 +6,7 @@ import "trots/questionnaires"
 // its people (on a 1-5 scale, by dimension id) and what it should show.
 type design struct {
 	name         string
+	parent       string // the name of the department it belongs to; "" at the top
 	headcount    int
 	responses    int
 	internalOnly bool // ExternallyVisible = false

@@ -95,8 +95,14 @@ func Seed(ctx context.Context, s Store, q *questionnaires.Questionnaire, org Org
 		return Result{}, fmt.Errorf("demo: save settings: %w", err)
 	}
 	res := Result{Departments: make([]Seeded, len(org.Departments))}
+	ids := map[string]string{} // name -> id, for the parents that come first
 	for i, d := range org.Departments {
-		sd, err := s.CreateDepartment(ctx, survey.Department{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible})
+		parent, ok := ids[d.Parent]
+		if d.Parent != "" && !ok {
+			return Result{}, fmt.Errorf("demo: %s belongs to %s, which does not come before it", d.Name, d.Parent)
+		}
+		sd, err := s.CreateDepartment(ctx, survey.Department{Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible, ParentID: parent})
+		ids[d.Name] = sd.ID
 		if err != nil {
 			return Result{}, fmt.Errorf("demo: create department %s: %w", d.Name, err)
 		}

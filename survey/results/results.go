@@ -21,6 +21,9 @@ type Store interface {
 	Pulse(ctx context.Context, id string) (survey.Pulse, error)
 	Pulses(ctx context.Context) ([]survey.Pulse, error)
 	Departments(ctx context.Context) ([]survey.Department, error)
+	// PulseTree returns the departments as they stood when a pulse
+	// closed (empty when not recorded).
+	PulseTree(ctx context.Context, pulseID string) ([]survey.Department, error)
 	EachResponse(ctx context.Context, pulseID string, fn func(survey.Response) error) error
 	Comments(ctx context.Context, pulseID string) ([]survey.Comment, error)
 	// PulseResult returns the final results stored when a pulse closed.
@@ -61,11 +64,26 @@ func Input(ctx context.Context, st Store, p survey.Pulse, q *questionnaires.Ques
 	if p.MinComments > 0 {
 		cfg.MinComments = p.MinComments
 	}
+	// A closed pulse is analysed in the tree it closed with: names,
+	// headcounts and parents of then.
+	then := map[string]survey.Department{}
+	if p.Status == survey.PulseClosed {
+		tree, err := st.PulseTree(ctx, p.ID)
+		if err != nil {
+			return analysis.Input{}, err
+		}
+		for _, d := range tree {
+			then[d.ID] = d
+		}
+	}
 	in := analysis.Input{Questionnaire: q, Config: cfg, Groups: make([]analysis.Group, len(deps))}
 	index := make(map[string]int, len(deps))
 	for i, d := range deps {
+		if old, ok := then[d.ID]; ok {
+			d.Name, d.Headcount, d.ParentID = old.Name, old.Headcount, old.ParentID
+		}
 		index[d.ID] = i
-		in.Groups[i] = analysis.Group{ID: d.ID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
+		in.Groups[i] = analysis.Group{ID: d.ID, ParentID: d.ParentID, Name: d.Name, Headcount: d.Headcount, ExternallyVisible: d.ExternallyVisible}
 	}
 	col := make(map[string]int, len(q.Items))
 	for i, it := range q.Items {
