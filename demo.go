@@ -49,7 +49,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if held != "" {
 		if *ifEmpty {
 			fmt.Fprintf(stdout, "The database already holds %s; the demo left it unchanged.\n", held)
-			return nil
+			return demoLogin(ctx, store, stdout, strings.TrimRight(base.String(), "/"))
 		}
 		return fmt.Errorf("the database already holds %s; trots demo never changes or deletes existing data: "+
 			"point --db at a new file (e.g. --db data/demo.db), or use --if-empty to skip quietly", held)
@@ -214,4 +214,26 @@ func shellWord(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// demoLogin tells, when make run starts on the demo database again, how to
+// sign in: the demo administrator's address and a fresh one-time link to
+// choose its password (the first password was shown only once).
+func demoLogin(ctx context.Context, store *survey.Store, w io.Writer, base string) error {
+	u, err := store.UserByEmail(ctx, demoAdminEmail)
+	if err != nil || u.Disabled {
+		if survey.ErrorCode(err) == survey.EInternal {
+			return err
+		}
+		fmt.Fprintf(w, "\nConsole: %s/login (a new password for an account: trots user reset --email ADDRESS)\n", base)
+		return nil
+	}
+	link, err := printResetLink(ctx, store, demoAdminEmail, base)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nConsole (board and decisions): %s/login\n  e-mail:   %s\n", base, demoAdminEmail)
+	fmt.Fprintf(w, "  password: the one shown when the demo was made, or choose a new one with this link (works once, until %s UTC):\n  %s\n",
+		link.ExpiresAt.Format("2006-01-02 15:04"), link.URL)
+	return nil
 }

@@ -82,9 +82,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("cannot open or migrate the database (set TROTS_DB or --db): %w", err)
 	}
 	defer store.Close()
-	if n, err := store.CountUsers(ctx); err == nil && n == 0 && signOn == nil {
-		log.Warn("no console accounts yet; create the first administrator with: trots user add --email you@example.org --role admin")
-	}
 	stopRetention := startRetention(metrics.NewContext(ctx, reg), store, retention.n, log)
 	defer stopRetention()
 	// On PostgreSQL, what it keeps with every row stops telling the
@@ -110,6 +107,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := server.New(cfg, log, store)
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
+	if err := printSetupLink(ctx, store, stdout, public, ln.Addr().String()); err != nil {
+		// Serving goes on: the first account can still be made with
+		// trots user add.
+		log.Warn("no setup link for the first administrator", "error", err.Error())
+	}
 	return srv.Serve(ctx, ln, *grace)
 }
 
@@ -138,4 +140,27 @@ func signOnConfig(issuer, clientID, secret, name, roles, groupsClaim, deptClaim,
 		}
 	}
 	return cfg, nil
+}
+
+// printSetupLink prints, while there is no account at all, a one-time link
+// with which the first administrator chooses an address and password in
+// the browser: HR rarely has a shell on the server. Each start makes a new
+// link and ends the one before.
+func printSetupLink(ctx context.Context, store *survey.Store, w io.Writer, public, addr string) error {
+	n, err := store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	token, link, err := store.NewSetupLink(ctx, survey.DefaultAccountLinkLifetime)
+	if err != nil {
+		return err
+	}
+	base := public
+	if base == "" {
+		base = "http://" + addr
+	}
+	fmt.Fprintf(w, "No console account yet. The first administrator opens this link (it works once, until %s UTC):\n%s/account/%s\n",
+		link.ExpiresAt.Format("2006-01-02 15:04"), strings.TrimRight(base, "/"), token)
+	fmt.Fprintln(w, "(or, on the server: trots user add --email you@example.org --role admin)")
+	return nil
 }

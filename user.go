@@ -32,6 +32,8 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return runUserTokens(ctx, args, stdout, stderr)
 	case "revoke":
 		return runUserRevoke(ctx, args, stdout, stderr)
+	case "reset":
+		return runUserReset(ctx, args, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stderr, userUsage)
 		return nil
@@ -40,7 +42,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return errUsage
 }
 
-const userUsage = `Usage: trots user <add|list|disable|token|tokens|revoke> [flags]
+const userUsage = `Usage: trots user <add|list|disable|reset|token|tokens|revoke> [flags]
 
   add      --email ADDRESS --role admin|viewer|lead|council [--department ID-OR-NAME] [--password-stdin]
            The password comes from stdin (--password-stdin), else TROTS_PASSWORD,
@@ -48,8 +50,11 @@ const userUsage = `Usage: trots user <add|list|disable|token|tokens|revoke> [fla
            (ondernemingsraad): read-only, the audit log and the board's verdicts.
   list     print every account with its last sign-in
   disable  --email ADDRESS: switch an account off and end its sessions
-  token    --email ADDRESS --name NAME [--expires 90d]: a token for the JSON API (/api/v1),
-           printed once, valid for --expires days (1d to 366d)
+  reset    --email ADDRESS [--base-url URL]: print a one-time link (valid 72 hours) with which
+           the account's owner chooses a new password; their sessions end when it is used
+  token    --email ADDRESS --name NAME [--expires 90d] [--read-only]: a token for the JSON API
+           (/api/v1), printed once, valid for --expires days (1d to 366d); --read-only
+           tokens only read results, decisions and reports
   tokens   --email ADDRESS: the account's API tokens, with expiry and last use
   revoke   --email ADDRESS --name NAME: end the account's API tokens of that name
 
@@ -180,8 +185,11 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 type accountCommand struct {
 	st          *survey.Store
 	email, name string
-	// expires is --expires of user token.
-	expires time.Duration
+	// expires and readOnly are --expires and --read-only of user token.
+	expires  time.Duration
+	readOnly bool
+	// baseURL is --base-url of user reset.
+	baseURL string
 }
 
 func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string, stderr io.Writer) (*accountCommand, error) {
@@ -197,7 +205,13 @@ func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string
 		name = fs.String("name", "", nameHelp+" (required)")
 	}
 	expires := survey.DefaultAPITokenLifetime
+	var readOnly *bool
+	baseURL := new(string)
+	if cmd == "user reset" {
+		baseURL = fs.String("base-url", defaultBaseURL(), "address the console is reached at, which the link starts with (TROTS_PUBLIC_URL, else http://TROTS_ADDR)")
+	}
 	if cmd == "user token" {
+		readOnly = fs.Bool("read-only", false, "the token only reads (GET) pulses, departments, results, decisions, action plans and reports")
 		fs.Func("expires", "how long the token works, in days: 30d, 90d (default), at most 366d", func(v string) error {
 			d, err := parseDays(v)
 			if err != nil {
@@ -223,7 +237,10 @@ func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string
 	if err != nil {
 		return nil, err
 	}
-	c := &accountCommand{st: st, email: *email, expires: expires}
+	c := &accountCommand{st: st, email: *email, expires: expires, baseURL: strings.TrimRight(*baseURL, "/")}
+	if readOnly != nil {
+		c.readOnly = *readOnly
+	}
 	if name != nil {
 		c.name = strings.TrimSpace(*name)
 	}
@@ -252,12 +269,16 @@ func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer c.st.Close()
-	token, err := c.st.NewAPITokenFor(ctx, c.email, c.name, c.expires)
+	scope := survey.ScopeFull
+	if c.readOnly {
+		scope = survey.ScopeRead
+	}
+	token, err := c.st.NewScopedAPIToken(ctx, c.email, c.name, c.expires, scope)
 	if err != nil {
 		return err
 	}
 	days := int(c.expires / (24 * time.Hour))
-	if err := cliAudit(ctx, c.st, "token.create", "account "+survey.NormalizeEmail(c.email), fmt.Sprintf("token %q, expires in %d days", c.name, days)); err != nil {
+	if err := cliAudit(ctx, c.st, "token.create", "account "+survey.NormalizeEmail(c.email), fmt.Sprintf("token %q, scope %s, expires in %d days", c.name, scope, days)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "API token for %s, valid for %d days until %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n",
@@ -313,4 +334,51 @@ func runUserRevoke(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "%d API token(s) named %q of %s revoked; requests with them are refused from now on.\n", n, c.name, survey.NormalizeEmail(c.email))
 	return nil
+}
+
+// defaultBaseURL is where links printed on the command line point:
+// TROTS_PUBLIC_URL, else the address serve listens on.
+func defaultBaseURL() string {
+	if u := os.Getenv("TROTS_PUBLIC_URL"); u != "" {
+		return u
+	}
+	return "http://" + env("TROTS_ADDR", "127.0.0.1:8080")
+}
+
+func runUserReset(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := openAccountCommand(ctx, "user reset", "", args, stderr)
+	if err != nil {
+		return err
+	}
+	defer c.st.Close()
+	link, err := printResetLink(ctx, c.st, c.email, c.baseURL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Password reset for %s: open this link (it works once, until %s UTC; the old password works until then):\n%s\n",
+		survey.NormalizeEmail(c.email), link.ExpiresAt.Format("2006-01-02 15:04"), link.URL)
+	return nil
+}
+
+// issuedLink is a one-time link made on the command line.
+type issuedLink struct {
+	URL       string
+	ExpiresAt time.Time
+}
+
+// printResetLink makes a password-reset link for the account of email and
+// records it in the audit log.
+func printResetLink(ctx context.Context, st *survey.Store, email, base string) (issuedLink, error) {
+	u, err := st.UserByEmail(ctx, email)
+	if err != nil {
+		return issuedLink{}, fmt.Errorf("no account %s: %w", survey.NormalizeEmail(email), err)
+	}
+	token, link, err := st.NewResetLink(ctx, u.ID, cliActor(), survey.DefaultAccountLinkLifetime)
+	if err != nil {
+		return issuedLink{}, err
+	}
+	if err := cliAudit(ctx, st, "user.reset", "account "+u.Email, "reset link expires "+link.ExpiresAt.Format(time.RFC3339)); err != nil {
+		return issuedLink{}, err
+	}
+	return issuedLink{URL: strings.TrimRight(base, "/") + "/account/" + token, ExpiresAt: link.ExpiresAt}, nil
 }

@@ -494,6 +494,7 @@ func TestAPIContract(t *testing.T) {
 		e.contractReports(t)
 		e.contractAudit(t)
 		e.contractSettings(t)
+		e.contractAccounts(t)
 		e.contractPulses(t) // after the plans: closing a pulse ends the baseline's
 		e.contractBroken(t)
 
@@ -852,6 +853,73 @@ func (e *contractEnv) contractSettings(t *testing.T) {
 	e.call(t, contractCase{name: "not JSON", as: "admin", method: "PUT", path: path, body: `{"k":`, invalid: true, want: 400, code: "bad_request"})
 	e.call(t, contractCase{name: "text", as: "admin", method: "PUT", path: path, ctype: "text/plain", body: "k=5", invalid: true, want: 415, code: "unsupported_media_type"})
 	e.call(t, contractCase{name: "lead", as: "lead", method: "PUT", path: path, body: `{"k":6}`, want: 403, code: "api_forbidden"})
+}
+
+// contractAccounts drives the accounts: invite, look at, change, reset,
+// end a session and an API token.
+func (e *contractEnv) contractAccounts(t *testing.T) {
+	e.call(t, contractCase{as: "admin", method: "GET", path: "/api/v1/users", want: 200})
+	e.call(t, contractCase{name: "viewer", as: "viewer", method: "GET", path: "/api/v1/users", want: 403, code: "api_forbidden"})
+	r := e.call(t, contractCase{as: "admin", method: "POST", path: "/api/v1/users/invitations", body: `{"email":"invited@example.org","role":"viewer"}`, want: 201})
+	var link struct{ URL string }
+	r.decode(t, &link)
+	e.call(t, contractCase{name: "taken", as: "admin", method: "POST", path: "/api/v1/users/invitations", body: `{"email":"viewer@example.org","role":"viewer"}`,
+		want: 409, code: "user_exists"})
+	e.call(t, contractCase{name: "no address", as: "admin", method: "POST", path: "/api/v1/users/invitations", body: `{"email":"nope","role":"viewer"}`,
+		want: 400, code: "user_email_invalid"})
+	e.call(t, contractCase{name: "unknown department", as: "admin", method: "POST", path: "/api/v1/users/invitations",
+		body: `{"email":"x@example.org","role":"lead","department_id":"nope"}`, want: 404, code: "department_not_found"})
+	e.call(t, contractCase{name: "not JSON", as: "admin", method: "POST", path: "/api/v1/users/invitations", ctype: "text/plain", body: "x",
+		invalid: true, want: 415, code: "unsupported_media_type"})
+	viewer, err := e.store.UserByEmail(context.Background(), "viewer@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := e.store.UserByEmail(context.Background(), "admin@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := e.store.NewSession(context.Background(), viewer.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := "/api/v1/users/" + viewer.ID
+	r = e.call(t, contractCase{as: "admin", method: "GET", path: one, want: 200})
+	var acc struct{ Tokens []struct{ ID, Name string } }
+	r.decode(t, &acc)
+	e.call(t, contractCase{name: "unknown", as: "admin", method: "GET", path: "/api/v1/users/nope", want: 404, code: "user_not_found"})
+	e.call(t, contractCase{as: "admin", method: "PATCH", path: one, body: `{"role":"council"}`, want: 200})
+	e.call(t, contractCase{name: "back", as: "admin", method: "PATCH", path: one, body: `{"role":"viewer","disabled":false}`, want: 200})
+	e.call(t, contractCase{name: "lead without department", as: "admin", method: "PATCH", path: one, body: `{"role":"lead"}`,
+		want: 400, code: "user_department_missing"})
+	e.call(t, contractCase{name: "unknown field", as: "admin", method: "PATCH", path: one, body: `{"name":"x"}`, invalid: true, want: 400, code: "bad_request"})
+	e.call(t, contractCase{name: "unknown department", as: "admin", method: "PATCH", path: one, body: `{"role":"lead","department_id":"nope"}`,
+		want: 404, code: "department_not_found"})
+	// quota@ is the other administrator: disabling it is fine, disabling
+	// the last one left is not.
+	quota, err := e.store.UserByEmail(context.Background(), "quota@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.call(t, contractCase{name: "disable", as: "admin", method: "PATCH", path: "/api/v1/users/" + quota.ID, body: `{"disabled":true}`, want: 200})
+	e.call(t, contractCase{name: "last admin", as: "admin", method: "PATCH", path: "/api/v1/users/" + admin.ID, body: `{"disabled":true}`,
+		want: 409, code: "last_admin"})
+	e.call(t, contractCase{name: "disabled", as: "admin", method: "POST", path: "/api/v1/users/" + quota.ID + "/reset", want: 409, code: "user_disabled"})
+	e.call(t, contractCase{name: "enable", as: "admin", method: "PATCH", path: "/api/v1/users/" + quota.ID, body: `{"disabled":false}`, want: 200})
+	e.call(t, contractCase{as: "admin", method: "POST", path: one + "/reset", want: 201})
+	e.call(t, contractCase{name: "unknown", as: "admin", method: "POST", path: "/api/v1/users/nope/reset", want: 404, code: "user_not_found"})
+	e.call(t, contractCase{as: "admin", method: "DELETE", path: one + "/sessions/" + survey.SessionHandle(session), want: 204})
+	e.call(t, contractCase{name: "ended", as: "admin", method: "DELETE", path: one + "/sessions/" + survey.SessionHandle(session), want: 404, code: "session_not_found"})
+	for _, tok := range acc.Tokens {
+		if tok.Name == "contract test" {
+			e.call(t, contractCase{as: "admin", method: "DELETE", path: one + "/tokens/" + tok.ID, want: 204})
+			e.call(t, contractCase{name: "revoked", as: "admin", method: "DELETE", path: one + "/tokens/" + tok.ID, want: 404, code: "api_token_not_found"})
+		}
+	}
+	// The viewer's sweeps after this need a token again.
+	if e.tokens["viewer"], err = e.store.NewAPIToken(context.Background(), "viewer@example.org", "contract test"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // contractPulses drives the pulse lifecycle.

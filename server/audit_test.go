@@ -378,7 +378,11 @@ func TestUsersPageShowsTheLastSignIn(t *testing.T) {
 		t.Errorf("API tokens: %q, want the viewer's token expiring in 90 days and used today", row)
 	}
 	seen := 0
-	for _, row := range d.all(tag("tr")) {
+	accounts := d.all(tag("table", "id", "users"))
+	if len(accounts) != 1 {
+		t.Fatal("no table of accounts")
+	}
+	for _, row := range (doc{t: t, root: accounts[0]}).all(tag("tr")) {
 		cells := doc{t: t, root: row}.all(tag("td"))
 		if len(cells) < 5 {
 			continue

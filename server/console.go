@@ -39,7 +39,7 @@ type consoleStore interface {
 	NewSession(ctx context.Context, userID, replaced string) (string, error)
 	SessionByToken(ctx context.Context, token string) (survey.Session, error)
 	EndSession(ctx context.Context, token string) error
-	UserByAPIToken(ctx context.Context, token string) (survey.User, error)
+	APITokenAccess(ctx context.Context, token string) (survey.User, survey.TokenScope, error)
 	RecordDecision(ctx context.Context, d survey.Decision) (survey.Decision, error)
 	Decisions(ctx context.Context, pulseID, departmentID string) ([]survey.Decision, error)
 	PlanStore // action plans (action_plan.go)
@@ -48,6 +48,7 @@ type consoleStore interface {
 	UserByEmail(ctx context.Context, email string) (survey.User, error)
 	APITokens(ctx context.Context, email string) ([]survey.APIToken, error)
 	auditStore
+	accountStore // accounts, their links, sessions and tokens (accounts.go)
 }
 
 //go:embed templates/console/*.html
@@ -55,7 +56,7 @@ var consoleTemplateFiles embed.FS
 
 // consolePageNames are the console's pages; each is parsed with
 // templates/console/layout.html and partials.html.
-var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit", "audit", "settings"}
+var consolePageNames = []string{"login", "board", "department", "users", "participation", "message", "reports", "report_job", "pulses", "pulse", "pulse_links", "departments", "department_edit", "audit", "settings", "user", "account_link", "account_link_issued"}
 
 type consolePages struct {
 	templates map[string]*template.Template
@@ -222,6 +223,18 @@ func (s *Server) requireRole(roles ...survey.Role) echo.MiddlewareFunc {
 	}
 }
 
+// readOnlyAllows tells whether a read-only API token may make a request:
+// it reads results, decisions, action plans and reports (GET), and the
+// pulses and departments they are about; it changes nothing, and it reads
+// neither accounts nor the audit log.
+func readOnlyAllows(c echo.Context) bool {
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		return false
+	}
+	p := c.Path()
+	return strings.HasPrefix(p, "/api/v1/pulses") || strings.HasPrefix(p, "/api/v1/reports/") || p == "/api/v1/departments"
+}
+
 // consoleLang picks the console's language: ?lang= (remembered in a
 // cookie, and for a logged-in user in the account: console_lang.go), else
 // the user's remembered choice, else the cookie's, else the browser's.
@@ -292,7 +305,7 @@ func (s *Server) renderConsole(c echo.Context, status int, name string, data any
 // isConsolePage tells whether a request is for a console page.
 func isConsolePage(c echo.Context) bool {
 	p := c.Request().URL.Path
-	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation", "/reports", "/pulses", "/departments", "/audit", "/settings"} {
+	for _, prefix := range []string{"/login", "/logout", "/board", "/users", "/participation", "/reports", "/pulses", "/departments", "/audit", "/settings", "/account"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") || strings.HasPrefix(p, prefix+".") {
 			return true
 		}
@@ -412,7 +425,7 @@ func (s *Server) requireAPIRole(c echo.Context, next echo.HandlerFunc, roles []s
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="trots"`)
 		return apiError(c, http.StatusUnauthorized, lang, "api_unauthorized", nil)
 	}
-	u, err := s.accounts.UserByAPIToken(c.Request().Context(), strings.TrimSpace(token))
+	u, scope, err := s.accounts.APITokenAccess(c.Request().Context(), strings.TrimSpace(token))
 	if survey.ErrorKey(err) == "api_token_expired" {
 		// Said plainly, so that whoever runs the integration knows to
 		// make a new token rather than hunt for a typo.
@@ -428,6 +441,9 @@ func (s *Server) requireAPIRole(c echo.Context, next echo.HandlerFunc, roles []s
 	}
 	if !slices.Contains(roles, u.Role) {
 		return apiError(c, http.StatusForbidden, lang, "api_forbidden", nil)
+	}
+	if scope == survey.ScopeRead && !readOnlyAllows(c) {
+		return apiError(c, http.StatusForbidden, lang, "api_token_read_only", nil)
 	}
 	c.Set(sessionContextKey, consoleSession{Session: survey.Session{User: u}})
 	return next(c)

@@ -83,7 +83,23 @@ func (s *Server) routes() {
 		// The same report as an accessible HTML page (reports_html.go),
 		// shown in the browser or, with ?download=1, downloaded.
 		s.e.GET("/reports/:job/html", s.reportJobHTML, s.requireRole(anyRole...))
+		// One-time links for accounts (account_link.go): an invitation, a
+		// password reset or the first administrator's setup. The token is
+		// the only credential, so the routes are public; the post carries
+		// it in its body, and posts from other sites are refused.
+		s.e.GET("/account/:token", s.accountLinkForm)
+		s.e.POST("/account", s.useAccountLink, crossOrigin(s.denyCrossOriginConsole))
+		// Accounts (accounts.go): HR invites, changes roles, disables and
+		// enables, issues reset links, ends sessions and API tokens.
 		s.e.GET("/users", s.users, s.requireRole(adminsOnly...))
+		s.e.POST("/users/invite", s.inviteUser, s.requireRole(adminsOnly...))
+		s.e.GET("/users/:id", s.user, s.requireRole(adminsOnly...))
+		s.e.POST("/users/:id/role", s.changeUserRole, s.requireRole(adminsOnly...))
+		s.e.POST("/users/:id/disable", s.setUserDisabled(true), s.requireRole(adminsOnly...))
+		s.e.POST("/users/:id/enable", s.setUserDisabled(false), s.requireRole(adminsOnly...))
+		s.e.POST("/users/:id/reset", s.resetUser, s.requireRole(adminsOnly...))
+		s.e.POST("/users/:id/sessions/:session/end", s.endUserSession, s.requireRole(adminsOnly...))
+		s.e.POST("/users/:id/tokens/:token/revoke", s.revokeUserToken, s.requireRole(adminsOnly...))
 		// The audit log of administrative actions (audit.go), for the
 		// administrators and the works council.
 		s.e.GET("/audit", s.auditLog, s.requireRole(auditReaders...))
@@ -140,5 +156,13 @@ func (s *Server) routes() {
 		s.e.GET("/api/v1/audit", s.apiAudit, s.requireRole(auditReaders...))
 		s.e.GET("/api/v1/settings", s.apiGetSettings, s.requireRole(adminsOnly...))
 		s.e.PUT("/api/v1/settings", s.apiPutSettings, s.requireRole(adminsOnly...))
+		// Accounts as JSON (accounts_api.go), for HR's own tools.
+		s.e.GET("/api/v1/users", s.apiUsers, s.requireRole(adminsOnly...))
+		s.e.POST("/api/v1/users/invitations", s.apiInviteUser, s.requireRole(adminsOnly...))
+		s.e.GET("/api/v1/users/:id", s.apiUser, s.requireRole(adminsOnly...))
+		s.e.PATCH("/api/v1/users/:id", s.apiUpdateUser, s.requireRole(adminsOnly...))
+		s.e.POST("/api/v1/users/:id/reset", s.apiResetUser, s.requireRole(adminsOnly...))
+		s.e.DELETE("/api/v1/users/:id/sessions/:session", s.apiEndUserSession, s.requireRole(adminsOnly...))
+		s.e.DELETE("/api/v1/users/:id/tokens/:token", s.apiRevokeUserToken, s.requireRole(adminsOnly...))
 	}
 }

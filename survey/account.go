@@ -200,27 +200,19 @@ func (s *Store) userRow(db *gorm.DB, where string, arg any) (userRow, error) {
 	return row, nil
 }
 
-// DisableUser switches an account off and ends its sessions, in one
-// transaction. Accounts are never deleted: decisions name them.
+// DisableUser switches the account of email off and ends its sessions, in
+// one transaction (SetUserDisabled). Accounts are never deleted: decisions
+// name them. The last enabled administrator stays (EConflict "last_admin").
 func (s *Store) DisableUser(ctx context.Context, email string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lockUsers(tx); err != nil {
+			return err
+		}
 		row, err := s.userRow(tx, "email = ?", NormalizeEmail(email))
 		if err != nil {
 			return err
 		}
-		// The first disabling starts the period after which the retention
-		// removes the account (retention.go).
-		upd := map[string]any{"disabled": true}
-		if !row.DisabledAt.Valid {
-			upd["disabled_at"] = s.now().UTC()
-		}
-		if err := tx.Model(&userRow{ID: row.ID}).Updates(upd).Error; err != nil {
-			return internal("disable user", err)
-		}
-		if err := tx.Where("user_id = ?", row.ID).Delete(&sessionRow{}).Error; err != nil {
-			return internal("end sessions", err)
-		}
-		return nil
+		return s.setDisabled(tx, row, true)
 	})
 }
 

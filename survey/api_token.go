@@ -23,7 +23,19 @@ type apiTokenRow struct {
 	CreatedAt  time.Time
 	ExpiresAt  *time.Time
 	LastUsedOn *time.Time
+	Scope      string
 }
+
+// TokenScope is what an API token may do.
+type TokenScope string
+
+const (
+	// ScopeFull acts with everything the account's role allows.
+	ScopeFull TokenScope = "full"
+	// ScopeRead only reads: results, decisions and reports (GET), for a
+	// dashboard that must not be able to change anything.
+	ScopeRead TokenScope = "read"
+)
 
 // DefaultAPITokenLifetime is how long an API token works unless its maker
 // says otherwise (`trots user token --expires`).
@@ -46,6 +58,14 @@ func (s *Store) NewAPIToken(ctx context.Context, email, name string) (string, er
 // NewAPITokenFor is NewAPIToken with a lifetime of its own (a day up to
 // MaxAPITokenLifetime).
 func (s *Store) NewAPITokenFor(ctx context.Context, email, name string, lifetime time.Duration) (string, error) {
+	return s.NewScopedAPIToken(ctx, email, name, lifetime, ScopeFull)
+}
+
+// NewScopedAPIToken is NewAPITokenFor with a scope.
+func (s *Store) NewScopedAPIToken(ctx context.Context, email, name string, lifetime time.Duration, scope TokenScope) (string, error) {
+	if scope != ScopeFull && scope != ScopeRead {
+		return "", errorf(EInvalid, "api_token_scope", "an API token's scope is full or read")
+	}
 	if lifetime < 24*time.Hour || lifetime > MaxAPITokenLifetime {
 		return "", errorf(EInvalid, "api_token_lifetime", "an API token lives from 1 to 366 days")
 	}
@@ -65,7 +85,7 @@ func (s *Store) NewAPITokenFor(ctx context.Context, email, name string, lifetime
 	token := APITokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	now := s.now().UTC()
 	expires := now.Add(lifetime)
-	row := apiTokenRow{TokenHash: sessionHash(token), UserID: u.ID, Name: name, CreatedAt: now, ExpiresAt: &expires}
+	row := apiTokenRow{TokenHash: sessionHash(token), UserID: u.ID, Name: name, CreatedAt: now, ExpiresAt: &expires, Scope: string(scope)}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		return "", internal("create API token", err)
 	}
@@ -76,43 +96,57 @@ func (s *Store) NewAPITokenFor(ctx context.Context, email, name string, lifetime
 // (key "api_token_expired" for a token past its expiry). It records the
 // day the token was used, at most once a day per token.
 func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) {
+	u, _, err := s.APITokenAccess(ctx, token)
+	return u, err
+}
+
+// APITokenAccess is UserByAPIToken with the token's scope.
+func (s *Store) APITokenAccess(ctx context.Context, token string) (User, TokenScope, error) {
+	u, row, err := s.apiTokenUser(ctx, token)
+	return u, TokenScope(row.Scope), err
+}
+
+func (s *Store) apiTokenUser(ctx context.Context, token string) (User, apiTokenRow, error) {
 	denied := errorf(EUnauthorized, "api_unauthorized", "unknown API token")
 	if !strings.HasPrefix(token, APITokenPrefix) || len(token) > 100 {
-		return User{}, denied
+		return User{}, apiTokenRow{}, denied
 	}
 	var row apiTokenRow
 	err := s.r.WithContext(ctx).Take(&row, "token_hash = ?", sessionHash(token)).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return User{}, denied
+		return User{}, apiTokenRow{}, denied
 	}
 	if err != nil {
-		return User{}, internal("read API token", err)
+		return User{}, apiTokenRow{}, internal("read API token", err)
 	}
 	u, err := s.userRow(s.r.WithContext(ctx), "id = ?", row.UserID)
 	if ErrorCode(err) == ENotFound || (err == nil && u.Disabled) {
-		return User{}, denied
+		return User{}, apiTokenRow{}, denied
 	}
 	if err != nil {
-		return User{}, err
+		return User{}, apiTokenRow{}, err
 	}
 	now := s.now().UTC()
 	if row.ExpiresAt != nil && !now.Before(*row.ExpiresAt) {
-		return User{}, errorf(EUnauthorized, "api_token_expired", "the API token expired on %s", row.ExpiresAt.UTC().Format(time.DateOnly))
+		return User{}, apiTokenRow{}, errorf(EUnauthorized, "api_token_expired", "the API token expired on %s", row.ExpiresAt.UTC().Format(time.DateOnly))
 	}
 	today := now.Truncate(24 * time.Hour)
 	if row.LastUsedOn == nil || row.LastUsedOn.UTC().Before(today) {
 		err := s.w.WithContext(ctx).Model(&apiTokenRow{}).Where("token_hash = ?", row.TokenHash).Update("last_used_on", today).Error
 		if err != nil {
-			return User{}, internal("record API token use", err)
+			return User{}, apiTokenRow{}, internal("record API token use", err)
 		}
 	}
-	return u.domain(), nil
+	return u.domain(), row, nil
 }
 
 // APIToken is what is known of a token after it was shown: its name and
 // when it was made (the token itself is not kept).
 type APIToken struct {
+	// Handle names the token for revoking it (a prefix of its hash).
+	Handle  string
 	Name    string
+	Scope   TokenScope
 	Created time.Time
 	// Expires is when it stops working; LastUsed the day (UTC) it was
 	// last used, zero when never.
@@ -135,7 +169,7 @@ func (s *Store) APITokens(ctx context.Context, email string) ([]APIToken, error)
 	}
 	out := make([]APIToken, len(rows))
 	for i, r := range rows {
-		out[i] = APIToken{Name: r.Name, Created: r.CreatedAt.UTC()}
+		out[i] = APIToken{Handle: handleOf(r.TokenHash), Name: r.Name, Scope: TokenScope(r.Scope), Created: r.CreatedAt.UTC()}
 		if r.ExpiresAt != nil {
 			out[i].Expires = r.ExpiresAt.UTC()
 		}

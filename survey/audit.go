@@ -46,7 +46,8 @@ type AuditEntry struct {
 // console's filter lists them. A new kind of action adds its code here.
 var AuditActions = []string{
 	"login.success", "login.failed", "login.signon", "login.signon_refused",
-	"user.add", "user.disable", "token.create", "token.revoke",
+	"user.add", "user.invite", "user.accept", "user.role", "user.disable", "user.enable", "user.reset", "user.password_reset",
+	"session.end", "token.create", "token.revoke",
 	"department.create", "department.edit", "department.rename", "department.headcount", "department.delete", "department.import",
 	"pulse.create", "pulse.open", "pulse.close",
 	"links.view", "links.download", "invitations.issue", "codes.issue",

@@ -405,6 +405,29 @@ CREATE TABLE pulse_signons (
 	CONSTRAINT pulse_signons_identity PRIMARY KEY (pulse_id, person_hash)
 ){{no_rowid}};
 `},
+	{15, "one-time account links, read-only API tokens", `
+-- One-time links for accounts (account_link.go): an invitation to a new
+-- account, a password reset, or the setup of the first administrator. Only
+-- a keyed hash of the token is kept, under the token key that lives outside
+-- the database (keyfile.go), so a copy of the database opens no account.
+-- A used link keeps its row (used_at) so that it can say it was used.
+CREATE TABLE account_links (
+	token_hash    TEXT      NOT NULL PRIMARY KEY,
+	kind          TEXT      NOT NULL CHECK (kind IN ('invite', 'reset', 'setup')),
+	email         TEXT      NOT NULL DEFAULT '',
+	role          TEXT      NOT NULL DEFAULT '',
+	department_id TEXT      NULL REFERENCES departments(id) ON DELETE CASCADE,
+	user_id       TEXT      NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_by    TEXT      NOT NULL,
+	created_at    TIMESTAMP NOT NULL,
+	expires_at    TIMESTAMP NOT NULL,
+	used_at       TIMESTAMP NULL
+);
+CREATE INDEX account_links_email ON account_links (email);
+-- API tokens have full access (the account's role), or read the results,
+-- decisions and reports only.
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'read'));
+`},
 }
 
 // tokenKeyVersion is the schema version from which invitation hashes are

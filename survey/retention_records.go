@@ -103,7 +103,9 @@ func RemovedAccountEmail(id string) string { return "removed-" + id + "@invalid"
 //     API tokens and report jobs; one that decisions or action plans' logs
 //     refer to keeps its row (they point at it) under RemovedAccountEmail,
 //     without a password;
-//   - report jobs past ReportJobTTL and expired or idle sessions.
+//   - report jobs past ReportJobTTL and expired or idle sessions;
+//   - one-time account links a month past their expiry, used or not: an
+//     invitation nobody took up should not keep the address for ever.
 func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy) (Expired, error) {
 	now = now.UTC()
 	decMonths, disMonths := p.months()
@@ -135,7 +137,7 @@ func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy
 			return internal("list disabled accounts", err)
 		}
 		for _, u := range gone {
-			for _, t := range []any{&sessionRow{}, &apiTokenRow{}, &reportJobRow{}} {
+			for _, t := range []any{&sessionRow{}, &apiTokenRow{}, &reportJobRow{}, &accountLinkRow{}} {
 				if err := tx.Where("user_id = ?", u.ID).Delete(t).Error; err != nil {
 					return internal("remove account's records", err)
 				}
@@ -168,6 +170,10 @@ func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy
 			return internal("expire sessions", res.Error)
 		}
 		ex.Sessions = int(res.RowsAffected)
+
+		if err := tx.Where("expires_at < ?", now.Add(-AccountLinkKeep)).Delete(&accountLinkRow{}).Error; err != nil {
+			return internal("expire account links", err)
+		}
 		return nil
 	})
 	if err != nil {
