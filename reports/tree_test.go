@@ -267,3 +267,19 @@ func BenchmarkOrganisationReportTree1500(b *testing.B) {
 		b.Errorf("%d pages, want under 60", pages)
 	}
 }
+
+// BenchmarkOrganisationReportTree1500Both renders the same report as the
+// PDF and the HTML page in one rendering, as a report job does.
+func BenchmarkOrganisationReportTree1500Both(b *testing.B) {
+	in := treeInput(b, []int{5, 25, 120, 350, 1000}, 20000)
+	opts := reports.Options{Lang: "nl", CreationDate: created}
+	var size int
+	for b.Loop() {
+		var pdf, page bytes.Buffer
+		if err := reports.OrganisationTo(reports.Outputs{PDF: &pdf, HTML: &page}, in, opts); err != nil {
+			b.Fatal(err)
+		}
+		size = page.Len()
+	}
+	b.ReportMetric(float64(size)/1e6, "MB/page")
+}
