@@ -98,6 +98,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 	d.whiskers(v.themeRows(g), 7.5)
 	v.themesNote()
 	v.vsRestTable(g)
+	v.vsParentTable(g)
 	v.parts(g)
 	v.gapTable(g, true)
 	v.ambassadors(g)

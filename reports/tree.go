@@ -20,6 +20,9 @@ var (
 	tColPart        = text{nl: "Onderdeel", en: "Part"}
 	tColParts       = text{nl: "Onderdelen: go / verbeteren / niet meetbaar", en: "Parts: go / fix / not measurable"}
 	tColPath        = text{nl: "Plaats in de organisatie", en: "Place in the organisation"}
+	tVsParent       = text{nl: "Verschil met de rest van %s", en: "Difference from the rest of %s"}
+	tVsParentNote   = text{nl: "Verschil = dit onderdeel min de rest van %s (de eigen mensen van %s en de andere onderdelen; Welch-toets), alleen waar beide getoond worden. \"Aantoonbaar\": na correctie voor het aantal vergelijkingen (Benjamini-Hochberg over alle onderdelen, q < %s) geen toeval.", en: "Difference = this part minus the rest of %s (the own people of %s and its other parts; Welch test), only where both are shown. \"Demonstrated\": not chance after correcting for the number of comparisons (Benjamini-Hochberg over all parts, q < %s)."}
+	tColDiffParent  = text{nl: "Verschil (interval)", en: "Difference (interval)"}
 	tLevels         = text{nl: "Diepere niveaus", en: "Deeper levels"}
 	tLevelsIntro    = text{nl: "Elk onderdeel onder het hoogste niveau op één regel, in de volgorde van de boom: als geheel met alles eronder, met het oordeel, het aantal respondenten, het aandeel dat wil delen, de eNPS, de kloof tussen belofte en praktijk en de oordelen van de eigen onderdelen. Het afdelingsrapport van een onderdeel geeft alle cijfers.", en: "Every part below the top level on one line, in the order of the tree: as a whole with everything below it, with its verdict, respondents, the share willing to share, the eNPS, the gap between promise and reality and the verdicts of its own parts. A part's department report gives every figure."}
 	tLevelsHiddenNo = text{nl: "Een onderdeel onder de anonimiteitsgrens (of dat anders iets over minder dan %d mensen zou verraden) staat er zonder cijfers.", en: "A part below the anonymity threshold (or one that would otherwise give away something about fewer than %d people) is listed without figures."}
@@ -165,6 +168,45 @@ func (v *view) nodeRow(g *analysis.GroupResult, label string) []cell {
 		row = append(row, dash)
 	}
 	return append(row, cell{text: v.spreadCell(g)})
+}
+
+// vsParentTable compares g's themes with the rest of its parent, as
+// vsRestTable does with the rest of the organisation. Nothing at the top
+// level or where the analysis gives no comparison (a hidden cell).
+func (v *view) vsParentTable(g *analysis.GroupResult) {
+	parent := v.byID()[g.ParentID]
+	if parent == nil {
+		return
+	}
+	var rows [][]cell
+	for _, info := range v.scored() {
+		s := dim(g, info.ID)
+		if s == nil || s.VsParent == nil {
+			continue
+		}
+		c := s.VsParent
+		pm := ""
+		if p := dim(parent, info.ID); p != nil {
+			pm = v.num.dec(p.Mean, 2)
+		}
+		yes := tNo.in(v.lang)
+		if v.demonstrated(c) {
+			yes = tYes.in(v.lang)
+		}
+		rows = append(rows, []cell{{text: v.dimName(info.ID)}, {text: v.num.dec(s.Mean, 2), bold: true}, {text: pm},
+			{text: v.num.signed(c.Diff, 2) + "  " + v.num.signedInterval(c.CILow, c.CIHigh, 2)}, {text: yes}})
+	}
+	if len(rows) == 0 {
+		return
+	}
+	d := v.d
+	name := clean(parent.Name)
+	d.subheading(tVsParent.f(v.lang, name), 30)
+	d.table(grid{size: 8, rowH: 5.6, cols: []column{
+		{tColTheme.in(v.lang), 44, "L"}, {tColMean.in(v.lang), 20, "R"}, {name, 30, "R"},
+		{tColDiffParent.in(v.lang), 50, "C"}, {tColShown.in(v.lang), d.width - 144, "C"},
+	}}, rows)
+	d.note(tVsParentNote.f(v.lang, name, name, v.num.dec(1-v.res.Config.Level, 2)))
 }
 
 // parts writes a department report's section on the node's direct parts:

@@ -216,6 +216,16 @@ func TestBranchReportShowsTheNodeAndItsParts(t *testing.T) {
 	if !strings.Contains(one, "VERDICT "+word) {
 		t.Errorf("the branch report of %s does not give its verdict %s", node.Name, word)
 	}
+	// Compared with the rest of its parent, where the analysis compares.
+	vsParent := false
+	for _, d := range node.Dimensions {
+		vsParent = vsParent || d.VsParent != nil
+	}
+	if parent := byID[node.ParentID]; vsParent && !strings.Contains(one, "Difference from the rest of "+parent.Name) {
+		t.Errorf("the branch report of %s does not compare it with the rest of %s", node.Name, parent.Name)
+	} else if !vsParent {
+		t.Errorf("%s has no comparison with its parent: the test proves nothing about it", node.Name)
+	}
 	cv := node.ChildVerdicts
 	spread := fmt.Sprintf("Of its %d parts: %d GO, %d FIX FIRST, %d not yet measurable.", len(kids[node.ID]), cv[analysis.Go], cv[analysis.FixFirst], cv[analysis.NotMeasurable])
 	if !strings.Contains(one, spread) {
