@@ -138,7 +138,11 @@ func (v *view) cover() {
 		}
 		rows = append(rows, [2]string{tCoverResp.in(v.lang), resp})
 	}
-	rows = append(rows, [2]string{tCoverDeps.in(v.lang), n.integer(len(res.Departments))})
+	deps := n.integer(len(res.Departments))
+	if v.isTree() {
+		deps = tCoverDepsTree.f(v.lang, deps, n.integer(len(v.top())))
+	}
+	rows = append(rows, [2]string{tCoverDeps.in(v.lang), deps})
 	rows = append(rows, [2]string{tCoverAnon.in(v.lang), tCoverAnonText.f(v.lang, v.k())})
 	if v.in.Pulse.Previous != "" && res.Trend != nil {
 		rows = append(rows, [2]string{tCoverPrevious.in(v.lang), clean(v.in.Pulse.Previous)})
@@ -204,7 +208,11 @@ func (v *view) summary() {
 	d.page()
 	d.heading(tSummary.in(v.lang), 100)
 	by := v.byVerdict()
-	d.para(tSummaryIntro.f(v.lang, n.integer(len(v.top())), n.integer(len(by[analysis.Go])),
+	intro := tSummaryIntro
+	if v.isTree() {
+		intro = tSummaryIntroTree
+	}
+	d.para(intro.f(v.lang, n.integer(len(v.top())), n.integer(len(by[analysis.Go])),
 		n.integer(len(by[analysis.FixFirst])), n.integer(len(by[analysis.NotMeasurable]))))
 	v.recordTally(by)
 	d.space(1)

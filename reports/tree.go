@@ -14,18 +14,20 @@ import (
 // words "not shown", exactly as on the board: never a figure.
 
 var (
-	tParts          = text{nl: "De onderdelen", en: "Its parts"}
-	tPartsIntro     = text{nl: "De cijfers hierboven zijn van %s als geheel: de eigen mensen en alle onderdelen samen. Hieronder de directe onderdelen, elk als geheel met alles eronder. Een onderdeel onder de anonimiteitsgrens staat er zonder cijfers.", en: "The figures above are of %s as a whole: its own people and all its parts pooled. Below are its direct parts, each as a whole with everything below it. A part below the anonymity threshold is listed without figures."}
-	tPartsSpread    = text{nl: "Van de %s onderdelen: %s GO, %s EERST VERBETEREN, %s nog niet meetbaar.", en: "Of its %s parts: %s GO, %s FIX FIRST, %s not yet measurable."}
-	tColPart        = text{nl: "Onderdeel", en: "Part"}
-	tColParts       = text{nl: "Onderdelen: go / verbeteren / niet meetbaar", en: "Parts: go / fix / not measurable"}
-	tColPath        = text{nl: "Plaats in de organisatie", en: "Place in the organisation"}
-	tVsParent       = text{nl: "Verschil met de rest van %s", en: "Difference from the rest of %s"}
-	tVsParentNote   = text{nl: "Verschil = dit onderdeel min de rest van %s (de eigen mensen van %s en de andere onderdelen; Welch-toets), alleen waar beide getoond worden. \"Aantoonbaar\": na correctie voor het aantal vergelijkingen (Benjamini-Hochberg over alle onderdelen, q < %s) geen toeval.", en: "Difference = this part minus the rest of %s (the own people of %s and its other parts; Welch test), only where both are shown. \"Demonstrated\": not chance after correcting for the number of comparisons (Benjamini-Hochberg over all parts, q < %s)."}
-	tColDiffParent  = text{nl: "Verschil (interval)", en: "Difference (interval)"}
-	tLevels         = text{nl: "Diepere niveaus", en: "Deeper levels"}
-	tLevelsIntro    = text{nl: "Elk onderdeel onder het hoogste niveau op één regel, in de volgorde van de boom: als geheel met alles eronder, met het oordeel, het aantal respondenten, het aandeel dat wil delen, de eNPS, de kloof tussen belofte en praktijk en de oordelen van de eigen onderdelen. Het afdelingsrapport van een onderdeel geeft alle cijfers.", en: "Every part below the top level on one line, in the order of the tree: as a whole with everything below it, with its verdict, respondents, the share willing to share, the eNPS, the gap between promise and reality and the verdicts of its own parts. A part's department report gives every figure."}
-	tLevelsHiddenNo = text{nl: "Een onderdeel onder de anonimiteitsgrens (of dat anders iets over minder dan %d mensen zou verraden) staat er zonder cijfers.", en: "A part below the anonymity threshold (or one that would otherwise give away something about fewer than %d people) is listed without figures."}
+	tParts            = text{nl: "De onderdelen", en: "Its parts"}
+	tPartsIntro       = text{nl: "De cijfers hierboven zijn van %s als geheel: de eigen mensen en alle onderdelen samen. Hieronder de directe onderdelen, elk als geheel met alles eronder. Een onderdeel onder de anonimiteitsgrens staat er zonder cijfers.", en: "The figures above are of %s as a whole: its own people and all its parts pooled. Below are its direct parts, each as a whole with everything below it. A part below the anonymity threshold is listed without figures."}
+	tPartsSpread      = text{nl: "Van de %s onderdelen: %s GO, %s EERST VERBETEREN, %s nog niet meetbaar.", en: "Of its %s parts: %s GO, %s FIX FIRST, %s not yet measurable."}
+	tColPart          = text{nl: "Onderdeel", en: "Part"}
+	tColParts         = text{nl: "Onderdelen: go / verbeteren / niet meetbaar", en: "Parts: go / fix / not measurable"}
+	tColPath          = text{nl: "Plaats in de organisatie", en: "Place in the organisation"}
+	tVsParent         = text{nl: "Verschil met de rest van %s", en: "Difference from the rest of %s"}
+	tVsParentNote     = text{nl: "Verschil = dit onderdeel min de rest van %s (de eigen mensen van %s en de andere onderdelen; Welch-toets), alleen waar beide getoond worden. \"Aantoonbaar\": na correctie voor het aantal vergelijkingen (Benjamini-Hochberg over alle onderdelen, q < %s) geen toeval.", en: "Difference = this part minus the rest of %s (the own people of %s and its other parts; Welch test), only where both are shown. \"Demonstrated\": not chance after correcting for the number of comparisons (Benjamini-Hochberg over all parts, q < %s)."}
+	tColDiffParent    = text{nl: "Verschil (interval)", en: "Difference (interval)"}
+	tCoverDepsTree    = text{nl: "%s, waarvan %s op het hoogste niveau", en: "%s, %s of them at the top level"}
+	tSummaryIntroTree = text{nl: "Van de %s onderdelen op het hoogste niveau kunnen er %s beginnen, moeten er %s eerst de werkervaring verbeteren en zijn er %s nog niet meetbaar. De diepere niveaus staan achterin in één tabel.", en: "Of the %s parts at the top level, %s can start, %s must improve the employee experience first and %s are not yet measurable. The deeper levels are listed in one table at the back."}
+	tLevels           = text{nl: "Diepere niveaus", en: "Deeper levels"}
+	tLevelsIntro      = text{nl: "Elk onderdeel onder het hoogste niveau op één regel, in de volgorde van de boom: als geheel met alles eronder, met het oordeel, het aantal respondenten, het aandeel dat wil delen, de eNPS, de kloof tussen belofte en praktijk en de oordelen van de eigen onderdelen. Het afdelingsrapport van een onderdeel geeft alle cijfers.", en: "Every part below the top level on one line, in the order of the tree: as a whole with everything below it, with its verdict, respondents, the share willing to share, the eNPS, the gap between promise and reality and the verdicts of its own parts. A part's department report gives every figure."}
+	tLevelsHiddenNo   = text{nl: "Een onderdeel onder de anonimiteitsgrens (of dat anders iets over minder dan %d mensen zou verraden) staat er zonder cijfers.", en: "A part below the anonymity threshold (or one that would otherwise give away something about fewer than %d people) is listed without figures."}
 )
 
 // isTree reports whether the analysis is of a department tree.

@@ -117,6 +117,12 @@ func TestOrganisationReportOfATreeListsDeeperLevelsInATable(t *testing.T) {
 	if pages > 25 {
 		t.Errorf("the organisation report of %d nodes has %d pages, want at most 25", len(res.Departments), pages)
 	}
+	one := oneLine(text)
+	for _, want := range []string{"175, 3 of them at the top level", "Of the 3 parts at the top level,"} {
+		if !strings.Contains(one, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
 	if !strings.Contains(text, "Deeper levels") {
 		t.Fatal("no table of the deeper levels")
 	}
