@@ -98,8 +98,9 @@ func Organisation(w io.Writer, in Input, opts Options) error {
 	return render(w, func() (*document, error) { return v.organisation(), nil })
 }
 
-// Department writes the report of one department, found by name (exactly,
-// or else ignoring case). A department whose figures are suppressed still
+// Department writes the report of one department, any node of a tree
+// (with its parts compared), found by FindDepartment: by name, by ID, or
+// by name ignoring case. A department whose figures are suppressed still
 // gets a report: it says why nothing is shown and how to get a measurable
 // result, and contains no figure of the department. An unknown name is
 // ErrUnknownDepartment, with the known names in the message.
