@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -49,6 +50,10 @@ func TestReportOfABranch(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the branch report of Klantcontact lacks %q", want)
 		}
+	}
+	// The planted story: Team Balie Noord must fix first.
+	if !strings.Contains(text, "Of its 4 parts: 2 GO, 1 FIX FIRST, 1 not yet measurable.") || !regexp.MustCompile(`Team Balie Noord \d+ FIX FIRST`).MatchString(text) {
+		t.Errorf("the parts of Klantcontact are not compared as the demo plants them: %s", text[strings.Index(text, "Its parts"):])
 	}
 	for _, other := range []string{"Burgerzaken", "Juridische Zaken", "ICT Werkplek"} {
 		if strings.Contains(text, other) {
