@@ -26,7 +26,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("report", "report --pulse <id> --out <file.pdf> [flags]", stderr)
 	dsn := fs.String("db", env("TROTS_DB", survey.DefaultDSN), "SQLite file or postgres:// URL (TROTS_DB)")
 	pulseID := fs.String("pulse", "", "id of the pulse to report on (required)")
-	department := fs.String("department", "", "name of a department: its own report instead of the organisation's")
+	department := fs.String("department", "", "name or id of a department, any node of the tree: the report of that branch instead of the organisation's")
 	lang := fs.String("lang", "", "language of the report: nl or en (default: the organisation's language)")
 	out := fs.String("out", "", "file to write (required)")
 	format := fs.String("format", "", "pdf, or html for the accessible HTML page (default: html for an --out ending in .html, else pdf)")

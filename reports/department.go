@@ -83,6 +83,7 @@ func (v *view) department(g *analysis.GroupResult) *document {
 	if !shown(g) {
 		d.heading(tSuppressedHead.in(v.lang), 20)
 		d.para(tSuppressedText.in(v.lang))
+		v.parts(g)
 		v.advice(g)
 		v.plans(g)
 		d.heading(tHowToRead.in(v.lang), 15)
@@ -97,6 +98,8 @@ func (v *view) department(g *analysis.GroupResult) *document {
 	d.whiskers(v.themeRows(g), 7.5)
 	v.themesNote()
 	v.vsRestTable(g)
+	v.vsParentTable(g)
+	v.parts(g)
 	v.gapTable(g, true)
 	v.ambassadors(g)
 	v.barriers(g)

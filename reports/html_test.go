@@ -145,26 +145,7 @@ func TestHTMLSaysWhatThePDFSays(t *testing.T) {
 		for _, name := range names {
 			t.Run(lang+"/"+name, func(t *testing.T) {
 				pdfText, doc, _ := bothFormats(t, in, name, lang)
-				pdfFlat := oneLine(pageFooter.ReplaceAllString(pdfText, ""))
-				pageText := nodeText(doc)
-				inPage := figures(pageText)
-				for f := range figures(pdfFlat) {
-					if !inPage[f] {
-						t.Errorf("the PDF prints %q, the page does not", f)
-					}
-				}
-				inPDF := figures(pdfFlat)
-				for f := range figures(textWithout(doc, element("figure"))) {
-					if !inPDF[f] {
-						t.Errorf("the page prints %q, the PDF does not", f)
-					}
-				}
-				lowerPDF := strings.ToLower(pdfFlat)
-				for _, h := range findAll(doc, element("h1", "h2", "h3", "h4", "h5")) {
-					if s := strings.ToLower(nodeText(h)); !strings.Contains(lowerPDF, s) {
-						t.Errorf("heading %q is not in the PDF", nodeText(h))
-					}
-				}
+				pageText := samePDFAndPage(t, pdfText, doc)
 				if name != "" && (!strings.Contains(pageText, "Vacatureteksten herschrijven") || !strings.Contains(pageText, "Trots zichtbaar maken")) {
 					t.Error("an action plan is missing from the page")
 				}
@@ -348,4 +329,60 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// samePDFAndPage checks that the PDF and the HTML page print the same
+// figures and that every heading of the page is in the PDF; it returns
+// the page's text.
+func samePDFAndPage(t *testing.T, pdfText string, doc *html.Node) string {
+	t.Helper()
+	pdfFlat := oneLine(pageFooter.ReplaceAllString(pdfText, ""))
+	pageText := nodeText(doc)
+	inPage := figures(pageText)
+	for f := range figures(pdfFlat) {
+		if !inPage[f] {
+			t.Errorf("the PDF prints %q, the page does not", f)
+		}
+	}
+	inPDF := figures(pdfFlat)
+	for f := range figures(textWithout(doc, element("figure"))) {
+		if !inPDF[f] {
+			t.Errorf("the page prints %q, the PDF does not", f)
+		}
+	}
+	lowerPDF := strings.ToLower(pdfFlat)
+	for _, h := range findAll(doc, element("h1", "h2", "h3", "h4", "h5")) {
+		if s := strings.ToLower(nodeText(h)); !strings.Contains(lowerPDF, s) {
+			t.Errorf("heading %q is not in the PDF", nodeText(h))
+		}
+	}
+	return pageText
+}
+
+// The same of a department tree: the organisation report with its table
+// of the deeper levels, and the branch report of a node with parts.
+func TestHTMLSaysWhatThePDFSaysOfATree(t *testing.T) {
+	in := smallTreeInput(t)
+	var node string
+	for _, g := range in.Result.Departments {
+		if g.Depth == 1 && g.Figures != nil && len(g.ChildVerdicts) > 0 {
+			node = g.Name
+			break
+		}
+	}
+	for _, lang := range []string{"nl", "en"} {
+		for _, name := range []string{"", node} {
+			t.Run(lang+"/"+name, func(t *testing.T) {
+				pdfText, doc, _ := bothFormats(t, in, name, lang)
+				pageText := samePDFAndPage(t, pdfText, doc)
+				want := map[string]string{"nl": "Diepere niveaus", "en": "Deeper levels"}[lang]
+				if name != "" {
+					want = map[string]string{"nl": "De onderdelen", "en": "Its parts"}[lang]
+				}
+				if !strings.Contains(pageText, want) {
+					t.Errorf("the page lacks %q", want)
+				}
+			})
+		}
+	}
 }

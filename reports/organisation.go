@@ -92,6 +92,7 @@ func (v *view) organisation() *document {
 	v.responseRates()
 	v.trend()
 	v.departmentPages()
+	v.levels()
 	v.method()
 	return v.d
 }
@@ -137,7 +138,11 @@ func (v *view) cover() {
 		}
 		rows = append(rows, [2]string{tCoverResp.in(v.lang), resp})
 	}
-	rows = append(rows, [2]string{tCoverDeps.in(v.lang), n.integer(len(res.Departments))})
+	deps := n.integer(len(res.Departments))
+	if v.isTree() {
+		deps = tCoverDepsTree.f(v.lang, deps, n.integer(len(v.top())))
+	}
+	rows = append(rows, [2]string{tCoverDeps.in(v.lang), deps})
 	rows = append(rows, [2]string{tCoverAnon.in(v.lang), tCoverAnonText.f(v.lang, v.k())})
 	if v.in.Pulse.Previous != "" && res.Trend != nil {
 		rows = append(rows, [2]string{tCoverPrevious.in(v.lang), clean(v.in.Pulse.Previous)})
@@ -190,8 +195,7 @@ func (v *view) cover() {
 // counts per verdict, and the names per verdict.
 func (v *view) byVerdict() map[analysis.Decision][]*analysis.GroupResult {
 	out := map[analysis.Decision][]*analysis.GroupResult{}
-	for i := range v.res.Departments {
-		g := &v.res.Departments[i]
+	for _, g := range v.top() {
 		out[decision(g)] = append(out[decision(g)], g)
 	}
 	return out
@@ -204,7 +208,11 @@ func (v *view) summary() {
 	d.page()
 	d.heading(tSummary.in(v.lang), 100)
 	by := v.byVerdict()
-	d.para(tSummaryIntro.f(v.lang, n.integer(len(v.res.Departments)), n.integer(len(by[analysis.Go])),
+	intro := tSummaryIntro
+	if v.isTree() {
+		intro = tSummaryIntroTree
+	}
+	d.para(intro.f(v.lang, n.integer(len(v.top())), n.integer(len(by[analysis.Go])),
 		n.integer(len(by[analysis.FixFirst])), n.integer(len(by[analysis.NotMeasurable]))))
 	v.recordTally(by)
 	d.space(1)
@@ -501,8 +509,7 @@ func (v *view) heatmap() {
 		return row
 	}
 	rows := [][]cell{rowFor(&v.res.Organisation, tOrganisation.in(v.lang), true)}
-	for i := range v.res.Departments {
-		g := &v.res.Departments[i]
+	for _, g := range v.top() {
 		rows = append(rows, rowFor(g, clean(g.Name), false))
 	}
 	d.table(grid{size: 7.5, headSize: 6.5, rowH: 5.6, cols: cols, firstBold: true}, rows)
@@ -564,8 +571,7 @@ func (v *view) gaps() {
 		return row
 	}
 	rows := [][]cell{rowFor(&v.res.Organisation, tOrganisation.in(v.lang), true)}
-	for i := range v.res.Departments {
-		g := &v.res.Departments[i]
+	for _, g := range v.top() {
 		rows = append(rows, rowFor(g, clean(g.Name), false))
 	}
 	d.table(grid{size: 7.5, rowH: 5.6, cols: cols, firstBold: true}, rows)
@@ -629,8 +635,7 @@ func (v *view) responseRates() {
 		return row
 	}
 	rows := [][]cell{rowFor(&v.res.Organisation, tOrganisation.in(v.lang), true)}
-	for i := range v.res.Departments {
-		g := &v.res.Departments[i]
+	for _, g := range v.top() {
 		rows = append(rows, rowFor(g, clean(g.Name), false))
 	}
 	d.table(grid{size: 7.5, rowH: 5.6, cols: cols, firstBold: true}, rows)
@@ -675,8 +680,17 @@ func (v *view) trend() {
 		info, _ := v.info(id)
 		return info.Role == "barrier"
 	}
+	// In a tree the trend shows the top level, as the heatmap does.
+	topIDs := map[string]bool{}
+	for _, g := range v.top() {
+		topIDs[g.ID] = true
+	}
+	tree := v.isTree()
 	var rows [][]cell
 	for i, g := range tr.Groups {
+		if tree && !g.Organisation && !topIDs[g.ID] {
+			continue
+		}
 		name := clean(g.Name)
 		if g.Organisation {
 			name = tOrganisation.in(v.lang)
@@ -731,7 +745,9 @@ func (v *view) departmentPages() {
 	first := true
 	for i := range v.res.Departments {
 		g := &v.res.Departments[i]
-		if !shown(g) {
+		// In a tree only the top level gets a page; the deeper levels
+		// are rows of one table (levels).
+		if !shown(g) || g.ParentID != "" {
 			v.progress(i+1, len(v.res.Departments))
 			continue
 		}

@@ -98,8 +98,9 @@ func Organisation(w io.Writer, in Input, opts Options) error {
 	return render(w, func() (*document, error) { return v.organisation(), nil })
 }
 
-// Department writes the report of one department, found by name (exactly,
-// or else ignoring case). A department whose figures are suppressed still
+// Department writes the report of one department, any node of a tree
+// (with its parts compared), found by FindDepartment: by name, by ID, or
+// by name ignoring case. A department whose figures are suppressed still
 // gets a report: it says why nothing is shown and how to get a measurable
 // result, and contains no figure of the department. An unknown name is
 // ErrUnknownDepartment, with the known names in the message.
@@ -116,7 +117,8 @@ func Department(w io.Writer, in Input, department string, opts Options) error {
 }
 
 // FindDepartment returns the department called name: an exact match, or
-// else the only one whose name matches ignoring case.
+// else the department with that ID (any node of a tree), or else the only
+// one whose name matches ignoring case.
 func FindDepartment(res *analysis.Result, name string) (*analysis.GroupResult, error) {
 	if res == nil {
 		return nil, errors.New("reports: no analysis result")
@@ -124,10 +126,17 @@ func FindDepartment(res *analysis.Result, name string) (*analysis.GroupResult, e
 	var folded *analysis.GroupResult
 	n := 0
 	for i := range res.Departments {
-		g := &res.Departments[i]
-		if g.Name == name {
+		if g := &res.Departments[i]; g.Name == name {
 			return g, nil
 		}
+	}
+	for i := range res.Departments {
+		if g := &res.Departments[i]; g.ID != "" && g.ID == strings.TrimSpace(name) {
+			return g, nil
+		}
+	}
+	for i := range res.Departments {
+		g := &res.Departments[i]
 		if strings.EqualFold(strings.TrimSpace(g.Name), strings.TrimSpace(name)) {
 			folded, n = g, n+1
 		}
