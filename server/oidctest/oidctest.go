@@ -15,8 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -61,7 +63,11 @@ func Start(t testing.TB) *Provider {
 	}
 	p := &Provider{Issuer: "http://" + ln.Addr().String(), people: map[string]Person{}, clients: map[string]*storage.Client{}}
 	p.storage = &claimsStorage{Storage: storage.NewStorageWithClients(users{p}, p.clients), p: p}
-	srv := &http.Server{Handler: exampleop.SetupServer(p.Issuer, p.storage, nil, false)}
+	// The example server logs every request through slog's default
+	// logger (its logger argument replaces that default for the process):
+	// warnings only, so that the test output shows what failed.
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv := &http.Server{Handler: exampleop.SetupServer(p.Issuer, p.storage, quiet, false)}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return p
