@@ -30,18 +30,18 @@ func isNaN(x float64) bool { return x != x }
 // including those in suppressed groups; a dimension's n is the number of
 // respondents with a score.
 func Analyze(in Input) (*Result, error) {
-	cfg := in.Config
-	if cfg.MinGroup < MinAllowedGroup {
-		return nil, ErrMinGroup
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	p, err := newPlan(in.Questionnaire, cfg)
+	pr, err := Prepare(in)
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{in: in, cfg: cfg, p: p, hide: map[Cell]bool{}}
+	// One analysis: run on the prepared analyzer itself, not a copy, so
+	// that the item answers can be collected as soon as alpha is done.
+	return pr.a.run(in.Hide), nil
+}
+
+// prepare builds the analyzer of in up to the person scores.
+func prepare(in Input, cfg Config, p *plan) (*Prepared, error) {
+	a := &analyzer{in: in, cfg: cfg, p: p}
 	if isTree(in.Groups) {
 		t, err := buildTree(in.Groups)
 		if err != nil {
@@ -56,17 +56,71 @@ func Analyze(in Input) (*Result, error) {
 	for _, g := range a.in.Groups {
 		a.keys = append(a.keys, inputKey(g))
 	}
-	for _, c := range in.Hide {
-		a.hide[c] = true
-	}
 	if err := a.personScores(); err != nil {
 		return nil, err
+	}
+	return &Prepared{a: a}, nil
+}
+
+// Prepared is an input checked and scored (the person matrices built), to
+// be analysed with one list of hidden cells after another: the rounds of
+// the disclosure audit (package analysis/audit) change only Input.Hide,
+// and everything Prepare does does not depend on it.
+type Prepared struct {
+	a *analyzer
+}
+
+// Prepare does the part of Analyze that does not depend on Input.Hide.
+// Analyze(in) is Prepare(in) followed by Analyze(in.Hide).
+func Prepare(in Input) (*Prepared, error) {
+	cfg := in.Config
+	if cfg.MinGroup < MinAllowedGroup {
+		return nil, ErrMinGroup
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := newPlan(in.Questionnaire, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return prepare(in, cfg, p)
+}
+
+// Analyze is the full analysis of the prepared input with the cells of
+// hide hidden on top of the k rule (Input.Hide).
+func (pr *Prepared) Analyze(hide []Cell) *Result {
+	a := *pr.a // the person matrices are shared and only read
+	return a.run(hide)
+}
+
+// Counts is the analysis of the prepared input with hide, reduced to what
+// the disclosure audit reads: which groups and cells are shown and their
+// counts (respondents; each cell's n and its favourable, willing,
+// at-least-one-point, eNPS category, agreeing and picked counts; the
+// profile counts), decided by the same suppression code as Analyze, so a
+// cell is shown in Counts(hide) exactly when it is in Analyze(hide), with
+// the same counts. Everything else is left out: means, intervals, shares,
+// alpha, comparisons, drivers, integrity flags, comments and verdicts.
+// It costs a fraction of Analyze.
+func (pr *Prepared) Counts(hide []Cell) *Result {
+	a := *pr.a
+	a.counts = true
+	return a.run(hide)
+}
+
+// run is the analysis with hide. It changes a (result lets go of the item
+// answers once alpha is done), so a Prepared runs on a copy.
+func (a *analyzer) run(hide []Cell) *Result {
+	a.hide = make(map[Cell]bool, len(hide))
+	for _, c := range hide {
+		a.hide[c] = true
 	}
 	res := a.result()
 	if a.tree != nil {
 		a.levels(res)
 	}
-	return res, nil
+	return res
 }
 
 // Column layout of the person matrix: one column per scored dimension, then
@@ -94,6 +148,9 @@ type analyzer struct {
 	// Input.Hide.
 	keys []string
 	hide map[Cell]bool
+	// counts is set for Prepared.Counts: only what the suppression
+	// decides and the counts of the shown cells are computed.
+	counts bool
 	// tree is the department tree (nil for a flat list); the groups of
 	// in are then in its preorder (tree.go).
 	tree *tree
@@ -379,7 +436,9 @@ func (a *analyzer) result() *Result {
 		}
 		d.Figures = &Figures{N: nResp[g], Dimensions: []DimensionResult{}}
 		d.ResponseRate = a.responseRate(nResp[g], headcount[g])
-		d.IntegrityFlags = integrityFlags(p.q, a.pooledGroup(g, headcount[g]), cfg.MinGroup)
+		if !a.counts {
+			d.IntegrityFlags = integrityFlags(p.q, a.pooledGroup(g, headcount[g]), cfg.MinGroup)
+		}
 	}
 	if !orgShown {
 		org.Suppressed = true
@@ -394,7 +453,7 @@ func (a *analyzer) result() *Result {
 	// the rest (the machine has two cores; the result does not depend on
 	// the schedule).
 	var drivers chan []DriverAnalysis
-	if org.Figures != nil {
+	if org.Figures != nil && !a.counts {
 		drivers = make(chan []DriverAnalysis, 1)
 		go func() { drivers <- a.drivers() }()
 	}
@@ -405,6 +464,9 @@ func (a *analyzer) result() *Result {
 	a.ambassadors(res, groupShown)
 	a.barriers(res, groupShown)
 	a.help(res, groupShown)
+	if a.counts {
+		return res
+	}
 	a.comparisons(res)
 	a.comments(res)
 	if drivers != nil {
@@ -492,7 +554,7 @@ func (a *analyzer) dimensionCells(d int, groupShown []bool, orgFig *Figures, all
 	shown, orgShown := a.shownCells(FamilyDimension(sd.dim.ID), a.columnCounts(d), groupShown)
 	var rows [][]float64
 	var start []int
-	if len(sd.items) > 1 {
+	if len(sd.items) > 1 && !a.counts {
 		rows, start = a.alphaRows(d, rowBuf)
 	}
 	groups := make([]DimensionResult, len(a.in.Groups))
@@ -549,7 +611,6 @@ func (a *analyzer) dimensionCells(d int, groupShown []bool, orgFig *Figures, all
 }
 
 func (a *analyzer) dimStats(x []float64, nResp, itemMissing int, sd scoredDim) *DimensionStats {
-	s := stats.Describe(x, a.cfg.Level)
 	// Favourable is the good end of the scale: the top two points, or for
 	// a barrier dimension (high = more obstacles) the bottom two.
 	fav := 0
@@ -559,6 +620,10 @@ func (a *analyzer) dimStats(x []float64, nResp, itemMissing int, sd scoredDim) *
 			fav++
 		}
 	}
+	if a.counts {
+		return &DimensionStats{N: len(x), Favourable: Proportion{Count: fav, N: len(x)}}
+	}
+	s := stats.Describe(x, a.cfg.Level)
 	span := float64(sd.hi - sd.lo)
 	to100 := func(v float64) float64 { return (v - float64(sd.lo)) / span * 100 }
 	ds := &DimensionStats{
@@ -707,6 +772,13 @@ func (a *analyzer) gap(res *Result, groupShown []bool) {
 }
 
 func (a *analyzer) gapStats(d []float64, margin float64, overall bool) *GapStats {
+	if a.counts {
+		gs := &GapStats{N: len(d)}
+		if overall {
+			gs.AtLeastOne = &Proportion{Count: atLeastOne(d), N: len(d)}
+		}
+		return gs
+	}
 	t := stats.OneSample(d, 0, a.cfg.Level)
 	gs := &GapStats{
 		N: t.N, Mean: t.Mean, SD: finite(t.SD), DF: finite(t.DF),
@@ -726,16 +798,21 @@ func (a *analyzer) gapStats(d []float64, margin float64, overall bool) *GapStats
 		gs.Status = GapNotDemonstrated
 	}
 	if overall {
-		x := 0
-		for _, v := range d {
-			if v >= 1 {
-				x++
-			}
-		}
-		pr := a.proportion(x, len(d))
+		pr := a.proportion(atLeastOne(d), len(d))
 		gs.AtLeastOne = &pr
 	}
 	return gs
+}
+
+// atLeastOne counts the person gaps of at least one point.
+func atLeastOne(d []float64) int {
+	x := 0
+	for _, v := range d {
+		if v >= 1 {
+			x++
+		}
+	}
+	return x
 }
 
 // enps fills the eNPS cells.

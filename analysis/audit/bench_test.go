@@ -69,7 +69,7 @@ func BenchmarkProtect500(b *testing.B) {
 // benchTree is the tree of analysis.BenchmarkAnalyzeTree's shape: 1,500
 // nodes on 5 levels (5, 25, 120, 350, 1,000), 20,000 respondents, nine in
 // ten in a team.
-func benchTree(b *testing.B) analysis.Input {
+func benchTree(b testing.TB) analysis.Input {
 	b.Helper()
 	q := shipped(b)
 	rng := rand.New(rand.NewPCG(16, 1500))
