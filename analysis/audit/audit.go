@@ -34,7 +34,10 @@ package audit
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"trots/analysis"
 )
@@ -81,8 +84,7 @@ func audit(res *analysis.Result) (*Report, []finding, error) {
 	rep := &Report{K: k}
 	b := newBuilder(res)
 	var all []finding
-	check := func(t *Table) ([]Bound, error) {
-		bs, err := bounds(t)
+	check := func(t *Table, bs []Bound, err error) ([]Bound, error) {
 		if err != nil {
 			return nil, fmt.Errorf("audit: table %s: %w", t.Name, err)
 		}
@@ -104,7 +106,8 @@ func audit(res *analysis.Result) (*Report, []finding, error) {
 		return bs, nil
 	}
 	resp := b.respondents()
-	bs, err := check(&resp)
+	bs, err := bounds(&resp)
+	bs, err = check(&resp, bs, err)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,9 +121,29 @@ func audit(res *analysis.Result) (*Report, []finding, error) {
 	for _, bd := range bs {
 		b.upper[bd.Node] = math.Min(b.upper[bd.Node], bd.High)
 	}
-	for _, t := range b.figureTables() {
-		t := t
-		if _, err := check(&t); err != nil {
+	// The other tables depend on the respondents' bounds only: bounded
+	// side by side, checked in order.
+	tables := b.figureTables()
+	type result struct {
+		bs  []Bound
+		err error
+	}
+	out := make([]result, len(tables))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tables)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(tables); i = int(next.Add(1) - 1) {
+				bs, err := bounds(&tables[i])
+				out[i] = result{bs, err}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range tables {
+		if _, err := check(&tables[i], out[i].bs, out[i].err); err != nil {
 			return nil, nil, err
 		}
 	}
