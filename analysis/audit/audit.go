@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -80,6 +81,59 @@ func Audit(res *analysis.Result) (*Report, error) {
 }
 
 func audit(res *analysis.Result) (*Report, []finding, error) {
+	return auditCached(res, nil)
+}
+
+// boundsCache keeps each table's bounds from one round of Protect to the
+// next, by table name: a table whose every figure, bound and shape is the
+// same as last round's has the same bounds (they are a function of the
+// table), so they are not computed again. Late rounds change a few
+// families only.
+type boundsCache map[string]cachedBounds
+
+type cachedBounds struct {
+	table Table
+	bs    []Bound
+	err   error
+}
+
+// get is the bounds of t from the cache, if t is unchanged.
+func (c boundsCache) get(t *Table) (cachedBounds, bool) {
+	if c == nil {
+		return cachedBounds{}, false
+	}
+	e, ok := c[t.Name]
+	if !ok || !sameTable(&e.table, t) {
+		return cachedBounds{}, false
+	}
+	return e, true
+}
+
+func (c boundsCache) put(t *Table, bs []Bound, err error) {
+	if c != nil {
+		c[t.Name] = cachedBounds{table: *t, bs: bs, err: err}
+	}
+}
+
+// sameTable reports whether a and b are the same table: shape, every
+// node's place, figures and bound.
+func sameTable(a, b *Table) bool {
+	if a.Name != b.Name || a.Kind != b.Kind || !slices.Equal(a.Vars, b.Vars) || !slices.Equal(a.Families, b.Families) || len(a.Nodes) != len(b.Nodes) {
+		return false
+	}
+	for i := range a.Nodes {
+		x, y := &a.Nodes[i], &b.Nodes[i]
+		if x.Group != y.Group || x.Name != y.Name || x.Parent != y.Parent || x.TotalKnown != y.TotalKnown ||
+			x.Total != y.Total || x.Upper != y.Upper || !slices.Equal(x.Known, y.Known) || !slices.Equal(x.Values, y.Values) {
+			return false
+		}
+	}
+	return true
+}
+
+// auditCached is audit with the bounds of unchanged tables from cache
+// (nil: none), which it updates.
+func auditCached(res *analysis.Result, cache boundsCache) (*Report, []finding, error) {
 	k := res.Config.MinGroup
 	rep := &Report{K: k}
 	b := newBuilder(res)
@@ -106,7 +160,14 @@ func audit(res *analysis.Result) (*Report, []finding, error) {
 		return bs, nil
 	}
 	resp := b.respondents()
-	bs, err := bounds(&resp)
+	var bs []Bound
+	var err error
+	if e, ok := cache.get(&resp); ok {
+		bs, err = e.bs, e.err
+	} else {
+		bs, err = bounds(&resp)
+		cache.put(&resp, bs, err)
+	}
 	bs, err = check(&resp, bs, err)
 	if err != nil {
 		return nil, nil, err
@@ -129,19 +190,31 @@ func audit(res *analysis.Result) (*Report, []finding, error) {
 		err error
 	}
 	out := make([]result, len(tables))
+	var todo []int
+	for i := range tables {
+		if e, ok := cache.get(&tables[i]); ok {
+			out[i] = result{e.bs, e.err}
+		} else {
+			todo = append(todo, i)
+		}
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(tables)) {
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(tables); i = int(next.Add(1) - 1) {
+			for x := int(next.Add(1) - 1); x < len(todo); x = int(next.Add(1) - 1) {
+				i := todo[x]
 				bs, err := bounds(&tables[i])
 				out[i] = result{bs, err}
 			}
 		}()
 	}
 	wg.Wait()
+	for _, i := range todo {
+		cache.put(&tables[i], out[i].bs, out[i].err)
+	}
 	for i := range tables {
 		if _, err := check(&tables[i], out[i].bs, out[i].err); err != nil {
 			return nil, nil, err
@@ -201,6 +274,10 @@ func protect(in analysis.Input, counts bool) (*analysis.Result, *Report, error) 
 		return nil, nil, err
 	}
 	full := !counts
+	var cache boundsCache
+	if counts {
+		cache = boundsCache{}
+	}
 	for round := 0; ; round++ {
 		var res *analysis.Result
 		if full {
@@ -208,7 +285,7 @@ func protect(in analysis.Input, counts bool) (*analysis.Result, *Report, error) 
 		} else {
 			res = pr.Counts(in.Hide)
 		}
-		rep, found, err := audit(res)
+		rep, found, err := auditCached(res, cache)
 		if err != nil {
 			return nil, nil, err
 		}
