@@ -30,18 +30,18 @@ func isNaN(x float64) bool { return x != x }
 // including those in suppressed groups; a dimension's n is the number of
 // respondents with a score.
 func Analyze(in Input) (*Result, error) {
-	cfg := in.Config
-	if cfg.MinGroup < MinAllowedGroup {
-		return nil, ErrMinGroup
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	p, err := newPlan(in.Questionnaire, cfg)
+	pr, err := Prepare(in)
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{in: in, cfg: cfg, p: p, hide: map[Cell]bool{}}
+	// One analysis: run on the prepared analyzer itself, not a copy, so
+	// that the item answers can be collected as soon as alpha is done.
+	return pr.a.run(in.Hide), nil
+}
+
+// prepare builds the analyzer of in up to the person scores.
+func prepare(in Input, cfg Config, p *plan) (*Prepared, error) {
+	a := &analyzer{in: in, cfg: cfg, p: p}
 	if isTree(in.Groups) {
 		t, err := buildTree(in.Groups)
 		if err != nil {
@@ -56,17 +56,80 @@ func Analyze(in Input) (*Result, error) {
 	for _, g := range a.in.Groups {
 		a.keys = append(a.keys, inputKey(g))
 	}
-	for _, c := range in.Hide {
-		a.hide[c] = true
-	}
 	if err := a.personScores(); err != nil {
 		return nil, err
+	}
+	a.colCounts = make([][]int, p.width())
+	for c := range a.colCounts {
+		a.colCounts[c] = a.countColumn(c)
+	}
+	if p.advoc >= 0 {
+		a.amb = a.ambassadorTallies()
+	}
+	a.barrier = a.barrierTallies()
+	a.helps = a.helpTallies()
+	return &Prepared{a: a}, nil
+}
+
+// Prepared is an input checked and scored (the person matrices built), to
+// be analysed with one list of hidden cells after another: the rounds of
+// the disclosure audit (package analysis/audit) change only Input.Hide,
+// and everything Prepare does does not depend on it.
+type Prepared struct {
+	a *analyzer
+}
+
+// Prepare does the part of Analyze that does not depend on Input.Hide.
+// Analyze(in) is Prepare(in) followed by Analyze(in.Hide).
+func Prepare(in Input) (*Prepared, error) {
+	cfg := in.Config
+	if cfg.MinGroup < MinAllowedGroup {
+		return nil, ErrMinGroup
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := newPlan(in.Questionnaire, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return prepare(in, cfg, p)
+}
+
+// Analyze is the full analysis of the prepared input with the cells of
+// hide hidden on top of the k rule (Input.Hide).
+func (pr *Prepared) Analyze(hide []Cell) *Result {
+	a := *pr.a // the person matrices are shared and only read
+	return a.run(hide)
+}
+
+// Counts is the analysis of the prepared input with hide, reduced to what
+// the disclosure audit reads: which groups and cells are shown and their
+// counts (respondents; each cell's n and its favourable, willing,
+// at-least-one-point, eNPS category, agreeing and picked counts; the
+// profile counts), decided by the same suppression code as Analyze, so a
+// cell is shown in Counts(hide) exactly when it is in Analyze(hide), with
+// the same counts. Everything else is left out: means, intervals, shares,
+// alpha, comparisons, drivers, integrity flags, comments and verdicts.
+// It costs a fraction of Analyze.
+func (pr *Prepared) Counts(hide []Cell) *Result {
+	a := *pr.a
+	a.counts = true
+	return a.run(hide)
+}
+
+// run is the analysis with hide. It changes a (result lets go of the item
+// answers once alpha is done), so a Prepared runs on a copy.
+func (a *analyzer) run(hide []Cell) *Result {
+	a.hide = make(map[Cell]bool, len(hide))
+	for _, c := range hide {
+		a.hide[c] = true
 	}
 	res := a.result()
 	if a.tree != nil {
 		a.levels(res)
 	}
-	return res, nil
+	return res
 }
 
 // Column layout of the person matrix: one column per scored dimension, then
@@ -94,6 +157,17 @@ type analyzer struct {
 	// Input.Hide.
 	keys []string
 	hide map[Cell]bool
+	// counts is set for Prepared.Counts: only what the suppression
+	// decides and the counts of the shown cells are computed.
+	counts bool
+	// The counts the suppression works on, which do not depend on
+	// Input.Hide, counted once by prepare: the values per column of the
+	// person matrix, the ambassadors, the barrier and the help items (per
+	// node, pooled). Read only.
+	colCounts [][]int
+	amb       ambTallies
+	barrier   []barrierTally
+	helps     []helpTally
 	// tree is the department tree (nil for a flat list); the groups of
 	// in are then in its preorder (tree.go).
 	tree *tree
@@ -269,8 +343,11 @@ func (a *analyzer) column(g, c int, buf []float64) []float64 {
 }
 
 // columnCounts is the number of values of column c per node (pooled over
-// the subtree in a tree).
-func (a *analyzer) columnCounts(c int) []int {
+// the subtree in a tree), as prepare counted them.
+func (a *analyzer) columnCounts(c int) []int { return a.colCounts[c] }
+
+// countColumn counts the values of column c per node.
+func (a *analyzer) countColumn(c int) []int {
 	counts := make([]int, len(a.in.Groups))
 	w := a.p.width()
 	for g, pm := range a.person {
@@ -379,7 +456,9 @@ func (a *analyzer) result() *Result {
 		}
 		d.Figures = &Figures{N: nResp[g], Dimensions: []DimensionResult{}}
 		d.ResponseRate = a.responseRate(nResp[g], headcount[g])
-		d.IntegrityFlags = integrityFlags(p.q, a.pooledGroup(g, headcount[g]), cfg.MinGroup)
+		if !a.counts {
+			d.IntegrityFlags = integrityFlags(p.q, a.pooledGroup(g, headcount[g]), cfg.MinGroup)
+		}
 	}
 	if !orgShown {
 		org.Suppressed = true
@@ -394,7 +473,7 @@ func (a *analyzer) result() *Result {
 	// the rest (the machine has two cores; the result does not depend on
 	// the schedule).
 	var drivers chan []DriverAnalysis
-	if org.Figures != nil {
+	if org.Figures != nil && !a.counts {
 		drivers = make(chan []DriverAnalysis, 1)
 		go func() { drivers <- a.drivers() }()
 	}
@@ -405,6 +484,9 @@ func (a *analyzer) result() *Result {
 	a.ambassadors(res, groupShown)
 	a.barriers(res, groupShown)
 	a.help(res, groupShown)
+	if a.counts {
+		return res
+	}
 	a.comparisons(res)
 	a.comments(res)
 	if drivers != nil {
@@ -492,7 +574,7 @@ func (a *analyzer) dimensionCells(d int, groupShown []bool, orgFig *Figures, all
 	shown, orgShown := a.shownCells(FamilyDimension(sd.dim.ID), a.columnCounts(d), groupShown)
 	var rows [][]float64
 	var start []int
-	if len(sd.items) > 1 {
+	if len(sd.items) > 1 && !a.counts {
 		rows, start = a.alphaRows(d, rowBuf)
 	}
 	groups := make([]DimensionResult, len(a.in.Groups))
@@ -549,7 +631,6 @@ func (a *analyzer) dimensionCells(d int, groupShown []bool, orgFig *Figures, all
 }
 
 func (a *analyzer) dimStats(x []float64, nResp, itemMissing int, sd scoredDim) *DimensionStats {
-	s := stats.Describe(x, a.cfg.Level)
 	// Favourable is the good end of the scale: the top two points, or for
 	// a barrier dimension (high = more obstacles) the bottom two.
 	fav := 0
@@ -559,6 +640,10 @@ func (a *analyzer) dimStats(x []float64, nResp, itemMissing int, sd scoredDim) *
 			fav++
 		}
 	}
+	if a.counts {
+		return &DimensionStats{N: len(x), Favourable: Proportion{Count: fav, N: len(x)}}
+	}
+	s := stats.Describe(x, a.cfg.Level)
 	span := float64(sd.hi - sd.lo)
 	to100 := func(v float64) float64 { return (v - float64(sd.lo)) / span * 100 }
 	ds := &DimensionStats{
@@ -707,6 +792,13 @@ func (a *analyzer) gap(res *Result, groupShown []bool) {
 }
 
 func (a *analyzer) gapStats(d []float64, margin float64, overall bool) *GapStats {
+	if a.counts {
+		gs := &GapStats{N: len(d)}
+		if overall {
+			gs.AtLeastOne = &Proportion{Count: atLeastOne(d), N: len(d)}
+		}
+		return gs
+	}
 	t := stats.OneSample(d, 0, a.cfg.Level)
 	gs := &GapStats{
 		N: t.N, Mean: t.Mean, SD: finite(t.SD), DF: finite(t.DF),
@@ -726,16 +818,21 @@ func (a *analyzer) gapStats(d []float64, margin float64, overall bool) *GapStats
 		gs.Status = GapNotDemonstrated
 	}
 	if overall {
-		x := 0
-		for _, v := range d {
-			if v >= 1 {
-				x++
-			}
-		}
-		pr := a.proportion(x, len(d))
+		pr := a.proportion(atLeastOne(d), len(d))
 		gs.AtLeastOne = &pr
 	}
 	return gs
+}
+
+// atLeastOne counts the person gaps of at least one point.
+func atLeastOne(d []float64) int {
+	x := 0
+	for _, v := range d {
+		if v >= 1 {
+			x++
+		}
+	}
+	return x
 }
 
 // enps fills the eNPS cells.
@@ -780,21 +877,80 @@ func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
 		return
 	}
 	sd := p.scored[p.advoc]
-	cut := onScale(a.cfg.WillingScore, sd.lo, sd.hi)
 	shown, orgShown := a.shownCells(FamilyDimension(sd.dim.ID), a.columnCounts(p.advoc), groupShown)
-	var options []string
-	if p.profile != nil && p.profile.Scale != nil {
-		for _, o := range p.profile.Scale.Options {
-			options = append(options, o.ID)
+	options := a.profileOptions()
+	tallies, orgT := a.amb.nodes, a.amb.org
+	// Profiles inside each shown department first; then across
+	// departments, per profile: the organisation's count minus the counts
+	// shown by departments is what the hidden cells (hidden departments
+	// and profiles hidden inside shown ones) hold together. It must be 0
+	// or at least k, or the organisation's count of that profile is hidden
+	// too - else "organisation minus departments" gives a small count away.
+	inner := make([][]bool, len(a.in.Groups))
+	covered := make([]int, len(options)+1)
+	if a.tree != nil {
+		inner, covered = a.treeProfiles(tallyCounts(len(tallies), func(g int) []int { return tallies[g].byProfile }), func(g int) bool {
+			return figuresOf(res, g) != nil && shown[g] && len(options) > 0
+		}, len(options)+1)
+	}
+	for g, t := range tallies {
+		if a.tree != nil {
+			break
+		}
+		if figuresOf(res, g) == nil || !shown[g] || len(options) == 0 {
+			continue
+		}
+		inner[g] = a.profilesShown(t.byProfile, a.keys[g])
+		for i, ok := range inner[g] {
+			if ok {
+				covered[i] += t.byProfile[i]
+			}
 		}
 	}
-	type tally struct {
-		n, willing int
-		byProfile  []int // per option, then "not answered"
+	var orgInner []bool
+	if len(options) > 0 {
+		forced := make([]bool, len(options)+1)
+		for i := range forced {
+			rem := orgT.byProfile[i] - covered[i]
+			forced[i] = rem > 0 && rem < k
+		}
+		orgInner = a.profilesShownExcept(orgT.byProfile, "", forced)
 	}
-	newTally := func() tally { return tally{byProfile: make([]int, len(options)+1)} }
+	for g := range a.in.Groups {
+		if f := figuresOf(res, g); f != nil && shown[g] {
+			t := tallies[g]
+			f.Ambassadors = a.ambassadorsOf(sd.dim.ID, t.n, t.willing, t.byProfile, inner[g], options, f.N, res.Departments[g].Headcount)
+		}
+	}
+	if f := res.Organisation.Figures; f != nil && orgShown {
+		f.Ambassadors = a.ambassadorsOf(sd.dim.ID, orgT.n, orgT.willing, orgT.byProfile, orgInner, options, f.N, res.Organisation.Headcount)
+	}
+}
+
+// ambTally is the ambassador counts of a node: the respondents with an
+// advocacy score, the willing, and the willing per profile option (then
+// "not answered").
+type ambTally struct {
+	n, willing int
+	byProfile  []int
+}
+
+// ambTallies are the nodes' ambassador counts (pooled over the subtree in
+// a tree) and the organisation's. They do not depend on Input.Hide:
+// prepare counts them once.
+type ambTallies struct {
+	nodes []ambTally
+	org   ambTally
+}
+
+func (a *analyzer) ambassadorTallies() ambTallies {
+	p := a.p
+	sd := p.scored[p.advoc]
+	cut := onScale(a.cfg.WillingScore, sd.lo, sd.hi)
+	options := a.profileOptions()
+	newTally := func() ambTally { return ambTally{byProfile: make([]int, len(options)+1)} }
 	orgT := newTally()
-	tallies := make([]tally, len(a.in.Groups))
+	tallies := make([]ambTally, len(a.in.Groups))
 	w := p.width()
 	for g, grp := range a.in.Groups {
 		t := newTally()
@@ -847,51 +1003,7 @@ func (a *analyzer) ambassadors(res *Result, groupShown []bool) {
 			}
 		}
 	}
-	// Profiles inside each shown department first; then across
-	// departments, per profile: the organisation's count minus the counts
-	// shown by departments is what the hidden cells (hidden departments
-	// and profiles hidden inside shown ones) hold together. It must be 0
-	// or at least k, or the organisation's count of that profile is hidden
-	// too - else "organisation minus departments" gives a small count away.
-	inner := make([][]bool, len(a.in.Groups))
-	covered := make([]int, len(options)+1)
-	if a.tree != nil {
-		inner, covered = a.treeProfiles(tallyCounts(len(tallies), func(g int) []int { return tallies[g].byProfile }), func(g int) bool {
-			return figuresOf(res, g) != nil && shown[g] && len(options) > 0
-		}, len(options)+1)
-	}
-	for g, t := range tallies {
-		if a.tree != nil {
-			break
-		}
-		if figuresOf(res, g) == nil || !shown[g] || len(options) == 0 {
-			continue
-		}
-		inner[g] = a.profilesShown(t.byProfile, a.keys[g])
-		for i, ok := range inner[g] {
-			if ok {
-				covered[i] += t.byProfile[i]
-			}
-		}
-	}
-	var orgInner []bool
-	if len(options) > 0 {
-		forced := make([]bool, len(options)+1)
-		for i := range forced {
-			rem := orgT.byProfile[i] - covered[i]
-			forced[i] = rem > 0 && rem < k
-		}
-		orgInner = a.profilesShownExcept(orgT.byProfile, "", forced)
-	}
-	for g := range a.in.Groups {
-		if f := figuresOf(res, g); f != nil && shown[g] {
-			t := tallies[g]
-			f.Ambassadors = a.ambassadorsOf(sd.dim.ID, t.n, t.willing, t.byProfile, inner[g], options, f.N, res.Departments[g].Headcount)
-		}
-	}
-	if f := res.Organisation.Figures; f != nil && orgShown {
-		f.Ambassadors = a.ambassadorsOf(sd.dim.ID, orgT.n, orgT.willing, orgT.byProfile, orgInner, options, f.N, res.Organisation.Headcount)
-	}
+	return ambTallies{nodes: tallies, org: orgT}
 }
 
 // profilesShown is which profile counts of one group may be shown: the
@@ -966,27 +1078,9 @@ func (a *analyzer) ambassadorsOf(dim string, n, willing int, byProfile []int, sh
 // barriers fills the agreement with each barrier item (top two points after
 // reverse-keying), one suppression family per item.
 func (a *analyzer) barriers(res *Result, groupShown []bool) {
-	for _, it := range a.p.barrier {
-		answered := make([]int, len(a.in.Groups))
-		agree := make([]int, len(a.in.Groups))
-		for g, grp := range a.in.Groups {
-			for _, r := range grp.Responses {
-				x := it.value(r.Values)
-				if isNaN(x) {
-					continue
-				}
-				answered[g]++
-				if x >= float64(it.hi-1) {
-					agree[g]++
-				}
-			}
-		}
-		orgN, orgX := 0, 0
-		for g := range a.in.Groups {
-			orgN += answered[g]
-			orgX += agree[g]
-		}
-		answered, agree = a.pool(answered), a.pool(agree)
+	for i, it := range a.p.barrier {
+		bt := a.barrier[i]
+		answered, agree, orgN, orgX := bt.answered, bt.agree, bt.orgN, bt.orgX
 		shown, orgShown := a.shownCells(FamilyBarrier(it.id), answered, groupShown)
 		for g := range a.in.Groups {
 			if f := figuresOf(res, g); f != nil {
@@ -1009,10 +1103,57 @@ func (a *analyzer) barriers(res *Result, groupShown []bool) {
 	}
 }
 
-// help fills the "what would help" counts, one suppression family per item
-// (the respondents who picked at least one option).
-func (a *analyzer) help(res *Result, groupShown []bool) {
-	for _, it := range a.p.support {
+// barrierTally is the counts of one barrier item: per node (pooled) the
+// respondents who answered it and those who agree, and the organisation's.
+type barrierTally struct {
+	answered, agree []int
+	orgN, orgX      int
+}
+
+// barrierTallies are the counts of every barrier item (prepare counts
+// them once: they do not depend on Input.Hide).
+func (a *analyzer) barrierTallies() []barrierTally {
+	out := make([]barrierTally, len(a.p.barrier))
+	for i, it := range a.p.barrier {
+		answered := make([]int, len(a.in.Groups))
+		agree := make([]int, len(a.in.Groups))
+		for g, grp := range a.in.Groups {
+			for _, r := range grp.Responses {
+				x := it.value(r.Values)
+				if isNaN(x) {
+					continue
+				}
+				answered[g]++
+				if x >= float64(it.hi-1) {
+					agree[g]++
+				}
+			}
+		}
+		orgN, orgX := 0, 0
+		for g := range a.in.Groups {
+			orgN += answered[g]
+			orgX += agree[g]
+		}
+		out[i] = barrierTally{answered: a.pool(answered), agree: a.pool(agree), orgN: orgN, orgX: orgX}
+	}
+	return out
+}
+
+// helpTally is the counts of one "what would help" item: per node
+// (pooled) the respondents who picked at least one option and, per
+// option, those who picked it; and the organisation's.
+type helpTally struct {
+	answered  []int
+	picked    [][]int
+	orgN      int
+	orgPicked []int
+}
+
+// helpTallies are the counts of every support item with a scale, by its
+// index in p.support (prepare counts them once).
+func (a *analyzer) helpTallies() []helpTally {
+	out := make([]helpTally, len(a.p.support))
+	for si, it := range a.p.support {
 		if it.Scale == nil {
 			continue
 		}
@@ -1053,6 +1194,21 @@ func (a *analyzer) help(res *Result, groupShown []bool) {
 				picked[g][i] = c
 			}
 		}
+		out[si] = helpTally{answered: answered, picked: picked, orgN: orgN, orgPicked: orgPicked}
+	}
+	return out
+}
+
+// help fills the "what would help" counts, one suppression family per item
+// (the respondents who picked at least one option).
+func (a *analyzer) help(res *Result, groupShown []bool) {
+	for si, it := range a.p.support {
+		if it.Scale == nil {
+			continue
+		}
+		opts := it.Scale.Options
+		ht := a.helps[si]
+		answered, picked, orgN, orgPicked := ht.answered, ht.picked, ht.orgN, ht.orgPicked
 		shown, orgShown := a.shownCells(FamilyHelp(it.ID), answered, groupShown)
 		for g := range a.in.Groups {
 			if f := figuresOf(res, g); f != nil {

@@ -34,7 +34,11 @@ package audit
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"trots/analysis"
 )
@@ -77,12 +81,64 @@ func Audit(res *analysis.Result) (*Report, error) {
 }
 
 func audit(res *analysis.Result) (*Report, []finding, error) {
+	return auditCached(res, nil)
+}
+
+// boundsCache keeps each table's bounds from one round of Protect to the
+// next, by table name: a table whose every figure, bound and shape is the
+// same as last round's has the same bounds (they are a function of the
+// table), so they are not computed again. Late rounds change a few
+// families only.
+type boundsCache map[string]cachedBounds
+
+type cachedBounds struct {
+	table Table
+	bs    []Bound
+	err   error
+}
+
+// get is the bounds of t from the cache, if t is unchanged.
+func (c boundsCache) get(t *Table) (cachedBounds, bool) {
+	if c == nil {
+		return cachedBounds{}, false
+	}
+	e, ok := c[t.Name]
+	if !ok || !sameTable(&e.table, t) {
+		return cachedBounds{}, false
+	}
+	return e, true
+}
+
+func (c boundsCache) put(t *Table, bs []Bound, err error) {
+	if c != nil {
+		c[t.Name] = cachedBounds{table: *t, bs: bs, err: err}
+	}
+}
+
+// sameTable reports whether a and b are the same table: shape, every
+// node's place, figures and bound.
+func sameTable(a, b *Table) bool {
+	if a.Name != b.Name || a.Kind != b.Kind || !slices.Equal(a.Vars, b.Vars) || !slices.Equal(a.Families, b.Families) || len(a.Nodes) != len(b.Nodes) {
+		return false
+	}
+	for i := range a.Nodes {
+		x, y := &a.Nodes[i], &b.Nodes[i]
+		if x.Group != y.Group || x.Name != y.Name || x.Parent != y.Parent || x.TotalKnown != y.TotalKnown ||
+			x.Total != y.Total || x.Upper != y.Upper || !slices.Equal(x.Known, y.Known) || !slices.Equal(x.Values, y.Values) {
+			return false
+		}
+	}
+	return true
+}
+
+// auditCached is audit with the bounds of unchanged tables from cache
+// (nil: none), which it updates.
+func auditCached(res *analysis.Result, cache boundsCache) (*Report, []finding, error) {
 	k := res.Config.MinGroup
 	rep := &Report{K: k}
 	b := newBuilder(res)
 	var all []finding
-	check := func(t *Table) ([]Bound, error) {
-		bs, err := bounds(t)
+	check := func(t *Table, bs []Bound, err error) ([]Bound, error) {
 		if err != nil {
 			return nil, fmt.Errorf("audit: table %s: %w", t.Name, err)
 		}
@@ -104,7 +160,15 @@ func audit(res *analysis.Result) (*Report, []finding, error) {
 		return bs, nil
 	}
 	resp := b.respondents()
-	bs, err := check(&resp)
+	var bs []Bound
+	var err error
+	if e, ok := cache.get(&resp); ok {
+		bs, err = e.bs, e.err
+	} else {
+		bs, err = bounds(&resp)
+		cache.put(&resp, bs, err)
+	}
+	bs, err = check(&resp, bs, err)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,9 +182,41 @@ func audit(res *analysis.Result) (*Report, []finding, error) {
 	for _, bd := range bs {
 		b.upper[bd.Node] = math.Min(b.upper[bd.Node], bd.High)
 	}
-	for _, t := range b.figureTables() {
-		t := t
-		if _, err := check(&t); err != nil {
+	// The other tables depend on the respondents' bounds only: bounded
+	// side by side, checked in order.
+	tables := b.figureTables()
+	type result struct {
+		bs  []Bound
+		err error
+	}
+	out := make([]result, len(tables))
+	var todo []int
+	for i := range tables {
+		if e, ok := cache.get(&tables[i]); ok {
+			out[i] = result{e.bs, e.err}
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for x := int(next.Add(1) - 1); x < len(todo); x = int(next.Add(1) - 1) {
+				i := todo[x]
+				bs, err := bounds(&tables[i])
+				out[i] = result{bs, err}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, i := range todo {
+		cache.put(&tables[i], out[i].bs, out[i].err)
+	}
+	for i := range tables {
+		if _, err := check(&tables[i], out[i].bs, out[i].err); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -150,18 +246,46 @@ func disclosed(b Bound, k int) bool {
 // the audit's record (Result.Audit); its Disclosed is empty unless the
 // extension ran out of cells to hide (then the result must not be
 // published).
+//
+// The rounds audit analysis.Prepared.Counts, not the full analysis: the
+// audit reads only which cells are shown and their counts, which Counts
+// decides with the same code as Analyze, at a fraction of its cost (the
+// means, intervals, comparisons and integrity checks of a 1,500-node tree
+// are most of it). The round that would end runs the full analysis, audits
+// it and returns it, so the report is that of the published result; should
+// that audit find anything the counts did not, the rounds go on with the
+// full analysis (TestCountsMatchAnalyze shows they agree, and
+// TestProtectAsBefore that Protect hides what it hid when every round ran
+// the full analysis).
 func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
+	return protect(in, true)
+}
+
+// protect is Protect; with counts false every round runs the full analysis
+// (as Protect did before Counts; kept for TestProtectAsBefore).
+func protect(in analysis.Input, counts bool) (*analysis.Result, *Report, error) {
 	in.Hide = append([]analysis.Cell(nil), in.Hide...) // never the caller's array
 	hide := map[analysis.Cell]bool{}
 	for _, c := range in.Hide {
 		hide[c] = true
 	}
+	pr, err := analysis.Prepare(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	full := !counts
+	var cache boundsCache
+	if counts {
+		cache = boundsCache{}
+	}
 	for round := 0; ; round++ {
-		res, err := analysis.Analyze(in)
-		if err != nil {
-			return nil, nil, err
+		var res *analysis.Result
+		if full {
+			res = pr.Analyze(in.Hide)
+		} else {
+			res = pr.Counts(in.Hide)
 		}
-		rep, found, err := audit(res)
+		rep, found, err := auditCached(res, cache)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -204,6 +328,11 @@ func Protect(in analysis.Input) (*analysis.Result, *Report, error) {
 			}
 		}
 		if len(found) == 0 || added == 0 || round > 10000 {
+			if !full {
+				// Nothing was added: the same cells, fully analysed.
+				full = true
+				continue
+			}
 			res.Audit = record(rep)
 			return res, rep, nil
 		}

@@ -3,6 +3,7 @@ package audit
 import (
 	"errors"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
@@ -178,11 +179,13 @@ func bounds(t *Table) ([]Bound, error) {
 // the bounds are valid but can be wider than the simplex over the whole
 // table would give. It keeps the audit of large organisations fast.
 func subsetBounds(t *Table) ([]Bound, error) {
+	var sl slab
 	column := func(j int, upper func(i int) float64) Table {
-		c := Table{Name: t.Name, Kind: Single, Vars: []string{t.Vars[j]}, Families: []string{t.Families[j]}}
+		c := Table{Name: t.Name, Kind: Single, Vars: []string{t.Vars[j]}, Families: []string{t.Families[j]}, Nodes: make([]Node, len(t.Nodes))}
 		for i, n := range t.Nodes {
-			c.Nodes = append(c.Nodes, Node{Group: n.Group, Name: n.Name, Parent: n.Parent,
-				Known: []bool{n.Known[j]}, Values: []float64{n.Values[j]}, Upper: upper(i)})
+			known, values := sl.take(1)
+			known[0], values[0] = n.Known[j], n.Values[j]
+			c.Nodes[i] = Node{Group: n.Group, Name: n.Name, Parent: n.Parent, Known: known, Values: values, Upper: upper(i)}
 		}
 		return c
 	}
@@ -206,6 +209,9 @@ func subsetBounds(t *Table) ([]Bound, error) {
 		bs, err := bounds(&c)
 		if err != nil {
 			return nil, err
+		}
+		if j == 1 {
+			out = slices.Grow(out, (len(t.Vars)-1)*len(bs))
 		}
 		for _, b := range bs {
 			b.Var = j

@@ -187,7 +187,22 @@ func treeBounds(t *Table) ([]Bound, bool) {
 	known := make([]bool, n)
 	val := make([]float64, n)
 	upper := make([]float64, n)
-	var out []Bound
+	// Per column, reused: the intervals, the published children's sum,
+	// and a node's hidden children.
+	lo, hi, fixed := make([]float64, n), make([]float64, n), make([]float64, n)
+	var hiddenKids []int
+	cells := 0
+	for i := range t.Nodes {
+		for _, k := range t.Nodes[i].Known {
+			if !k {
+				cells++
+			}
+		}
+		if t.Kind == Partition && !t.Nodes[i].TotalKnown {
+			cells++
+		}
+	}
+	out := make([]Bound, 0, cells)
 	column := func(v int) bool {
 		for i := range t.Nodes {
 			nd := &t.Nodes[i]
@@ -201,8 +216,9 @@ func treeBounds(t *Table) ([]Bound, bool) {
 				upper[i] = math.Min(upper[i], nd.Total)
 			}
 		}
-		lo, hi := make([]float64, n), make([]float64, n)
-		fixed := make([]float64, n) // the published children's sum
+		clear(lo)
+		clear(hi)
+		clear(fixed) // the published children's sum
 		for x := n - 1; x >= 0; x-- {
 			i := order[x]
 			sl, sh := 0.0, 0.0
@@ -227,7 +243,7 @@ func treeBounds(t *Table) ([]Bound, bool) {
 			}
 		}
 		for _, i := range order {
-			var hiddenKids []int
+			hiddenKids = hiddenKids[:0]
 			for _, c := range kids[i] {
 				if !known[c] {
 					hiddenKids = append(hiddenKids, c)

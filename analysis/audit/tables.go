@@ -69,6 +69,26 @@ type builder struct {
 	upper []float64
 	// own[i] bounds the row of a tree node's own respondents (tree).
 	own map[int]float64
+	// slab holds the nodes' Known and Values.
+	slab slab
+}
+
+// slab hands out the small Known and Values slices of table nodes from
+// larger arrays: a tree of 1,500 nodes has tens of thousands of them per
+// audit, and Protect audits round after round.
+type slab struct {
+	known  []bool
+	values []float64
+}
+
+func (s *slab) take(n int) ([]bool, []float64) {
+	if len(s.known) < n {
+		size := max(n, 8192)
+		s.known, s.values = make([]bool, size), make([]float64, size)
+	}
+	k, v := s.known[:n:n], s.values[:n:n]
+	s.known, s.values = s.known[n:], s.values[n:]
+	return k, v
 }
 
 func newBuilder(res *analysis.Result) *builder {
@@ -145,13 +165,14 @@ func (b *builder) node(i int, nvars int) Node {
 	if i > 0 {
 		key = analysis.GroupKey(g)
 	}
-	return Node{Group: key, Name: g.Name, Parent: b.parent[i], Known: make([]bool, nvars), Values: make([]float64, nvars), Upper: inf}
+	known, values := b.slab.take(nvars)
+	return Node{Group: key, Name: g.Name, Parent: b.parent[i], Known: known, Values: values, Upper: inf}
 }
 
 // respondents is the table of respondent counts; the bound of a
 // department is its headcount (published beside it) when known.
 func (b *builder) respondents() Table {
-	t := Table{Name: analysis.FamilyRespondents, Kind: Single, Vars: []string{"respondents"}, Families: []string{analysis.FamilyRespondents}}
+	t := Table{Name: analysis.FamilyRespondents, Kind: Single, Vars: []string{"respondents"}, Families: []string{analysis.FamilyRespondents}, Nodes: make([]Node, 0, len(b.groups))}
 	for i, g := range b.groups {
 		n := b.node(i, 1)
 		if g.Figures != nil {
@@ -175,7 +196,7 @@ func (b *builder) figureTables() []Table {
 	var out []Table
 	fig := func(i int) *analysis.Figures { return b.groups[i].Figures }
 	partition := func(name, family string, vars []string, cell func(f *analysis.Figures) (total float64, values []float64, ok bool)) {
-		t := Table{Name: name, Kind: Partition, Vars: vars, Families: repeat(family, len(vars))}
+		t := Table{Name: name, Kind: Partition, Vars: vars, Families: repeat(family, len(vars)), Nodes: make([]Node, 0, len(b.groups))}
 		for i := range b.groups {
 			n := b.node(i, len(vars))
 			n.Upper = b.upper[i]
@@ -218,7 +239,7 @@ func (b *builder) figureTables() []Table {
 		return float64(a.N), []float64{float64(a.Count), float64(a.N - a.Count)}, true
 	})
 	for j, pi := range res.Pairs {
-		t := Table{Name: analysis.FamilyPair(pi.Topic), Kind: Single, Vars: []string{"n"}, Families: []string{analysis.FamilyPair(pi.Topic)}}
+		t := Table{Name: analysis.FamilyPair(pi.Topic), Kind: Single, Vars: []string{"n"}, Families: []string{analysis.FamilyPair(pi.Topic)}, Nodes: make([]Node, 0, len(b.groups))}
 		for i := range b.groups {
 			n := b.node(i, 1)
 			n.Upper = b.upper[i]
@@ -305,7 +326,7 @@ func (b *builder) profiles(amb string) Table {
 			}
 		}
 	}
-	t := Table{Name: "profiles", Kind: Subset, Vars: []string{"willing"}, Families: []string{analysis.FamilyDimension(amb)}}
+	t := Table{Name: "profiles", Kind: Subset, Vars: []string{"willing"}, Families: []string{analysis.FamilyDimension(amb)}, Nodes: make([]Node, 0, len(b.groups))}
 	for _, p := range names {
 		label := p
 		if label == "" {
@@ -389,7 +410,7 @@ func contains(xs []string, x string) bool {
 // answered it, then per option those who picked it.
 func (b *builder) help(item string, options []string) Table {
 	fam := analysis.FamilyHelp(item)
-	t := Table{Name: fam, Kind: Subset, Vars: []string{"answered"}, Families: []string{fam}}
+	t := Table{Name: fam, Kind: Subset, Vars: []string{"answered"}, Families: []string{fam}, Nodes: make([]Node, 0, len(b.groups))}
 	for _, o := range options {
 		t.Vars = append(t.Vars, "picked "+o)
 		t.Families = append(t.Families, fam)
