@@ -106,6 +106,12 @@ func (o Organisation) Responses() int {
 // its own random stream (derived from seed and its name), so changing one
 // department's design does not change the answers of the others.
 func Generate(q *questionnaires.Questionnaire, seed uint64) Organisation {
+	return organisationOf(q, seed, designs())
+}
+
+// organisationOf draws the demo organisation of the given department
+// designs (the flat ten, or the tree of tree.go).
+func organisationOf(q *questionnaires.Questionnaire, seed uint64, ds []design) Organisation {
 	org := Organisation{
 		Name:          "Gemeente Voorbeeld",
 		Language:      "nl",
@@ -113,7 +119,7 @@ func Generate(q *questionnaires.Questionnaire, seed uint64) Organisation {
 		Questionnaire: q.Ref(),
 		Seed:          seed,
 	}
-	for _, d := range designs() {
+	for _, d := range ds {
 		org.Departments = append(org.Departments, generate(q, seed, d))
 	}
 	return org

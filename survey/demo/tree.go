@@ -23,17 +23,7 @@ import (
 // answer with their department's people when pooled), so a parent's
 // headcount is its own plus its parts'.
 func GenerateTree(q *questionnaires.Questionnaire, seed uint64) Organisation {
-	org := Organisation{
-		Name:          "Gemeente Voorbeeld",
-		Language:      "nl",
-		PulseName:     "Nulmeting trots en delen (demo)",
-		Questionnaire: q.Ref(),
-		Seed:          seed,
-	}
-	for _, d := range treeDesigns() {
-		org.Departments = append(org.Departments, generate(q, seed, d))
-	}
-	return org
+	return organisationOf(q, seed, treeDesigns())
 }
 
 // The planted stories' names, for tests and the printed overview.
