@@ -209,19 +209,7 @@ func newPoster(lang string, created time.Time, in PosterInput, code *qr.Code) *d
 	quiet := qr.QuietZone * module
 	qx := (pageW - posterQR) / 2
 	qy := y + quiet
-	d.fillColor(rgb{0, 0, 0})
-	// One filled path of dark runs: one shape, so no viewer draws seams
-	// between neighbouring modules.
-	for _, r := range code.Runs() {
-		x0, y0 := qx+float64(r.X)*module, qy+float64(r.Y)*module
-		x1, y1 := x0+float64(r.Len)*module, y0+module
-		pdf.MoveTo(x0, y0)
-		pdf.LineTo(x1, y0)
-		pdf.LineTo(x1, y1)
-		pdf.LineTo(x0, y1)
-		pdf.ClosePath()
-	}
-	pdf.DrawPath("F")
+	d.drawQR(code, qx, qy, posterQR)
 	y = qy + posterQR + quiet*0.6
 
 	// The address under it, to type in.
@@ -326,4 +314,24 @@ func (d *document) centred(y float64, s, style string, size float64, c rgb) floa
 	d.pdf.SetXY(d.left, y)
 	d.pdf.MultiCell(d.width, lineH, s, "", "C", false)
 	return d.pdf.GetY()
+}
+
+// drawQR draws code's symbol (without its quiet zone) as a side x side
+// square at x, y: one filled path of its dark runs, one shape, so that no
+// viewer draws seams between neighbouring modules. The poster and the
+// slips both use it.
+func (d *document) drawQR(code *qr.Code, x, y, side float64) {
+	pdf := d.pdf
+	module := side / float64(code.Size())
+	d.fillColor(rgb{0, 0, 0})
+	for _, r := range code.Runs() {
+		x0, y0 := x+float64(r.X)*module, y+float64(r.Y)*module
+		x1, y1 := x0+float64(r.Len)*module, y0+module
+		pdf.MoveTo(x0, y0)
+		pdf.LineTo(x1, y0)
+		pdf.LineTo(x1, y1)
+		pdf.LineTo(x0, y1)
+		pdf.ClosePath()
+	}
+	pdf.DrawPath("F")
 }

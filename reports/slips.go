@@ -243,18 +243,7 @@ func slipTexts(d *document, org, dept, how, until string) []slipLine {
 func slip(d *document, i int, texts []slipLine, printed string, code *qr.Code) {
 	pdf := d.pdf
 	x, y, w, h, qx, qy, side := SlipRect(i)
-	module := side / float64(code.Size())
-	d.fillColor(rgb{0, 0, 0})
-	for _, r := range code.Runs() {
-		x0, y0 := qx+float64(r.X)*module, qy+float64(r.Y)*module
-		x1, y1 := x0+float64(r.Len)*module, y0+module
-		pdf.MoveTo(x0, y0)
-		pdf.LineTo(x1, y0)
-		pdf.LineTo(x1, y1)
-		pdf.LineTo(x0, y1)
-		pdf.ClosePath()
-	}
-	pdf.DrawPath("F")
+	d.drawQR(code, qx, qy, side)
 
 	tx := qx + side + qr.QuietZone*side/21
 	tw := x + w - slipsPad - tx
