@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/survey"
 	"trots/survey/storetest"
@@ -38,7 +39,7 @@ func newAbuseEnv(t *testing.T, cfg Config) *abuseEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &abuseEnv{store: st, srv: New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)}
+	e := &abuseEnv{store: st, srv: New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))}
 	for _, l := range links {
 		if l.DepartmentID == d.ID {
 			e.link = l

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/server/i18n"
 	"trots/survey"
@@ -196,7 +197,7 @@ func TestConsoleQuotas(t *testing.T) {
 		t.Fatalf("the second import in a day: %d %s (Retry-After %q)", code, body, header.Get("Retry-After"))
 	}
 	// Another account has its own allowance.
-	admin2, err := e.store.CreateUser(ctx, survey.User{Email: "hr2@example.org", Role: survey.RoleAdmin}, testPassword)
+	admin2, err := accounts.New(e.store).CreateUser(ctx, accounts.User{Email: "hr2@example.org", Role: accounts.RoleAdmin}, testPassword)
 	must(t, err)
 	if code, _ := e.apiSend("POST", "/api/v1/departments/import", e.token(admin2.Email), "text/csv", "en", "ICT,5,yes\n"); code == http.StatusTooManyRequests {
 		t.Fatal("another account's import was refused")

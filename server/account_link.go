@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/accounts"
 	"trots/survey"
 )
 
@@ -43,13 +44,13 @@ func (s *Server) accountLinkRefused(c echo.Context, err error) error {
 	return s.renderConsole(c, status, "message", consoleMessage{consolePage: p, Heading: p.Title, Body: p.T(key)})
 }
 
-func (s *Server) newAccountLinkPage(c echo.Context, token string, link survey.AccountLink) accountLinkPage {
-	p := accountLinkPage{Token: token, Kind: string(link.Kind), Email: link.Email, PasswordMin: survey.MinPasswordLength}
+func (s *Server) newAccountLinkPage(c echo.Context, token string, link accounts.AccountLink) accountLinkPage {
+	p := accountLinkPage{Token: token, Kind: string(link.Kind), Email: link.Email, PasswordMin: accounts.MinPasswordLength}
 	switch link.Kind {
-	case survey.LinkInvite:
+	case accounts.LinkInvite:
 		p.consolePage = s.newConsolePage(c, "account_invite_title", "")
 		p.Body = p.T("account_invite_body", p.T("role_"+string(link.Role)), link.Email)
-	case survey.LinkReset:
+	case accounts.LinkReset:
 		p.consolePage = s.newConsolePage(c, "account_reset_title", "")
 		p.Body = p.T("account_reset_body", link.Email)
 	default:
@@ -105,9 +106,9 @@ func (s *Server) useAccountLink(c echo.Context) error {
 	}
 	action, detail := "user.accept", accountRoleDetail(u.Role, u.DepartmentID)
 	switch link.Kind {
-	case survey.LinkReset:
+	case accounts.LinkReset:
 		action, detail = "user.password_reset", "password set through a reset link; sessions ended"
-	case survey.LinkSetup:
+	case accounts.LinkSetup:
 		detail += " (first administrator, setup link)"
 	}
 	if err := s.appendAudit(ctx, survey.AuditEntry{Actor: u.Email, Action: action, Object: "account " + u.Email, Detail: detail}); err != nil {

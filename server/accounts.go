@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/accounts"
 	"trots/survey"
 )
 
@@ -18,28 +19,39 @@ import (
 // disables or enables it, issues a password-reset link and ends its
 // sessions and API tokens. Invitation and reset links are shown once, on
 // the page that made them, for the administrator to send on; the store
-// keeps only their keyed hash (survey/account_link.go). Every change is
+// keeps only their keyed hash (accounts/link.go). Every change is
 // recorded in the audit log.
 
 // accountStore is what managing accounts needs of the store.
 type accountStore interface {
-	InviteUser(ctx context.Context, u survey.User, by string, lifetime time.Duration) (string, survey.AccountLink, error)
-	NewResetLink(ctx context.Context, userID, by string, lifetime time.Duration) (string, survey.AccountLink, error)
-	AccountLinkByToken(ctx context.Context, token string) (survey.AccountLink, error)
-	UseAccountLink(ctx context.Context, token, email, password string) (survey.User, error)
-	PendingInvitations(ctx context.Context) ([]survey.AccountLink, error)
-	UserByID(ctx context.Context, id string) (survey.User, error)
-	SetUserRole(ctx context.Context, id string, role survey.Role, departmentID string) (before, after survey.User, err error)
-	SetUserDisabled(ctx context.Context, id string, disabled bool) (survey.User, error)
-	UserSessions(ctx context.Context, id string) ([]survey.SessionInfo, error)
+	CountUsers(ctx context.Context) (int, error)
+	Users(ctx context.Context) ([]accounts.User, error)
+	UserByID(ctx context.Context, id string) (accounts.User, error)
+	UserByEmail(ctx context.Context, email string) (accounts.User, error)
+	Authenticate(ctx context.Context, email, password, ip string) (accounts.User, error)
+	SignOnUser(ctx context.Context, u accounts.User) (accounts.User, bool, error)
+	SetUserLanguage(ctx context.Context, userID, lang string) error
+	NewSession(ctx context.Context, userID, replaced string) (string, error)
+	SessionByToken(ctx context.Context, token string) (accounts.Session, error)
+	EndSession(ctx context.Context, token string) error
+	APITokenAccess(ctx context.Context, token string) (accounts.User, accounts.TokenScope, error)
+	APITokens(ctx context.Context, email string) ([]accounts.APIToken, error)
+	InviteUser(ctx context.Context, u accounts.User, by string, lifetime time.Duration) (string, accounts.AccountLink, error)
+	NewResetLink(ctx context.Context, userID, by string, lifetime time.Duration) (string, accounts.AccountLink, error)
+	AccountLinkByToken(ctx context.Context, token string) (accounts.AccountLink, error)
+	UseAccountLink(ctx context.Context, token, email, password string) (accounts.User, error)
+	PendingInvitations(ctx context.Context) ([]accounts.AccountLink, error)
+	SetUserRole(ctx context.Context, id string, role accounts.Role, departmentID string) (before, after accounts.User, err error)
+	SetUserDisabled(ctx context.Context, id string, disabled bool) (accounts.User, error)
+	UserSessions(ctx context.Context, id string) ([]accounts.SessionInfo, error)
 	EndUserSession(ctx context.Context, id, handle string) error
 	RevokeAPIToken(ctx context.Context, id, handle string) (string, error)
 }
 
-var _ accountStore = (*survey.Store)(nil)
+var _ accountStore = (*accounts.Store)(nil)
 
 // accountLinkLifetime is how long the links made in the console work.
-const accountLinkLifetime = survey.DefaultAccountLinkLifetime
+const accountLinkLifetime = accounts.DefaultAccountLinkLifetime
 
 // consoleTime shows a time to the minute in the server's zone.
 func consoleTime(t time.Time) string { return t.In(pulseLocation()).Format("2006-01-02 15:04") }
@@ -71,14 +83,14 @@ type accountForm struct {
 
 func bindAccountForm(r *http.Request) accountForm {
 	f := accountForm{Email: strings.TrimSpace(r.PostFormValue("email")), Role: r.PostFormValue("role"), Department: r.PostFormValue("department")}
-	if f.Role != string(survey.RoleLead) {
+	if f.Role != string(accounts.RoleLead) {
 		f.Department = "" // the menu is there for every role; only a lead has one
 	}
 	return f
 }
 
-func (f accountForm) user() survey.User {
-	return survey.User{Email: f.Email, Role: survey.Role(f.Role), DepartmentID: f.Department}
+func (f accountForm) user() accounts.User {
+	return accounts.User{Email: f.Email, Role: accounts.Role(f.Role), DepartmentID: f.Department}
 }
 
 // usersPage is /users.
@@ -112,15 +124,15 @@ type pendingView struct {
 }
 
 func (s *Server) roleOptions(p consolePage, selected string) []roleOption {
-	out := make([]roleOption, 0, len(survey.Roles))
-	for _, r := range survey.Roles {
+	out := make([]roleOption, 0, len(accounts.Roles))
+	for _, r := range accounts.Roles {
 		out = append(out, roleOption{Value: string(r), Label: p.T("role_" + string(r)), Selected: string(r) == selected})
 	}
 	return out
 }
 
 func (s *Server) departmentOptions(ctx context.Context, selected string) ([]departmentOption, map[string]string, error) {
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,7 +145,7 @@ func (s *Server) departmentOptions(ctx context.Context, selected string) ([]depa
 	return out, names, nil
 }
 
-func (s *Server) tokenViews(ctx context.Context, p consolePage, u survey.User) ([]tokenView, error) {
+func (s *Server) tokenViews(ctx context.Context, p consolePage, u accounts.User) ([]tokenView, error) {
 	tokens, err := s.accounts.APITokens(ctx, u.Email)
 	if err != nil {
 		return nil, err
@@ -157,7 +169,7 @@ func (s *Server) newUsersPage(c echo.Context, form accountForm) (usersPage, erro
 	ctx := c.Request().Context()
 	p := usersPage{consolePage: s.newConsolePage(c, "users_title", "users"), Form: form, LinkHours: int(accountLinkLifetime.Hours())}
 	if p.Form.Role == "" {
-		p.Form.Role = string(survey.RoleViewer)
+		p.Form.Role = string(accounts.RoleViewer)
 	}
 	p.Roles = s.roleOptions(p.consolePage, p.Form.Role)
 	deps, names, err := s.departmentOptions(ctx, form.Department)
@@ -215,7 +227,7 @@ func accountRefusal(p consolePage, err error) (status int, text string, ok bool)
 		}
 		args := []any{}
 		if key == "password_short" {
-			args = append(args, survey.MinPasswordLength)
+			args = append(args, accounts.MinPasswordLength)
 		}
 		return surveyStatus(err), p.T(key, args...), true
 	}
@@ -246,7 +258,7 @@ func (s *Server) inviteUser(c echo.Context) error {
 	return s.showAccountLink(c, "accounts_invite_issued", link, token)
 }
 
-func accountRoleDetail(r survey.Role, dept string) string {
+func accountRoleDetail(r accounts.Role, dept string) string {
 	d := "role " + string(r)
 	if dept != "" {
 		d += ", department " + dept
@@ -260,7 +272,7 @@ type accountLinkIssued struct {
 	Heading, Body, URL, BackHref string
 }
 
-func (s *Server) showAccountLink(c echo.Context, headingKey string, link survey.AccountLink, token string) error {
+func (s *Server) showAccountLink(c echo.Context, headingKey string, link accounts.AccountLink, token string) error {
 	p := s.newConsolePage(c, "users_title", "users")
 	page := accountLinkIssued{consolePage: p, Heading: p.T(headingKey, link.Email),
 		Body: p.T("accounts_link_once", link.Email, consoleTime(link.ExpiresAt)), URL: s.accountLinkURL(c, token), BackHref: "/users"}
@@ -273,7 +285,7 @@ func (s *Server) showAccountLink(c echo.Context, headingKey string, link survey.
 // userPage is /users/:id.
 type userPage struct {
 	consolePage
-	Account     survey.User
+	Account     accounts.User
 	Department  string
 	Created     string
 	LastLogin   string
@@ -321,7 +333,7 @@ func (s *Server) newUserPage(c echo.Context) (userPage, error) {
 	}
 	mine := ""
 	if cs := sessionOf(c); cs.token != "" {
-		mine = survey.SessionHandle(cs.token)
+		mine = accounts.SessionHandle(cs.token)
 	}
 	for _, x := range sessions {
 		p.Sessions = append(p.Sessions, sessionView{Handle: x.Handle, Started: consoleTime(x.Created), LastSeen: consoleTime(x.LastSeen),
@@ -375,7 +387,7 @@ func consoleNotFound(err error) error {
 
 func (s *Server) changeUserRole(c echo.Context) error {
 	form := bindAccountForm(c.Request())
-	before, after, err := s.accounts.SetUserRole(c.Request().Context(), c.Param("id"), survey.Role(form.Role), form.Department)
+	before, after, err := s.accounts.SetUserRole(c.Request().Context(), c.Param("id"), accounts.Role(form.Role), form.Department)
 	if err != nil {
 		if survey.ErrorKey(err) == "user_not_found" {
 			return consoleNotFound(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/accounts"
 	"trots/survey"
 )
 
@@ -42,7 +43,7 @@ type apiAccount struct {
 	Tokens   []apiTokenInfo `json:"tokens,omitempty"`
 }
 
-func newAPIAccount(u survey.User) apiAccount {
+func newAPIAccount(u accounts.User) apiAccount {
 	a := apiAccount{ID: u.ID, Email: u.Email, Role: string(u.Role), Disabled: u.Disabled, CreatedAt: u.CreatedAt}
 	if u.DepartmentID != "" {
 		d := u.DepartmentID
@@ -81,7 +82,7 @@ func (s *Server) apiUsers(c echo.Context) error {
 }
 
 // apiUserDetail is an account with its live sessions and API tokens.
-func (s *Server) apiUserDetail(c echo.Context, u survey.User) (apiAccount, error) {
+func (s *Server) apiUserDetail(c echo.Context, u accounts.User) (apiAccount, error) {
 	ctx := c.Request().Context()
 	a := newAPIAccount(u)
 	a.Sessions, a.Tokens = []apiSession{}, []apiTokenInfo{}
@@ -140,7 +141,7 @@ type apiAccountLink struct {
 	ExpiresAt    time.Time `json:"expires_at"`
 }
 
-func (s *Server) newAPIAccountLink(c echo.Context, l survey.AccountLink, token string) apiAccountLink {
+func (s *Server) newAPIAccountLink(c echo.Context, l accounts.AccountLink, token string) apiAccountLink {
 	out := apiAccountLink{Kind: string(l.Kind), Email: l.Email, Role: string(l.Role), URL: s.accountLinkURL(c, token), ExpiresAt: l.ExpiresAt}
 	if l.DepartmentID != "" {
 		d := l.DepartmentID
@@ -154,7 +155,7 @@ func (s *Server) apiInviteUser(c echo.Context) error {
 	if ok, err := readAPIBody(c, requestLang(c), &req); !ok {
 		return err
 	}
-	u := survey.User{Email: req.Email, Role: survey.Role(req.Role), DepartmentID: req.DepartmentID}
+	u := accounts.User{Email: req.Email, Role: accounts.Role(req.Role), DepartmentID: req.DepartmentID}
 	token, link, err := s.accounts.InviteUser(c.Request().Context(), u, sessionOf(c).User.Email, accountLinkLifetime)
 	if err != nil {
 		return apiAccountRefusal(c, err)
@@ -187,8 +188,8 @@ func (s *Server) apiUpdateUser(c echo.Context) error {
 	if req.Role != nil || req.DepartmentID != nil {
 		role, dept := u.Role, u.DepartmentID
 		if req.Role != nil {
-			role = survey.Role(*req.Role)
-			if role != survey.RoleLead {
+			role = accounts.Role(*req.Role)
+			if role != accounts.RoleLead {
 				dept = ""
 			}
 		}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"trots/accounts"
 	"trots/server"
-	"trots/survey"
 	"trots/survey/storetest"
 )
 
@@ -69,10 +69,10 @@ func TestBrowserAccountsFromSetupToDisable(t *testing.T) {
 	axe := mustAxe(t)
 	st := storetest.Open(t, storetest.SQLiteDSN(t))
 	dept := storetest.MustDepartment(t, st, "Klantcontact", 20)
-	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
+	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st)).Handler())
 	t.Cleanup(srv.Close)
 	// What `trots serve` prints while there is no account (serve.go).
-	setup, _, err := st.NewSetupLink(ctx, survey.DefaultAccountLinkLifetime)
+	setup, _, err := accounts.New(st).NewSetupLink(ctx, accounts.DefaultAccountLinkLifetime)
 	must(t, err)
 
 	const width = 390
@@ -129,7 +129,7 @@ func TestBrowserAccountsFromSetupToDisable(t *testing.T) {
 	must(t, chromedp.Do(lead, chromedp.Navigate(srv.URL+"/board"), chromedp.WaitVisible(chromedp.CSS("nav.nav"))))
 
 	// The viewer forgets the password: the administrator issues a reset.
-	v, err := st.UserByEmail(ctx, "viewer@example.org")
+	v, err := accounts.New(st).UserByEmail(ctx, "viewer@example.org")
 	must(t, err)
 	must(t, chromedp.Do(admin, chromedp.Navigate(srv.URL+"/users/"+v.ID), chromedp.WaitVisible(chromedp.ID("reset-form"))))
 	assertPage(t, admin, "en", width, axe, "account")
@@ -142,7 +142,7 @@ func TestBrowserAccountsFromSetupToDisable(t *testing.T) {
 	must(t, chromedp.Do(forgetful, choosePassword("", newPW), toLogin(srv.URL), signInAs("viewer@example.org", newPW)))
 
 	// The administrator disables the lead; the lead's open session ends.
-	l, err := st.UserByEmail(ctx, "lead@example.org")
+	l, err := accounts.New(st).UserByEmail(ctx, "lead@example.org")
 	must(t, err)
 	must(t, chromedp.Do(admin,
 		chromedp.Navigate(srv.URL+"/users/"+l.ID),
@@ -153,7 +153,7 @@ func TestBrowserAccountsFromSetupToDisable(t *testing.T) {
 	))
 	assertPage(t, admin, "en", width, axe, "account disabled")
 	must(t, chromedp.Do(lead, chromedp.Navigate(srv.URL+"/board"), chromedp.WaitVisible(chromedp.ID("password"))))
-	if sessions, err := st.UserSessions(ctx, l.ID); err != nil || len(sessions) != 0 {
+	if sessions, err := accounts.New(st).UserSessions(ctx, l.ID); err != nil || len(sessions) != 0 {
 		t.Fatalf("the disabled lead keeps sessions: %+v, %v", sessions, err)
 	}
 	here, err := chromedp.Run(lead, chromedp.Evaluate[string](`location.pathname`))

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/survey"
 	"trots/survey/storetest"
@@ -23,7 +24,7 @@ var accountLinkPath = regexp.MustCompile(`/account/([A-Za-z0-9_-]{43})`)
 // userID is the id of the account of email.
 func (e *consoleEnv) userID(email string) string {
 	e.t.Helper()
-	u, err := e.store.UserByEmail(ctx, email)
+	u, err := accounts.New(e.store).UserByEmail(ctx, email)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestInvitationThroughTheConsole(t *testing.T) {
 	if p := admin.post("/users/invite?lang=en", url.Values{"_csrf": {csrf}, "email": {"viewer@example.org"}, "role": {"viewer"}}); p.status != http.StatusConflict {
 		t.Fatalf("invite of an existing account: %d", p.status)
 	}
-	if pending, _ := e.store.PendingInvitations(ctx); len(pending) != 0 {
+	if pending, _ := accounts.New(e.store).PendingInvitations(ctx); len(pending) != 0 {
 		t.Fatalf("refused invitations were stored: %+v", pending)
 	}
 
@@ -151,14 +152,14 @@ func TestExpiredAccountLinkPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.DiscardHandler), st).Handler())
+	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.DiscardHandler), st, accounts.New(st)).Handler())
 	defer srv.Close()
-	token, _, err := st.NewSetupLink(ctx, survey.DefaultAccountLinkLifetime)
+	token, _, err := accounts.New(st).NewSetupLink(ctx, accounts.DefaultAccountLinkLifetime)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
-	now = now.Add(survey.DefaultAccountLinkLifetime)
+	now = now.Add(accounts.DefaultAccountLinkLifetime)
 	mu.Unlock()
 	for lang, want := range map[string]string{"en": "This link has expired", "nl": "Deze link is verlopen"} {
 		resp, err := http.Get(srv.URL + "/account/" + token + "?lang=" + lang)
@@ -213,7 +214,7 @@ func TestAdminDisablesEnablesAndResets(t *testing.T) {
 	if p := admin.post("/users/"+aid+"/role", url.Values{"_csrf": {csrf}, "role": {"viewer"}}); p.status != http.StatusConflict {
 		t.Fatalf("demote the last admin: %d", p.status)
 	}
-	if u, _ := e.store.UserByID(ctx, aid); u.Role != survey.RoleAdmin || u.Disabled {
+	if u, _ := accounts.New(e.store).UserByID(ctx, aid); u.Role != accounts.RoleAdmin || u.Disabled {
 		t.Fatalf("the last admin changed: %+v", u)
 	}
 	// A lead needs a department; with one the role changes.
@@ -253,11 +254,11 @@ func TestAdminEndsSessionsAndTokens(t *testing.T) {
 	laptop.login("viewer@example.org")
 	vid := e.userID("viewer@example.org")
 	token := e.token("viewer@example.org")
-	sessions, err := e.store.UserSessions(ctx, vid)
+	sessions, err := accounts.New(e.store).UserSessions(ctx, vid)
 	if err != nil || len(sessions) != 2 {
 		t.Fatalf("sessions = %+v, %v", sessions, err)
 	}
-	phoneHandle := survey.SessionHandle(phone.cookie("trots_session").Value)
+	phoneHandle := accounts.SessionHandle(phone.cookie("trots_session").Value)
 	csrf := admin.csrf("/users/" + vid)
 	if p := admin.post("/users/"+vid+"/sessions/"+phoneHandle+"/end", url.Values{"_csrf": {csrf}}); p.status != http.StatusSeeOther {
 		t.Fatalf("end session: %d", p.status)
@@ -271,7 +272,7 @@ func TestAdminEndsSessionsAndTokens(t *testing.T) {
 	if p := admin.post("/users/"+vid+"/sessions/"+phoneHandle+"/end?lang=en", url.Values{"_csrf": {csrf}}); p.status != http.StatusNotFound {
 		t.Fatalf("end it again: %d", p.status)
 	}
-	tokens, _ := e.store.APITokens(ctx, "viewer@example.org")
+	tokens, _ := accounts.New(e.store).APITokens(ctx, "viewer@example.org")
 	if len(tokens) != 1 {
 		t.Fatalf("tokens = %+v", tokens)
 	}
@@ -290,7 +291,7 @@ func TestAdminEndsSessionsAndTokens(t *testing.T) {
 // nothing; a full one of the same account can.
 func TestReadOnlyTokenCannotWrite(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
-	read, err := e.store.NewScopedAPIToken(ctx, "admin@example.org", "dashboard", 30*24*time.Hour, survey.ScopeRead)
+	read, err := accounts.New(e.store).NewScopedAPIToken(ctx, "admin@example.org", "dashboard", 30*24*time.Hour, accounts.ScopeRead)
 	if err != nil {
 		t.Fatal(err)
 	}

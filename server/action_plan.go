@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/reports"
@@ -33,7 +34,7 @@ type PlanStore interface {
 }
 
 // planners may change a plan: HR, and a lead for the own department.
-var planners = []survey.Role{survey.RoleAdmin, survey.RoleLead}
+var planners = []accounts.Role{accounts.RoleAdmin, accounts.RoleLead}
 
 // topicPrefix marks a promise/reality topic among the themes of a plan.
 const topicPrefix = "topic:"
@@ -219,7 +220,7 @@ func (s *Server) planSection(c echo.Context, b *boardData, row *boardRow, lang s
 	u := sessionOf(c).User
 	ps := &planSection{AddHref: "/board/departments/" + row.ID + "/actions"}
 	if prev := b.outcome.Previous; prev != nil {
-		acts, err := s.accounts.Actions(ctx, prev.ID, row.ID)
+		acts, err := s.data.Actions(ctx, prev.ID, row.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -232,11 +233,11 @@ func (s *Server) planSection(c echo.Context, b *boardData, row *boardRow, lang s
 			ps.Progress = planProgress(q, acts, row.trends, lang)
 		}
 	}
-	acts, err := s.accounts.Actions(ctx, b.pulse.ID, row.ID)
+	acts, err := s.data.Actions(ctx, b.pulse.ID, row.ID)
 	if err != nil {
 		return nil, err
 	}
-	ps.CanEdit = (u.Role == survey.RoleAdmin || u.Role == survey.RoleLead && b.scope.sees(row.ID)) &&
+	ps.CanEdit = (u.Role == accounts.RoleAdmin || u.Role == accounts.RoleLead && b.scope.sees(row.ID)) &&
 		planOpen(b) && row.Verdict != analysis.Go
 	switch {
 	case row.Verdict == analysis.Go:
@@ -263,7 +264,7 @@ func (s *Server) planSection(c echo.Context, b *boardData, row *boardRow, lang s
 	}
 	ps.Themes = themeOptions(q, ps.Form.Theme, lang)
 	ps.ShowCurrent = len(acts) > 0 || row.Verdict != analysis.Go || ps.Error != ""
-	log, err := s.accounts.ActionLog(ctx, b.pulse.ID, row.ID)
+	log, err := s.data.ActionLog(ctx, b.pulse.ID, row.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -410,9 +411,9 @@ func (s *Server) changeAction(c echo.Context, pulseID, deptID, actionID, lang st
 	u := sessionOf(c).User
 	by := survey.Author{UserID: u.ID, UserEmail: u.Email}
 	if actionID == "" {
-		a, err = s.accounts.AddAction(c.Request().Context(), a, by)
+		a, err = s.data.AddAction(c.Request().Context(), a, by)
 	} else {
-		a, err = s.accounts.UpdateAction(c.Request().Context(), a, by)
+		a, err = s.data.UpdateAction(c.Request().Context(), a, by)
 	}
 	if err == nil {
 		s.log.Info("action plan changed", "user", u.ID, "pulse", b.pulse.ID, "department", deptID, "action", a.ID)
@@ -467,7 +468,7 @@ func (s *Server) apiActions(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := requestLang(c)
 	pulseID, deptID := c.Param("id"), c.Param("department")
-	p, err := s.accounts.Pulse(ctx, pulseID)
+	p, err := s.data.Pulse(ctx, pulseID)
 	if survey.ErrorCode(err) == survey.ENotFound {
 		return apiError(c, http.StatusNotFound, lang, "not_found", nil)
 	} else if err != nil {
@@ -480,11 +481,11 @@ func (s *Server) apiActions(c echo.Context) error {
 	} else if !sc.sees(deptID) {
 		return apiError(c, http.StatusForbidden, lang, "action_lead_other", nil)
 	}
-	acts, err := s.accounts.Actions(ctx, pulseID, deptID)
+	acts, err := s.data.Actions(ctx, pulseID, deptID)
 	if err != nil {
 		return err
 	}
-	log, err := s.accounts.ActionLog(ctx, pulseID, deptID)
+	log, err := s.data.ActionLog(ctx, pulseID, deptID)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server"
@@ -27,7 +28,7 @@ func (e *consoleEnv) fixFirstDepartment() survey.Department {
 	for _, s := range e.demo.Departments {
 		for _, g := range out.Result.Departments {
 			if g.ID == s.Department.ID && g.Verdict != nil && g.Decision == analysis.FixFirst && s.Expect == demo.ExpectFixFirst {
-				if _, err := e.store.CreateUser(ctx, survey.User{Email: "lead.fix@example.org", Role: survey.RoleLead,
+				if _, err := accounts.New(e.store).CreateUser(ctx, accounts.User{Email: "lead.fix@example.org", Role: accounts.RoleLead,
 					DepartmentID: s.Department.ID}, testPassword); err != nil {
 					e.t.Fatal(err)
 				}

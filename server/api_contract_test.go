@@ -62,6 +62,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", to break the database
 	_ "github.com/mattn/go-sqlite3"    // database/sql driver "sqlite3"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/survey"
 	"trots/survey/demo"
@@ -153,29 +154,29 @@ func newContractEnv(t *testing.T, dsn string) *contractEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users := []survey.User{
-		{Email: "admin@example.org", Role: survey.RoleAdmin},
-		{Email: "quota@example.org", Role: survey.RoleAdmin},
-		{Email: "viewer@example.org", Role: survey.RoleViewer},
-		{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: res.Departments[0].Department.ID},
-		{Email: "council@example.org", Role: survey.RoleCouncil},
+	users := []accounts.User{
+		{Email: "admin@example.org", Role: accounts.RoleAdmin},
+		{Email: "quota@example.org", Role: accounts.RoleAdmin},
+		{Email: "viewer@example.org", Role: accounts.RoleViewer},
+		{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: res.Departments[0].Department.ID},
+		{Email: "council@example.org", Role: accounts.RoleCouncil},
 	}
 	e := &contractEnv{t: t, dsn: dsn, store: st, demo: res, tokens: map[string]string{}, clock: clock,
 		seen: map[string]map[int]bool{}, swept: map[string]map[int]bool{}}
 	for _, u := range users {
-		if _, err := st.CreateUser(ctx, u, "correct horse battery"); err != nil {
+		if _, err := accounts.New(st).CreateUser(ctx, u, "correct horse battery"); err != nil {
 			t.Fatal(err)
 		}
 		name, _, _ := strings.Cut(u.Email, "@")
-		if e.tokens[name], err = st.NewAPIToken(ctx, u.Email, "contract test"); err != nil {
+		if e.tokens[name], err = accounts.New(st).NewAPIToken(ctx, u.Email, "contract test"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A token that lives a day, for the expiry sweep.
-	if e.tokens["short"], err = st.NewAPITokenFor(ctx, "viewer@example.org", "contract test, short", 24*time.Hour); err != nil {
+	if e.tokens["short"], err = accounts.New(st).NewAPITokenFor(ctx, "viewer@example.org", "contract test, short", 24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	e.srv = New(Config{Quotas: Quotas{ImportsPerDay: 20}}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	e.srv = New(Config{Quotas: Quotas{ImportsPerDay: 20}}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))
 	e.http = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.http.Close)
 	t.Cleanup(e.srv.Close)
@@ -802,7 +803,7 @@ func (e *contractEnv) contractReports(t *testing.T) {
 	for range cap(rr.slots) {
 		<-rr.slots
 	}
-	admin, err := e.store.UserByEmail(context.Background(), "admin@example.org")
+	admin, err := accounts.New(e.store).UserByEmail(context.Background(), "admin@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -871,15 +872,15 @@ func (e *contractEnv) contractAccounts(t *testing.T) {
 		body: `{"email":"x@example.org","role":"lead","department_id":"nope"}`, want: 404, code: "department_not_found"})
 	e.call(t, contractCase{name: "not JSON", as: "admin", method: "POST", path: "/api/v1/users/invitations", ctype: "text/plain", body: "x",
 		invalid: true, want: 415, code: "unsupported_media_type"})
-	viewer, err := e.store.UserByEmail(context.Background(), "viewer@example.org")
+	viewer, err := accounts.New(e.store).UserByEmail(context.Background(), "viewer@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := e.store.UserByEmail(context.Background(), "admin@example.org")
+	admin, err := accounts.New(e.store).UserByEmail(context.Background(), "admin@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
-	session, err := e.store.NewSession(context.Background(), viewer.ID, "")
+	session, err := accounts.New(e.store).NewSession(context.Background(), viewer.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -897,7 +898,7 @@ func (e *contractEnv) contractAccounts(t *testing.T) {
 		want: 404, code: "department_not_found"})
 	// quota@ is the other administrator: disabling it is fine, disabling
 	// the last one left is not.
-	quota, err := e.store.UserByEmail(context.Background(), "quota@example.org")
+	quota, err := accounts.New(e.store).UserByEmail(context.Background(), "quota@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -908,8 +909,8 @@ func (e *contractEnv) contractAccounts(t *testing.T) {
 	e.call(t, contractCase{name: "enable", as: "admin", method: "PATCH", path: "/api/v1/users/" + quota.ID, body: `{"disabled":false}`, want: 200})
 	e.call(t, contractCase{as: "admin", method: "POST", path: one + "/reset", want: 201})
 	e.call(t, contractCase{name: "unknown", as: "admin", method: "POST", path: "/api/v1/users/nope/reset", want: 404, code: "user_not_found"})
-	e.call(t, contractCase{as: "admin", method: "DELETE", path: one + "/sessions/" + survey.SessionHandle(session), want: 204})
-	e.call(t, contractCase{name: "ended", as: "admin", method: "DELETE", path: one + "/sessions/" + survey.SessionHandle(session), want: 404, code: "session_not_found"})
+	e.call(t, contractCase{as: "admin", method: "DELETE", path: one + "/sessions/" + accounts.SessionHandle(session), want: 204})
+	e.call(t, contractCase{name: "ended", as: "admin", method: "DELETE", path: one + "/sessions/" + accounts.SessionHandle(session), want: 404, code: "session_not_found"})
 	for _, tok := range acc.Tokens {
 		if tok.Name == "contract test" {
 			e.call(t, contractCase{as: "admin", method: "DELETE", path: one + "/tokens/" + tok.ID, want: 204})
@@ -917,7 +918,7 @@ func (e *contractEnv) contractAccounts(t *testing.T) {
 		}
 	}
 	// The viewer's sweeps after this need a token again.
-	if e.tokens["viewer"], err = e.store.NewAPIToken(context.Background(), "viewer@example.org", "contract test"); err != nil {
+	if e.tokens["viewer"], err = accounts.New(e.store).NewAPIToken(context.Background(), "viewer@example.org", "contract test"); err != nil {
 		t.Fatal(err)
 	}
 }

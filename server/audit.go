@@ -67,7 +67,7 @@ func (s *Server) auditFlagged(c echo.Context, action, object, detail string, sen
 }
 
 func (s *Server) appendAudit(ctx context.Context, e survey.AuditEntry) error {
-	if err := s.accounts.AppendAudit(ctx, e); err != nil {
+	if err := s.data.AppendAudit(ctx, e); err != nil {
 		s.log.Error("audit log not written", "action", e.Action, "error", err.Error())
 		return fmt.Errorf("server: audit %s: %w", e.Action, err)
 	}
@@ -107,7 +107,7 @@ func auditLink(p survey.Pulse, d survey.Department) string {
 // pulsesStarted tells whether any pulse has opened: from then on a change
 // to a department can be compared with figures from before it.
 func (s *Server) pulsesStarted(ctx context.Context) (bool, error) {
-	all, err := s.accounts.Pulses(ctx)
+	all, err := s.data.Pulses(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -177,7 +177,7 @@ func (s *Server) smallDepartment(ctx context.Context, deptID string) bool {
 	if deptID == "" {
 		return false
 	}
-	d, err := s.accounts.Department(ctx, deptID)
+	d, err := s.data.Department(ctx, deptID)
 	if err != nil {
 		return true
 	}
@@ -202,7 +202,7 @@ func (s *Server) auditReportAs(c echo.Context, action string, j survey.ReportJob
 	scope := "organisation"
 	if j.DepartmentID != "" {
 		scope = "department"
-		if d, err := s.accounts.Department(ctx, j.DepartmentID); err == nil {
+		if d, err := s.data.Department(ctx, j.DepartmentID); err == nil {
 			obj += ", " + auditDepartment(d)
 		} else {
 			obj += ", department " + j.DepartmentID
@@ -219,7 +219,7 @@ func (s *Server) auditReportAs(c echo.Context, action string, j survey.ReportJob
 // the decisions table, and may name people).
 func (s *Server) auditDecision(c echo.Context, p survey.Pulse, deptID, choice, verdict string) error {
 	obj := auditPulse(p) + ", department " + deptID
-	if d, err := s.accounts.Department(c.Request().Context(), deptID); err == nil {
+	if d, err := s.data.Department(c.Request().Context(), deptID); err == nil {
 		obj = auditPulse(p) + ", " + auditDepartment(d)
 	}
 	return s.audit(c, "decision.record", obj, "choice "+choice+", verdict "+verdict)
@@ -324,7 +324,7 @@ func (s *Server) auditLog(c echo.Context) error {
 		return s.renderConsole(c, status, "audit", p)
 	}
 	f.Limit = auditPageSize + 1
-	entries, err := s.accounts.ListAudit(c.Request().Context(), f)
+	entries, err := s.data.ListAudit(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -354,7 +354,7 @@ func (s *Server) auditCSV(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, i18n.T(s.consoleLang(c), bad))
 	}
 	f.Before = 0
-	entries, err := s.accounts.ListAudit(c.Request().Context(), f)
+	entries, err := s.data.ListAudit(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -414,7 +414,7 @@ func (s *Server) apiAudit(c echo.Context) error {
 		limit = n
 	}
 	f.Limit = limit + 1
-	entries, err := s.accounts.ListAudit(c.Request().Context(), f)
+	entries, err := s.data.ListAudit(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/survey"
 	"trots/survey/storetest"
@@ -18,7 +19,7 @@ import (
 func TestBrowserCouncilReadsTheAuditLogOnAPhone(t *testing.T) {
 	axe := mustAxe(t)
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
-	if _, err := e.store.CreateUser(ctx, survey.User{Email: "or@example.org", Role: survey.RoleCouncil}, testPassword); err != nil {
+	if _, err := accounts.New(e.store).CreateUser(ctx, accounts.User{Email: "or@example.org", Role: accounts.RoleCouncil}, testPassword); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 55; i++ {

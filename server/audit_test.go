@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/survey"
 	"trots/survey/storetest"
@@ -33,7 +34,7 @@ func (e *consoleEnv) newestAudit(action string) survey.AuditEntry {
 // waitReport polls the store until the report job has finished.
 func (e *consoleEnv) waitReport(id, email string) {
 	e.t.Helper()
-	u, err := e.store.UserByEmail(ctx, email)
+	u, err := accounts.New(e.store).UserByEmail(ctx, email)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ func TestEveryAdministrativeActionIsAudited(t *testing.T) {
 // nothing an administrator's or manager's view adds.
 func TestCouncilSeesTheAuditLogAndVerdictsOnly(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
-	if _, err := e.store.CreateUser(ctx, survey.User{Email: "or@example.org", Role: survey.RoleCouncil}, testPassword); err != nil {
+	if _, err := accounts.New(e.store).CreateUser(ctx, accounts.User{Email: "or@example.org", Role: accounts.RoleCouncil}, testPassword); err != nil {
 		t.Fatal(err)
 	}
 	own, baseline := e.lead, e.demo.Baseline
@@ -414,14 +415,14 @@ func TestExpiredAPITokenIsRefusedWithItsOwnCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, err := st.CreateUser(ctx, survey.User{Email: "bi@example.org", Role: survey.RoleAdmin}, testPassword); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "bi@example.org", Role: accounts.RoleAdmin}, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := st.NewAPITokenFor(ctx, "bi@example.org", "bi", 24*time.Hour)
+	tok, err := accounts.New(st).NewAPITokenFor(ctx, "bi@example.org", "bi", 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
+	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st)).Handler())
 	t.Cleanup(srv.Close)
 	get := func() (int, string) {
 		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/audit?lang=en", nil)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server/oidctest"
 	"trots/survey"
@@ -24,7 +25,7 @@ import (
 // status every identity gets (0: anything but 401/403).
 type access struct {
 	public bool
-	roles  []survey.Role
+	roles  []accounts.Role
 	want   int
 }
 
@@ -163,13 +164,13 @@ func newAuthzEnv(t *testing.T, dsn string) *authzEnv {
 		t.Fatal(err)
 	}
 	own := res.Departments[0]
-	for _, u := range []survey.User{
-		{Email: "admin@example.org", Role: survey.RoleAdmin},
-		{Email: "viewer@example.org", Role: survey.RoleViewer},
-		{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: own.Department.ID},
-		{Email: "council@example.org", Role: survey.RoleCouncil},
+	for _, u := range []accounts.User{
+		{Email: "admin@example.org", Role: accounts.RoleAdmin},
+		{Email: "viewer@example.org", Role: accounts.RoleViewer},
+		{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: own.Department.ID},
+		{Email: "council@example.org", Role: accounts.RoleCouncil},
 	} {
-		if _, err := st.CreateUser(ctx, u, "correct horse battery"); err != nil {
+		if _, err := accounts.New(st).CreateUser(ctx, u, "correct horse battery"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -177,10 +178,10 @@ func newAuthzEnv(t *testing.T, dsn string) *authzEnv {
 	// With single sign-on at a real provider, so that its routes exist.
 	op := oidctest.Start(t)
 	srv := New(Config{LoginBurst: 10000, SignOn: &SignOnConfig{Issuer: op.Issuer, ClientID: "trots", ClientSecret: "secret",
-		Roles: map[survey.Role][]string{survey.RoleAdmin: {"admins"}}}}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+		Roles: map[accounts.Role][]string{accounts.RoleAdmin: {"admins"}}}}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))
 	e := &authzEnv{srv: srv, http: httptest.NewServer(srv.Handler()), pulseID: res.Baseline.ID, tokens: map[string]string{}}
 	for _, email := range []string{"admin@example.org", "viewer@example.org", "lead@example.org", "council@example.org"} {
-		if e.tokens[email], err = st.NewAPIToken(ctx, email, "authz test"); err != nil {
+		if e.tokens[email], err = accounts.New(st).NewAPIToken(ctx, email, "authz test"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -228,13 +229,13 @@ func TestEveryRouteRefusesAnonymousAndWrongRoles(t *testing.T) {
 		identities := []struct {
 			name  string
 			email string
-			role  survey.Role
+			role  accounts.Role
 		}{
 			{"anonymous", "", ""},
-			{"lead", "lead@example.org", survey.RoleLead},
-			{"viewer", "viewer@example.org", survey.RoleViewer},
-			{"admin", "admin@example.org", survey.RoleAdmin},
-			{"council", "council@example.org", survey.RoleCouncil},
+			{"lead", "lead@example.org", accounts.RoleLead},
+			{"viewer", "viewer@example.org", accounts.RoleViewer},
+			{"admin", "admin@example.org", accounts.RoleAdmin},
+			{"council", "council@example.org", accounts.RoleCouncil},
 		}
 		seen := map[string]bool{}
 		for _, r := range e.srv.e.Routes() {
@@ -316,7 +317,7 @@ func TestEveryRouteRefusesAnonymousAndWrongRoles(t *testing.T) {
 	})
 }
 
-func containsRole(roles []survey.Role, r survey.Role) bool {
+func containsRole(roles []accounts.Role, r accounts.Role) bool {
 	for _, x := range roles {
 		if x == r {
 			return true

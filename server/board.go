@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server/i18n"
@@ -52,7 +53,7 @@ type boardData struct {
 // a nil outcome with pending set for an open pulse.
 func (s *Server) loadBoard(c echo.Context, pulseID, lang string) (*boardData, error) {
 	ctx := c.Request().Context()
-	all, err := s.accounts.Pulses(ctx)
+	all, err := s.data.Pulses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func (s *Server) loadBoard(c echo.Context, pulseID, lang string) (*boardData, er
 		b.pending = true
 		return b, nil
 	}
-	b.outcome, err = results.Analyze(ctx, s.accounts, b.pulse.ID, analysis.DefaultConfig())
+	b.outcome, err = results.Analyze(ctx, s.data, b.pulse.ID, analysis.DefaultConfig())
 	if survey.ErrorKey(err) == results.KeyAfterClose {
 		b.pending = true
 		return b, nil
@@ -177,7 +178,7 @@ type decisionView struct {
 }
 
 func (s *Server) boardRows(ctx context.Context, b *boardData, lang string) ([]boardRow, error) {
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +186,7 @@ func (s *Server) boardRows(ctx context.Context, b *boardData, lang string) ([]bo
 	for _, d := range deps {
 		byID[d.ID] = d
 	}
-	log, err := s.accounts.Decisions(ctx, b.pulse.ID, "")
+	log, err := s.data.Decisions(ctx, b.pulse.ID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +413,7 @@ func (s *Server) board(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := boardPage{consolePage: p, Lead: sessionOf(c).User.Role == survey.RoleLead}
+	page := boardPage{consolePage: p, Lead: sessionOf(c).User.Role == accounts.RoleLead}
 	if b.outcome != nil || b.pending {
 		page.HasPulse, page.Pending, page.Pulse, page.Withheld = true, b.pending, b.pulse, b.withheld
 		page.Mode = modeText(p.Lang, b.pulse.Mode)
@@ -577,13 +578,13 @@ func (s *Server) renderDepartment(c echo.Context, status int, formError, note, c
 			page.Trends = append(page.Trends, trendView{Name: name, Change: fmtTrend(p.Lang, dt), MDD: fmtNum(p.Lang, dt.MDD, 2)})
 		}
 	}
-	log, err := s.accounts.Decisions(c.Request().Context(), b.pulse.ID, id)
+	log, err := s.data.Decisions(c.Request().Context(), b.pulse.ID, id)
 	if err != nil {
 		return err
 	}
 	for _, d := range log {
 		v := newDecisionView(d, b.pulse.Mode, p.Lang)
-		if cs.User.Role == survey.RoleCouncil {
+		if cs.User.Role == accounts.RoleCouncil {
 			v.Note = "" // notes may name people; the council sees the verdicts
 		}
 		page.Log = append(page.Log, v)
@@ -672,7 +673,7 @@ func (s *Server) recordDecision(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	choice, note := r.PostFormValue("choice"), r.PostFormValue("note")
-	_, err = s.accounts.RecordDecision(r.Context(), survey.Decision{PulseID: b.pulse.ID, DepartmentID: id,
+	_, err = s.data.RecordDecision(r.Context(), survey.Decision{PulseID: b.pulse.ID, DepartmentID: id,
 		Choice: survey.Choice(choice), Verdict: verdict, Note: note, UserID: cs.User.ID, UserEmail: cs.User.Email})
 	if survey.ErrorCode(err) == survey.EInvalid {
 		return s.renderDepartment(c, http.StatusBadRequest, i18n.T(lang, survey.ErrorKey(err)), note, choice)

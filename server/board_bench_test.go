@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server"
@@ -97,10 +98,10 @@ func BenchmarkBoardLevel50(b *testing.B) {
 	if _, err := results.Close(ctx, st, p.ID, analysis.DefaultConfig()); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := st.CreateUser(ctx, survey.User{Email: "viewer@example.org", Role: survey.RoleViewer}, testPassword); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "viewer@example.org", Role: accounts.RoleViewer}, testPassword); err != nil {
 		b.Fatal(err)
 	}
-	app := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	app := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))
 	srv := httptest.NewServer(app.Handler())
 	b.Cleanup(func() { srv.Close(); app.Close() })
 	jar, _ := cookiejar.New(nil)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/accounts"
 	"trots/server/i18n"
 	"trots/survey"
 	"trots/survey/results"
@@ -33,22 +34,11 @@ type consoleStore interface {
 	results.Store
 	Settings(ctx context.Context) (survey.Settings, error)
 	Department(ctx context.Context, id string) (survey.Department, error)
-	CountUsers(ctx context.Context) (int, error)
-	Users(ctx context.Context) ([]survey.User, error)
-	Authenticate(ctx context.Context, email, password, ip string) (survey.User, error)
-	NewSession(ctx context.Context, userID, replaced string) (string, error)
-	SessionByToken(ctx context.Context, token string) (survey.Session, error)
-	EndSession(ctx context.Context, token string) error
-	APITokenAccess(ctx context.Context, token string) (survey.User, survey.TokenScope, error)
 	RecordDecision(ctx context.Context, d survey.Decision) (survey.Decision, error)
 	Decisions(ctx context.Context, pulseID, departmentID string) ([]survey.Decision, error)
 	PlanStore // action plans (action_plan.go)
 	ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error)
-	SetUserLanguage(ctx context.Context, userID, lang string) error
-	UserByEmail(ctx context.Context, email string) (survey.User, error)
-	APITokens(ctx context.Context, email string) ([]survey.APIToken, error)
 	auditStore
-	accountStore // accounts, their links, sessions and tokens (accounts.go)
 }
 
 //go:embed templates/console/*.html
@@ -119,7 +109,7 @@ func (s *Server) sessionToken(c echo.Context) string {
 
 // consoleSession is the logged-in user of a request.
 type consoleSession struct {
-	survey.Session
+	accounts.Session
 	token string
 }
 
@@ -170,13 +160,13 @@ func sessionOf(c echo.Context) consoleSession {
 // are the roles that work with results (HR, management, leads); the works
 // council is not among them and is named where it may go.
 var (
-	anyRole    = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleLead}
-	deciders   = []survey.Role{survey.RoleAdmin, survey.RoleViewer}
-	adminsOnly = []survey.Role{survey.RoleAdmin}
+	anyRole    = []accounts.Role{accounts.RoleAdmin, accounts.RoleViewer, accounts.RoleLead}
+	deciders   = []accounts.Role{accounts.RoleAdmin, accounts.RoleViewer}
+	adminsOnly = []accounts.Role{accounts.RoleAdmin}
 	// The works council reads the board's verdicts and the audit log, and
 	// nothing else: no comments (reports), no links, no department admin.
-	boardReaders = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleLead, survey.RoleCouncil}
-	auditReaders = []survey.Role{survey.RoleAdmin, survey.RoleCouncil}
+	boardReaders = []accounts.Role{accounts.RoleAdmin, accounts.RoleViewer, accounts.RoleLead, accounts.RoleCouncil}
+	auditReaders = []accounts.Role{accounts.RoleAdmin, accounts.RoleCouncil}
 	everyRole    = boardReaders
 	unsafeVerbs  = []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 )
@@ -185,7 +175,7 @@ var (
 // answers an anonymous request with a redirect to the login page, a wrong
 // role with 403, and a page form without the session's CSRF token with
 // 403. API routes (/api/) take an API token instead (requireAPIRole).
-func (s *Server) requireRole(roles ...survey.Role) echo.MiddlewareFunc {
+func (s *Server) requireRole(roles ...accounts.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if isSurveyAPI(c) {
@@ -257,7 +247,7 @@ func (s *Server) consoleLang(c echo.Context) string {
 // consolePage is what every console page shares.
 type consolePage struct {
 	page
-	User    *survey.User
+	User    *accounts.User
 	CSRF    string
 	Section string // "board", "users": the current item of the navigation
 	Admin   bool
@@ -283,8 +273,8 @@ func (s *Server) newConsolePage(c echo.Context, titleKey, section string) consol
 		u := cs.User
 		p.User = &u
 		p.CSRF = cs.maskedCSRF()
-		p.Admin = u.Role == survey.RoleAdmin
-		p.Council = u.Role == survey.RoleCouncil
+		p.Admin = u.Role == accounts.RoleAdmin
+		p.Council = u.Role == accounts.RoleCouncil
 	}
 	return p
 }
@@ -418,7 +408,7 @@ func (s *Server) denyCrossOriginConsole(c echo.Context) error {
 // enabled account of one of roles: 401 without a valid token, 403 for a
 // wrong role. Cookies are not looked at, so the API needs no CSRF token: a
 // browser never adds the Authorization header on its own.
-func (s *Server) requireAPIRole(c echo.Context, next echo.HandlerFunc, roles []survey.Role) error {
+func (s *Server) requireAPIRole(c echo.Context, next echo.HandlerFunc, roles []accounts.Role) error {
 	lang := requestLang(c)
 	token, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
 	if !ok {
@@ -442,9 +432,9 @@ func (s *Server) requireAPIRole(c echo.Context, next echo.HandlerFunc, roles []s
 	if !slices.Contains(roles, u.Role) {
 		return apiError(c, http.StatusForbidden, lang, "api_forbidden", nil)
 	}
-	if scope == survey.ScopeRead && !readOnlyAllows(c) {
+	if scope == accounts.ScopeRead && !readOnlyAllows(c) {
 		return apiError(c, http.StatusForbidden, lang, "api_token_read_only", nil)
 	}
-	c.Set(sessionContextKey, consoleSession{Session: survey.Session{User: u}})
+	c.Set(sessionContextKey, consoleSession{Session: accounts.Session{User: u}})
 	return next(c)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/survey"
 	"trots/survey/results"
@@ -46,7 +47,7 @@ func (s *Server) apiDepartments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return err
 	}
@@ -99,11 +100,11 @@ func newAPIPulse(p survey.Pulse) apiPulse {
 // console shows them only on the (admin) pulse pages: a draft's name may
 // say more than its organisation wants leads to read yet.
 func (s *Server) apiPulses(c echo.Context) error {
-	all, err := s.accounts.Pulses(c.Request().Context())
+	all, err := s.data.Pulses(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	admin := sessionOf(c).User.Role == survey.RoleAdmin
+	admin := sessionOf(c).User.Role == accounts.RoleAdmin
 	out := []apiPulse{}
 	for _, p := range all {
 		if p.Status == survey.PulseDraft && !admin {
@@ -222,7 +223,7 @@ func newAPIDecision(d survey.Decision, mode survey.AnswerMode) apiDecision {
 
 func (s *Server) apiDecisions(c echo.Context) error {
 	ctx := c.Request().Context()
-	p, err := s.accounts.Pulse(ctx, c.Param("id"))
+	p, err := s.data.Pulse(ctx, c.Param("id"))
 	if survey.ErrorCode(err) == survey.ENotFound {
 		return apiError(c, http.StatusNotFound, requestLang(c), "not_found", nil)
 	}
@@ -235,7 +236,7 @@ func (s *Server) apiDecisions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	log, err := s.accounts.Decisions(ctx, c.Param("id"), "")
+	log, err := s.data.Decisions(ctx, c.Param("id"), "")
 	if err != nil {
 		return err
 	}
@@ -281,7 +282,7 @@ func (s *Server) apiRecordDecision(c echo.Context) error {
 		return apiError(c, http.StatusNotFound, lang, "dept_not_found", nil)
 	}
 	u := sessionOf(c).User
-	d, err := s.accounts.RecordDecision(c.Request().Context(), survey.Decision{PulseID: b.pulse.ID, DepartmentID: req.DepartmentID,
+	d, err := s.data.RecordDecision(c.Request().Context(), survey.Decision{PulseID: b.pulse.ID, DepartmentID: req.DepartmentID,
 		Choice: survey.Choice(req.Choice), Verdict: verdict, Note: req.Note, UserID: u.ID, UserEmail: u.Email})
 	if survey.ErrorCode(err) == survey.EInvalid || survey.ErrorCode(err) == survey.ENotFound {
 		return apiError(c, surveyStatus(err), lang, survey.ErrorKey(err), nil)

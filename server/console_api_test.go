@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/survey"
 	"trots/survey/storetest"
@@ -46,7 +47,7 @@ func (e *consoleEnv) apiSend(method, path, token, contentType, lang, body string
 
 func (e *consoleEnv) token(email string) string {
 	e.t.Helper()
-	tok, err := e.store.NewAPIToken(ctx, email, "test")
+	tok, err := accounts.New(e.store).NewAPIToken(ctx, email, "test")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestAPIResultsAndDecisions(t *testing.T) {
 		}
 
 		// Disabling the account ends its tokens.
-		if err := e.store.DisableUser(ctx, "viewer@example.org"); err != nil {
+		if err := accounts.New(e.store).DisableUser(ctx, "viewer@example.org"); err != nil {
 			t.Fatal(err)
 		}
 		if code, _ := e.api("GET", "/api/v1/pulses", viewer, ""); code != http.StatusUnauthorized {

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
 
+	"trots/accounts"
 	"trots/survey"
 )
 
@@ -80,8 +81,8 @@ func (s *Server) login(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
-		p.Email, p.Next = survey.NormalizeEmail(email), next
-		var locked *survey.LockedError
+		p.Email, p.Next = accounts.NormalizeEmail(email), next
+		var locked *accounts.LockedError
 		switch {
 		case errors.As(err, &locked):
 			minutes := int(math.Ceil(locked.RetryAfter.Minutes()))
@@ -98,7 +99,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(c, token, s.cfg.Now().Add(survey.SessionAbsolute))
+	s.setSessionCookie(c, token, s.cfg.Now().Add(accounts.SessionAbsolute))
 	s.log.Info("login", "user", u.ID, "role", string(u.Role))
 	if err := s.appendAudit(r.Context(), survey.AuditEntry{Actor: u.Email, Action: "login.success", Object: "account " + u.Email,
 		Detail: "role " + string(u.Role)}); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server"
@@ -47,16 +48,16 @@ func newConsoleEnv(t *testing.T, dsn string, cfg server.Config) *consoleEnv {
 		t.Fatal(err)
 	}
 	e := &consoleEnv{t: t, store: st, demo: res, lead: res.Departments[0].Department}
-	for _, u := range []survey.User{
-		{Email: "admin@example.org", Role: survey.RoleAdmin},
-		{Email: "viewer@example.org", Role: survey.RoleViewer},
-		{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: e.lead.ID},
+	for _, u := range []accounts.User{
+		{Email: "admin@example.org", Role: accounts.RoleAdmin},
+		{Email: "viewer@example.org", Role: accounts.RoleViewer},
+		{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: e.lead.ID},
 	} {
-		if _, err := st.CreateUser(ctx, u, testPassword); err != nil {
+		if _, err := accounts.New(st).CreateUser(ctx, u, testPassword); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.srv = httptest.NewServer(server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
+	e.srv = httptest.NewServer(server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st)).Handler())
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -135,7 +136,7 @@ func (b *browser) cookie(name string) *http.Cookie {
 
 func TestFirstRunLoginPageExplainsTheOneCommand(t *testing.T) {
 	st := storetest.Open(t, storetest.SQLiteDSN(t))
-	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.DiscardHandler), st).Handler())
+	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.DiscardHandler), st, accounts.New(st)).Handler())
 	defer srv.Close()
 	get := func() doc {
 		resp, err := http.Get(srv.URL + "/login?lang=en")
@@ -151,7 +152,7 @@ func TestFirstRunLoginPageExplainsTheOneCommand(t *testing.T) {
 		!strings.Contains(got, "no default password") {
 		t.Fatalf("first-run notice = %q", got)
 	}
-	if _, err := st.CreateUser(ctx, survey.User{Email: "hr@example.org", Role: survey.RoleAdmin}, testPassword); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "hr@example.org", Role: accounts.RoleAdmin}, testPassword); err != nil {
 		t.Fatal(err)
 	}
 	if get().has(func(n *html.Node) bool { return attr(n, "id") == "first-run" }) {
@@ -200,7 +201,7 @@ func TestSessionCookieIsHardenedAndRotatedAtLogin(t *testing.T) {
 		if p := stale.get("/board"); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/login?next=") {
 			t.Fatalf("old session after rotation: %d %s", p.status, p.header.Get("Location"))
 		}
-		if _, err := e.store.SessionByToken(ctx, old); survey.ErrorCode(err) != survey.EUnauthorized {
+		if _, err := accounts.New(e.store).SessionByToken(ctx, old); survey.ErrorCode(err) != survey.EUnauthorized {
 			t.Fatalf("old session still live: %v", err)
 		}
 	}
@@ -209,7 +210,7 @@ func TestSessionCookieIsHardenedAndRotatedAtLogin(t *testing.T) {
 func TestLoginBacksOffAfterRepeatedFailures(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
 	b := e.browser()
-	for i := 0; i < survey.LoginFreeFailures; i++ {
+	for i := 0; i < accounts.LoginFreeFailures; i++ {
 		p := b.post("/login?lang=en", url.Values{"email": {"viewer@example.org"}, "password": {"wrong password!"}})
 		if p.status != http.StatusUnauthorized {
 			t.Fatalf("failure %d: status %d", i+1, p.status)
@@ -220,7 +221,7 @@ func TestLoginBacksOffAfterRepeatedFailures(t *testing.T) {
 	}
 	p := b.post("/login?lang=en", url.Values{"email": {"viewer@example.org"}, "password": {testPassword}})
 	if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") == "" {
-		t.Fatalf("after %d failures: status %d, Retry-After %q", survey.LoginFreeFailures, p.status, p.header.Get("Retry-After"))
+		t.Fatalf("after %d failures: status %d, Retry-After %q", accounts.LoginFreeFailures, p.status, p.header.Get("Retry-After"))
 	}
 	if b.cookie("trots_session") != nil {
 		t.Fatal("a locked login set a session cookie")
@@ -241,7 +242,7 @@ func TestLogoutRevokesTheSession(t *testing.T) {
 	if p := b.post("/logout", url.Values{"_csrf": {csrf}}); p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" {
 		t.Fatalf("logout: %d %s", p.status, p.header.Get("Location"))
 	}
-	if _, err := e.store.SessionByToken(ctx, token); survey.ErrorCode(err) != survey.EUnauthorized {
+	if _, err := accounts.New(e.store).SessionByToken(ctx, token); survey.ErrorCode(err) != survey.EUnauthorized {
 		t.Fatalf("session after logout: %v", err)
 	}
 	if p := b.get("/board"); p.status != http.StatusSeeOther {

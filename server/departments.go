@@ -38,7 +38,7 @@ var _ departmentStore = (*survey.Store)(nil)
 // departmentStore returns the store as a departmentStore. The console only
 // exists with a store that has accounts, which is the survey store.
 func (s *Server) departmentStore() (departmentStore, error) {
-	ds, ok := s.accounts.(departmentStore)
+	ds, ok := s.data.(departmentStore)
 	if !ok {
 		return nil, errors.New("server: the store cannot manage departments")
 	}

@@ -33,7 +33,7 @@ type apiDepartmentRequest struct {
 
 // newAPIDepartment is d as the API answers it, placed in the tree of now.
 func (s *Server) newAPIDepartment(ctx context.Context, d survey.Department) (apiDepartment, error) {
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return apiDepartment{}, err
 	}
@@ -83,7 +83,7 @@ func (s *Server) bindAPIDepartment(c echo.Context, lang, id string) (survey.Depa
 		return survey.Department{}, false, apiDepartmentError(c, lang, err)
 	}
 	ctx := c.Request().Context()
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return survey.Department{}, false, err
 	}

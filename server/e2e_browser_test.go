@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server"
 	"trots/survey"
@@ -44,15 +45,15 @@ func TestBrowserEndToEndFromEmptyOrganisationToDecision(t *testing.T) {
 	settings := survey.DefaultSettings()
 	settings.Name = "Bakkerij De Korenbloem"
 	must(t, st.SaveSettings(ctx, settings))
-	for _, u := range []survey.User{
-		{Email: "hr@example.org", Role: survey.RoleAdmin},
-		{Email: "directie@example.org", Role: survey.RoleViewer},
+	for _, u := range []accounts.User{
+		{Email: "hr@example.org", Role: accounts.RoleAdmin},
+		{Email: "directie@example.org", Role: accounts.RoleViewer},
 	} {
-		if _, err := st.CreateUser(ctx, u, testPassword); err != nil {
+		if _, err := accounts.New(st).CreateUser(ctx, u, testPassword); err != nil {
 			t.Fatal(err)
 		}
 	}
-	app := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	app := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(func() { srv.Close(); app.Close() })
 	q, err := questionnaires.Load("pulse")
@@ -311,7 +312,7 @@ func TestBrowserEndToEndFromEmptyOrganisationToDecision(t *testing.T) {
 	}
 
 	// 5. The lead of the shop sees the shop only.
-	if _, err := st.CreateUser(ctx, survey.User{Email: "winkel@example.org", Role: survey.RoleLead, DepartmentID: shop.ID}, testPassword); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "winkel@example.org", Role: accounts.RoleLead, DepartmentID: shop.ID}, testPassword); err != nil {
 		t.Fatal(err)
 	}
 	lead, closeLead := window()

@@ -270,7 +270,7 @@ func (s *Server) exportBoard(c echo.Context, lang string) (*boardData, error) {
 // decisionLog is the pulse's decision log for the user of the request (a
 // lead's holds the own branch only).
 func (s *Server) decisionLog(c echo.Context, b *boardData) ([]survey.Decision, error) {
-	all, err := s.accounts.Decisions(c.Request().Context(), b.pulse.ID, "")
+	all, err := s.data.Decisions(c.Request().Context(), b.pulse.ID, "")
 	if err != nil {
 		return nil, fmt.Errorf("server: decision log of %s: %w", b.pulse.ID, err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", to switch the database to read-only
 
+	"trots/accounts"
 	"trots/server"
 	"trots/survey/storetest"
 )
@@ -24,7 +25,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		st := storetest.Open(t, dsn)
 		var logs bytes.Buffer
-		srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(&logs, nil)), st).Handler())
+		srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(&logs, nil)), st, accounts.New(st)).Handler())
 		defer srv.Close()
 		if code := get(t, srv.URL+"/readyz"); code != http.StatusOK {
 			t.Fatalf("readyz with database = %d", code)
@@ -45,7 +46,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 
 func TestBodyLimitAndUnknownRoute(t *testing.T) {
 	st := storetest.Open(t, storetest.SQLiteDSN(t))
-	srv := httptest.NewServer(server.New(server.Config{BodyLimit: "1K"}, slog.New(slog.DiscardHandler), st).Handler())
+	srv := httptest.NewServer(server.New(server.Config{BodyLimit: "1K"}, slog.New(slog.DiscardHandler), st, accounts.New(st)).Handler())
 	defer srv.Close()
 	res, err := http.Post(srv.URL+"/healthz", "text/plain", strings.NewReader(strings.Repeat("x", 4096)))
 	if err != nil {
@@ -91,7 +92,7 @@ func TestReadyzProvesTheDatabaseTakesAWrite(t *testing.T) {
 	dsn := storetest.PostgresDSN(t)
 	st := storetest.Open(t, dsn)
 	clock := &readyClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	srv := httptest.NewServer(server.New(server.Config{Now: clock.Now}, slog.New(slog.DiscardHandler), st).Handler())
+	srv := httptest.NewServer(server.New(server.Config{Now: clock.Now}, slog.New(slog.DiscardHandler), st, accounts.New(st)).Handler())
 	defer srv.Close()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server"
 	"trots/server/i18n"
@@ -54,11 +55,11 @@ func checkOutage(t *testing.T, st *survey.Store, outage func()) {
 	dept := storetest.MustDepartment(t, st, "Klantcontact", 25)
 	pulse := storetest.MustOpenPulse(t, st, q.ID, q.Version)
 	link := mustLink(t, st, pulse.ID, dept.ID)
-	_, err = st.CreateUser(ctx, survey.User{Email: "admin@example.org", Role: survey.RoleAdmin}, testPassword)
+	_, err = accounts.New(st).CreateUser(ctx, accounts.User{Email: "admin@example.org", Role: accounts.RoleAdmin}, testPassword)
 	must(t, err)
-	token, err := st.NewAPIToken(ctx, "admin@example.org", "test")
+	token, err := accounts.New(st).NewAPIToken(ctx, "admin@example.org", "test")
 	must(t, err)
-	srv := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	srv := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	t.Cleanup(srv.Close)

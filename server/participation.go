@@ -39,7 +39,7 @@ type participationRow struct {
 func (s *Server) participation(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := participationPage{consolePage: s.newConsolePage(c, "participation_title", "participation")}
-	all, err := s.accounts.Pulses(ctx)
+	all, err := s.data.Pulses(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,11 +67,11 @@ func (s *Server) participation(c echo.Context) error {
 		}
 		return s.renderConsole(c, http.StatusOK, "participation", p)
 	}
-	counts, err := s.accounts.ResponseCounts(ctx, pulse.ID)
+	counts, err := s.data.ResponseCounts(ctx, pulse.ID)
 	if err != nil {
 		return err
 	}
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Server) participation(c echo.Context) error {
 // deleting departments afterwards changes no count and no hidden cell;
 // the names are today's (a deleted department keeps its name of then).
 func (s *Server) closedParticipation(ctx context.Context, p *participationPage, pulse survey.Pulse) error {
-	out, err := results.Analyze(ctx, s.accounts, pulse.ID, analysis.DefaultConfig())
+	out, err := results.Analyze(ctx, s.data, pulse.ID, analysis.DefaultConfig())
 	if survey.ErrorKey(err) == results.KeyWithheld {
 		p.Hidden = p.T(results.KeyWithheld)
 		return nil
@@ -124,7 +124,7 @@ func (s *Server) closedParticipation(ctx context.Context, p *participationPage, 
 	if err != nil {
 		return err
 	}
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return err
 	}

@@ -41,9 +41,9 @@ var _ linksStore = (*survey.Store)(nil)
 const maxInvitationsPerBatch = 5000
 
 func (s *Server) linksStore() (linksStore, error) {
-	st, ok := s.accounts.(linksStore)
+	st, ok := s.data.(linksStore)
 	if !ok {
-		return nil, fmt.Errorf("server: the store %T has no survey links", s.accounts)
+		return nil, fmt.Errorf("server: the store %T has no survey links", s.data)
 	}
 	return st, nil
 }

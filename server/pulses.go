@@ -35,9 +35,9 @@ func pulseLocation() *time.Location { return time.Local }
 // lifecycleStore is the console's store as the lifecycle needs it; the
 // survey store given to New is one.
 func (s *Server) lifecycleStore() (lifecycle.Store, error) {
-	st, ok := s.accounts.(lifecycle.Store)
+	st, ok := s.data.(lifecycle.Store)
 	if !ok {
-		return nil, fmt.Errorf("server: the store %T cannot open or close pulses", s.accounts)
+		return nil, fmt.Errorf("server: the store %T cannot open or close pulses", s.data)
 	}
 	return st, nil
 }
@@ -196,7 +196,7 @@ func (s *Server) totalResponses(ctx context.Context, p survey.Pulse, lang string
 		return "–", nil
 	}
 	// A closed pulse shows what its stored results publish.
-	if n, shown, stored, err := results.StoredRespondents(ctx, s.accounts, p); err != nil {
+	if n, shown, stored, err := results.StoredRespondents(ctx, s.data, p); err != nil {
 		return "", err
 	} else if stored {
 		if !shown {
@@ -204,7 +204,7 @@ func (s *Server) totalResponses(ctx context.Context, p survey.Pulse, lang string
 		}
 		return strconv.Itoa(n), nil
 	}
-	counts, err := s.accounts.ResponseCounts(ctx, p.ID)
+	counts, err := s.data.ResponseCounts(ctx, p.ID)
 	if err != nil {
 		return "", err
 	}
@@ -237,7 +237,7 @@ func (s *Server) newPulsesPage(c echo.Context, f pulseForm, fresh bool) (*pulses
 	loc := pulseLocation()
 	if fresh && f.RetentionMonths == "" {
 		// A fresh form starts from the organisation's settings.
-		set, err := s.accounts.Settings(ctx)
+		set, err := s.data.Settings(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +247,7 @@ func (s *Server) newPulsesPage(c echo.Context, f pulseForm, fresh bool) (*pulses
 	if s.signon != nil {
 		p.SignOn = s.signon.cfg.Name
 	}
-	all, err := s.accounts.Pulses(ctx)
+	all, err := s.data.Pulses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +315,7 @@ func (s *Server) createPulse(c echo.Context) error {
 			return err
 		}
 		if f.From != "" && survey.ValidID(f.From) {
-			if prev, err := s.accounts.Pulse(r.Context(), f.From); err == nil {
+			if prev, err := s.data.Pulse(r.Context(), f.From); err == nil {
 				s.followUpMode(page, prev)
 			}
 		}
@@ -346,7 +346,7 @@ var createDraftMu sync.Mutex
 func (s *Server) createDraftOnce(ctx context.Context, st lifecycle.Store, d lifecycle.Draft, now time.Time) (survey.Pulse, error) {
 	createDraftMu.Lock()
 	defer createDraftMu.Unlock()
-	all, err := s.accounts.Pulses(ctx)
+	all, err := s.data.Pulses(ctx)
 	if err != nil {
 		return survey.Pulse{}, err
 	}
@@ -407,7 +407,7 @@ func (s *Server) pulseParam(c echo.Context) (survey.Pulse, error) {
 	if !survey.ValidID(id) {
 		return survey.Pulse{}, echo.NewHTTPError(http.StatusNotFound)
 	}
-	p, err := s.accounts.Pulse(c.Request().Context(), id)
+	p, err := s.data.Pulse(c.Request().Context(), id)
 	if survey.ErrorCode(err) == survey.ENotFound {
 		return survey.Pulse{}, echo.NewHTTPError(http.StatusNotFound)
 	}
@@ -472,7 +472,7 @@ func (s *Server) newPulsePage(c echo.Context, p survey.Pulse) (*pulsePage, error
 	}
 	switch p.Status {
 	case survey.PulseDraft:
-		set, err := s.accounts.Settings(ctx)
+		set, err := s.data.Settings(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -525,7 +525,7 @@ func (s *Server) transition(action string) echo.HandlerFunc {
 		}
 		if survey.ErrorCode(err) == survey.EConflict {
 			refused := err
-			if p, err = s.accounts.Pulse(ctx, p.ID); err != nil {
+			if p, err = s.data.Pulse(ctx, p.ID); err != nil {
 				return err
 			}
 			// Already where the button leads (a double click, another

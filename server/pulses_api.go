@@ -73,7 +73,7 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	set, err := s.accounts.Settings(c.Request().Context())
+	set, err := s.data.Settings(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,6 @@ type reportStore interface {
 	results.Store
 	Settings(ctx context.Context) (survey.Settings, error)
 	Department(ctx context.Context, id string) (survey.Department, error)
-	UserByID(ctx context.Context, id string) (survey.User, error)
 	CreateReportJob(ctx context.Context, j survey.ReportJob, lim survey.ReportLimits) (survey.ReportJob, error)
 	TrimReportPDFs(ctx context.Context, maxBytes int64) (int, error)
 	StartReportJob(ctx context.Context, id string) error
@@ -83,6 +82,7 @@ var errReportBusy = errors.New("server: too many report jobs in this instance")
 // at a time, and stops them when the server shuts down.
 type reportRunner struct {
 	store   reportStore
+	users   accountStore // the job's owner, whose role decides about comments
 	log     *slog.Logger
 	metrics *metrics.Registry
 	// slots bounds the jobs being worked on, backlog the jobs held
@@ -99,9 +99,9 @@ type reportRunner struct {
 	sweeper sync.Once
 }
 
-func newReportRunner(st reportStore, log *slog.Logger, m *metrics.Registry, q Quotas) *reportRunner {
+func newReportRunner(st reportStore, users accountStore, log *slog.Logger, m *metrics.Registry, q Quotas) *reportRunner {
 	ctx, cancel := context.WithCancel(metrics.NewContext(context.Background(), m))
-	return &reportRunner{store: st, log: log, metrics: m, quotas: q, slots: make(chan struct{}, reportWorkers),
+	return &reportRunner{store: st, users: users, log: log, metrics: m, quotas: q, slots: make(chan struct{}, reportWorkers),
 		backlog: make(chan struct{}, reportBacklog), heartbeat: survey.ReportJobHeartbeat, ctx: ctx, cancel: cancel}
 }
 
@@ -218,7 +218,7 @@ func (r *reportRunner) make(j survey.ReportJob) (pdf, page []byte, kind string, 
 	// A lead reads the comments only when the pulse lets leads read them
 	// (fixed when it opened); the job's owner is looked up now, so that a
 	// role changed since the job was asked counts.
-	owner, err := r.store.UserByID(ctx, j.UserID)
+	owner, err := r.users.UserByID(ctx, j.UserID)
 	if err != nil {
 		return nil, nil, "", err
 	}

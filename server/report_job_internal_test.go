@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/survey"
 	"trots/survey/demo"
@@ -47,7 +48,7 @@ type runnerEnv struct {
 	store  *gatedStore
 	runner *reportRunner
 	pulse  string
-	users  []survey.User
+	users  []accounts.User
 }
 
 func newRunnerEnv(t *testing.T) *runnerEnv {
@@ -63,18 +64,18 @@ func newRunnerEnv(t *testing.T) *runnerEnv {
 	}
 	e := &runnerEnv{store: &gatedStore{Store: st, gate: make(chan struct{}), entered: make(chan struct{}, 100)}, pulse: res.Baseline.ID}
 	for _, email := range []string{"a@example.org", "b@example.org"} {
-		u, err := st.CreateUser(context.Background(), survey.User{Email: email, Role: survey.RoleAdmin}, "correct horse battery")
+		u, err := accounts.New(st).CreateUser(context.Background(), accounts.User{Email: email, Role: accounts.RoleAdmin}, "correct horse battery")
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.users = append(e.users, u)
 	}
-	e.runner = newReportRunner(e.store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, DefaultQuotas())
+	e.runner = newReportRunner(e.store, accounts.New(st), slog.New(slog.NewTextHandler(io.Discard, nil)), nil, DefaultQuotas())
 	t.Cleanup(func() { e.runner.stop(context.Background()) })
 	return e
 }
 
-func (e *runnerEnv) create(t *testing.T, u survey.User, lang string) survey.ReportJob {
+func (e *runnerEnv) create(t *testing.T, u accounts.User, lang string) survey.ReportJob {
 	t.Helper()
 	j, err := e.runner.create(context.Background(), survey.ReportJob{UserID: u.ID, PulseID: e.pulse, Lang: lang})
 	if err != nil {

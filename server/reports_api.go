@@ -83,7 +83,7 @@ func (s *Server) apiStartReport(c echo.Context) error {
 	u := sessionOf(c).User
 	def := u.Lang
 	if !i18n.Supported(def) {
-		st, err := s.accounts.Settings(ctx)
+		st, err := s.data.Settings(ctx)
 		if err != nil {
 			return err
 		}

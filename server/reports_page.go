@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/unicode/norm"
 
+	"trots/accounts"
 	"trots/server/i18n"
 	"trots/survey"
 )
@@ -67,14 +68,14 @@ func asRefusal(err error) (*reportRefusal, bool) {
 
 // startReport checks a request for a report against the user's role and
 // starts the job. Every refusal comes before anything is stored.
-func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, defaultLang string) (survey.ReportJob, error) {
+func (s *Server) startReport(ctx context.Context, u accounts.User, ask reportAsk, defaultLang string) (survey.ReportJob, error) {
 	if s.reports == nil {
 		return survey.ReportJob{}, errNoReports
 	}
 	if ask.PulseID == "" {
 		return survey.ReportJob{}, &reportRefusal{status: http.StatusBadRequest, key: keyReportPulseMissing}
 	}
-	p, err := s.accounts.Pulse(ctx, ask.PulseID)
+	p, err := s.data.Pulse(ctx, ask.PulseID)
 	if survey.ErrorCode(err) == survey.ENotFound {
 		return survey.ReportJob{}, &reportRefusal{status: http.StatusNotFound, key: "reports_pulse_not_found"}
 	}
@@ -86,7 +87,7 @@ func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, 
 		// compared over time, give away who answered in between.
 		return survey.ReportJob{}, &reportRefusal{status: http.StatusConflict, key: survey.KeyReportPulseNotClosed}
 	}
-	if u.Role == survey.RoleLead {
+	if u.Role == accounts.RoleLead {
 		if ask.DepartmentID == "" {
 			ask.DepartmentID = u.DepartmentID
 		}
@@ -101,7 +102,7 @@ func (s *Server) startReport(ctx context.Context, u survey.User, ask reportAsk, 
 		}
 	}
 	if ask.DepartmentID != "" {
-		if _, err := s.accounts.Department(ctx, ask.DepartmentID); survey.ErrorCode(err) == survey.ENotFound {
+		if _, err := s.data.Department(ctx, ask.DepartmentID); survey.ErrorCode(err) == survey.ENotFound {
 			return survey.ReportJob{}, &reportRefusal{status: http.StatusBadRequest, key: survey.KeyReportDepartmentNotFound}
 		} else if err != nil {
 			return survey.ReportJob{}, err
@@ -128,14 +129,14 @@ type reportNames struct {
 
 func (s *Server) loadReportNames(ctx context.Context) (reportNames, error) {
 	n := reportNames{pulses: map[string]string{}, departments: map[string]string{}}
-	ps, err := s.accounts.Pulses(ctx)
+	ps, err := s.data.Pulses(ctx)
 	if err != nil {
 		return n, err
 	}
 	for _, p := range ps {
 		n.pulses[p.ID] = p.Name
 	}
-	ds, err := s.accounts.Departments(ctx)
+	ds, err := s.data.Departments(ctx)
 	if err != nil {
 		return n, err
 	}
@@ -277,8 +278,8 @@ func (s *Server) newReportsPage(c echo.Context, ask reportAsk, refresh bool) (re
 		return reportsPage{}, errNoReports
 	}
 	u := sessionOf(c).User
-	p := reportsPage{consolePage: s.newConsolePage(c, "reports_title", "reports"), Refresh: refresh, Lead: u.Role == survey.RoleLead}
-	ps, err := s.accounts.Pulses(ctx)
+	p := reportsPage{consolePage: s.newConsolePage(c, "reports_title", "reports"), Refresh: refresh, Lead: u.Role == accounts.RoleLead}
+	ps, err := s.data.Pulses(ctx)
 	if err != nil {
 		return p, err
 	}
@@ -294,7 +295,7 @@ func (s *Server) newReportsPage(c echo.Context, ask reportAsk, refresh bool) (re
 	if err != nil {
 		return p, err
 	}
-	ds, err := s.accounts.Departments(ctx)
+	ds, err := s.data.Departments(ctx)
 	if err != nil {
 		return p, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server"
@@ -67,25 +68,25 @@ func newReportsEnvWith(t *testing.T, dsn string, cfg server.Config) *reportsEnv 
 		t.Fatal(err)
 	}
 	e := &consoleEnv{t: t, store: st, demo: res, lead: res.Departments[0].Department}
-	for _, u := range []survey.User{
-		{Email: "admin@example.org", Role: survey.RoleAdmin},
-		{Email: "viewer@example.org", Role: survey.RoleViewer},
-		{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: e.lead.ID},
+	for _, u := range []accounts.User{
+		{Email: "admin@example.org", Role: accounts.RoleAdmin},
+		{Email: "viewer@example.org", Role: accounts.RoleViewer},
+		{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: e.lead.ID},
 	} {
-		if _, err := st.CreateUser(ctx, u, testPassword); err != nil {
+		if _, err := accounts.New(st).CreateUser(ctx, u, testPassword); err != nil {
 			t.Fatal(err)
 		}
 	}
-	srv := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	srv := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(srv.Close) // runs after the HTTP server's close, before the store's
 	t.Cleanup(e.srv.Close)
 	return &reportsEnv{consoleEnv: e, server: srv, clock: clock}
 }
 
-func (e *reportsEnv) user(email string) survey.User {
+func (e *reportsEnv) user(email string) accounts.User {
 	e.t.Helper()
-	u, err := e.store.UserByEmail(ctx, email)
+	u, err := accounts.New(e.store).UserByEmail(ctx, email)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func (e *reportsEnv) suppressedDepartment() survey.Department {
 
 // waitJob polls the job in the store, with a short backoff, until it is
 // finished or the deadline passes.
-func (e *reportsEnv) waitJob(id string, u survey.User) survey.ReportJob {
+func (e *reportsEnv) waitJob(id string, u accounts.User) survey.ReportJob {
 	e.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	wait := 5 * time.Millisecond
@@ -583,7 +584,7 @@ func TestReportJobThroughTheAPI(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		e := newReportsEnv(t, dsn)
 		viewer := e.user("viewer@example.org")
-		if err := e.store.SetUserLanguage(ctx, viewer.ID, "en"); err != nil {
+		if err := accounts.New(e.store).SetUserLanguage(ctx, viewer.ID, "en"); err != nil {
 			t.Fatal(err)
 		}
 		tok := e.token("viewer@example.org")

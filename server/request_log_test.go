@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server"
 	"trots/server/metrics"
@@ -70,7 +71,7 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 				log = slog.New(slog.NewJSONHandler(logs, opts))
 			}
 			cfg := server.Config{Metrics: metrics.New("test", time.Now()), MetricsToken: testMetricsToken, BodyLimit: "256K"}
-			srv := httptest.NewServer(server.New(cfg, log, st).Handler())
+			srv := httptest.NewServer(server.New(cfg, log, st, accounts.New(st)).Handler())
 			defer srv.Close()
 			e := &surveyEnv{t: t, store: st, srv: srv, logs: logs, dept: dept, pulse: open, link: link, q: q}
 			h := map[string]string{"User-Agent": probeAgent, "X-Forwarded-For": probeForwarded, "X-Real-IP": probeForwarded,
@@ -155,7 +156,7 @@ func TestRequestLogsHoldNothingPersonal(t *testing.T) {
 			}
 
 			// A panic in the store is a logged 500 like any other.
-			psrv := httptest.NewServer(server.New(server.Config{}, log, panickyStore{st}).Handler())
+			psrv := httptest.NewServer(server.New(server.Config{}, log, panickyStore{st}, accounts.New(st)).Handler())
 			defer psrv.Close()
 			pe := &surveyEnv{t: t, srv: psrv}
 			fresh := answered()

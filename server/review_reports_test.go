@@ -8,6 +8,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3", for a department trots would refuse
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -41,7 +42,7 @@ func TestLeadOfCaseVariantDepartmentGetsNoOtherReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.CreateUser(ctx, survey.User{Email: "newlead@example.org", Role: survey.RoleLead, DepartmentID: d.ID}, testPassword); err != nil {
+	if _, err := accounts.New(e.store).CreateUser(ctx, accounts.User{Email: "newlead@example.org", Role: accounts.RoleLead, DepartmentID: d.ID}, testPassword); err != nil {
 		t.Fatal(err)
 	}
 	b := e.browser()
@@ -74,11 +75,11 @@ func TestRenamedDepartmentKeepsItsResultsAndItsOldNameGivesNothing(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []survey.User{
-		{Email: "oldlead@example.org", Role: survey.RoleLead, DepartmentID: shown.ID},
-		{Email: "newlead@example.org", Role: survey.RoleLead, DepartmentID: newcomer.ID},
+	for _, u := range []accounts.User{
+		{Email: "oldlead@example.org", Role: accounts.RoleLead, DepartmentID: shown.ID},
+		{Email: "newlead@example.org", Role: accounts.RoleLead, DepartmentID: newcomer.ID},
 	} {
-		if _, err := e.store.CreateUser(ctx, u, testPassword); err != nil {
+		if _, err := accounts.New(e.store).CreateUser(ctx, u, testPassword); err != nil {
 			t.Fatal(err)
 		}
 	}

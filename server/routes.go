@@ -1,6 +1,8 @@
 package server
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
+)
 
 // routes is the sitemap of trots.
 func (s *Server) routes() {
@@ -49,7 +51,7 @@ func (s *Server) routes() {
 	// The console: HR and management log in; every route below the login
 	// names the roles it admits (requireRole, console.go), and forms carry
 	// the session's CSRF token. A store without accounts has no console.
-	if s.accounts != nil {
+	if s.data != nil {
 		s.e.GET("/login", s.loginForm)
 		s.e.POST("/login", s.login, crossOrigin(s.denyCrossOriginConsole), s.loginRate())
 		s.e.POST("/logout", s.logout, s.requireRole(everyRole...))

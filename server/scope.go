@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 
+	"trots/accounts"
 	"trots/survey"
 )
 
@@ -37,14 +38,14 @@ func (sc scope) top() string {
 // pulse not closed or closed before trots recorded the tree. A department
 // created since the close joins at its place of now.
 func (s *Server) pulseTree(ctx context.Context, p *survey.Pulse) (survey.Tree, []survey.Department, error) {
-	deps, err := s.accounts.Departments(ctx)
+	deps, err := s.data.Departments(ctx)
 	if err != nil {
 		return survey.Tree{}, nil, err
 	}
 	if p == nil || p.Status != survey.PulseClosed {
 		return survey.NewTree(deps), deps, nil
 	}
-	then, err := s.accounts.PulseTree(ctx, p.ID)
+	then, err := s.data.PulseTree(ctx, p.ID)
 	if err != nil || len(then) == 0 {
 		return survey.NewTree(deps), deps, err
 	}
@@ -62,7 +63,7 @@ func (s *Server) pulseTree(ctx context.Context, p *survey.Pulse) (survey.Tree, [
 
 // scopeFor is what u may see of the departments, in the tree of pulse p
 // (nil: the departments as they are now).
-func (s *Server) scopeFor(ctx context.Context, u survey.User, p *survey.Pulse) (scope, error) {
+func (s *Server) scopeFor(ctx context.Context, u accounts.User, p *survey.Pulse) (scope, error) {
 	tree, _, err := s.pulseTree(ctx, p)
 	if err != nil {
 		return scope{}, err
@@ -71,8 +72,8 @@ func (s *Server) scopeFor(ctx context.Context, u survey.User, p *survey.Pulse) (
 }
 
 // scopeIn is u's scope in tree.
-func scopeIn(tree survey.Tree, u survey.User) scope {
-	if u.Role != survey.RoleLead {
+func scopeIn(tree survey.Tree, u accounts.User) scope {
+	if u.Role != accounts.RoleLead {
 		return scope{tree: tree, all: true}
 	}
 	return scope{tree: tree, root: u.DepartmentID}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/survey"
 	"trots/survey/storetest"
@@ -42,7 +43,7 @@ func TestLanguageSwitchFromAnotherSiteIsNotRemembered(t *testing.T) {
 	b.login("viewer@example.org")
 	lang := func() string {
 		t.Helper()
-		u, err := e.store.UserByEmail(ctx, "viewer@example.org")
+		u, err := accounts.New(e.store).UserByEmail(ctx, "viewer@example.org")
 		must(t, err)
 		return u.Lang
 	}
@@ -117,7 +118,7 @@ func TestTrustedProxyKeepsClientsApartForLoginLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{TrustedProxies: tc.proxies})
-			for range survey.LoginFreeFailures {
+			for range accounts.LoginFreeFailures {
 				if s := login(e, "203.0.113.7", "wrong password!"); s != http.StatusUnauthorized {
 					t.Fatalf("failed login: %d", s)
 				}

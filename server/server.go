@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server/metrics"
 	"trots/survey"
@@ -120,9 +121,11 @@ type Server struct {
 	store store
 	e     *echo.Echo
 	pages *pages
-	// accounts is the store seen by the console (console.go): nil when the
-	// store given to New has no accounts, which leaves the console out.
-	accounts consoleStore
+	// data is the survey store as the console sees it (console.go),
+	// accounts the people who use it (accounts.go): both nil without
+	// accounts, which leaves the console and the API out.
+	data     consoleStore
+	accounts accountStore
 	console  *consolePages
 	// limits holds the survey's rate limits (ratelimit.go).
 	limits *surveyLimits
@@ -143,9 +146,11 @@ type Server struct {
 	signonRate *addressLimiter
 }
 
-// New wires the service. log receives structured request logs that never
-// carry addresses, user agents, query strings or survey codes.
-func New(cfg Config, log *slog.Logger, st store) *Server {
+// New wires the service over the survey store st and the accounts acc of
+// the same database. Without accounts (acc nil) it serves the survey
+// only. log receives structured request logs that never carry addresses,
+// user agents, query strings or survey codes.
+func New(cfg Config, log *slog.Logger, st store, acc *accounts.Store) *Server {
 	def := DefaultConfig()
 	if cfg.BodyLimit == "" {
 		cfg.BodyLimit = def.BodyLimit
@@ -222,12 +227,14 @@ func New(cfg Config, log *slog.Logger, st store) *Server {
 	s.e.Use(compress())
 	s.e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	s.e.Use(middleware.ContextTimeout(cfg.RequestTimeout))
-	s.accounts, _ = st.(consoleStore)
-	if rs, ok := st.(reportStore); ok && s.accounts != nil {
-		s.reports = newReportRunner(rs, log, cfg.Metrics, cfg.Quotas)
+	if cs, ok := st.(consoleStore); ok && acc != nil {
+		s.data, s.accounts = cs, acc
+	}
+	if rs, ok := st.(reportStore); ok && s.data != nil {
+		s.reports = newReportRunner(rs, s.accounts, log, cfg.Metrics, cfg.Quotas)
 	}
 	s.console = mustParseConsolePages(s.pages)
-	if so, ok := st.(signOnStore); ok && cfg.SignOn != nil && s.accounts != nil {
+	if so, ok := st.(signOnStore); ok && cfg.SignOn != nil && s.data != nil {
 		s.signon = newSignOn(*cfg.SignOn, so)
 		s.signonRate = newAddressLimiter(cfg.LoginRate, cfg.LoginBurst)
 	}

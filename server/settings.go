@@ -27,7 +27,7 @@ type settingsStore interface {
 var _ settingsStore = (*survey.Store)(nil)
 
 func (s *Server) settingsStore() (settingsStore, error) {
-	st, ok := s.accounts.(settingsStore)
+	st, ok := s.data.(settingsStore)
 	if !ok {
 		return nil, errors.New("server: the store cannot save settings")
 	}
@@ -129,7 +129,7 @@ func (s *Server) newSettingsPage(c echo.Context, st survey.Settings, values map[
 
 // settingsForm is GET /settings.
 func (s *Server) settingsForm(c echo.Context) error {
-	st, err := s.accounts.Settings(c.Request().Context())
+	st, err := s.data.Settings(c.Request().Context())
 	if err != nil {
 		return err
 	}

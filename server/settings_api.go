@@ -46,7 +46,7 @@ func newAPISettings(st survey.Settings) apiSettings {
 }
 
 func (s *Server) apiGetSettings(c echo.Context) error {
-	st, err := s.accounts.Settings(c.Request().Context())
+	st, err := s.data.Settings(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/time/rate"
 
+	"trots/accounts"
 	"trots/survey"
 )
 
@@ -51,7 +52,7 @@ type SignOnConfig struct {
 	// Roles maps each role to the groups that give it (ParseSignOnRoles).
 	// A person in the groups of several roles gets the first of admin,
 	// viewer, council, lead.
-	Roles map[survey.Role][]string
+	Roles map[accounts.Role][]string
 	// DepartmentClaim names the claim with the person's department (its
 	// name in trots, or its id): a lead's department, and for respondents
 	// the department they answer for. "" leaves leads out, and lets
@@ -67,16 +68,16 @@ type SignOnConfig struct {
 // ParseSignOnRoles reads a role mapping "admin=trots-admins,viewer=trots-
 // viewers|management,lead=leads": role=group pairs separated by commas,
 // several groups of one role by "|" (or by repeating the role).
-func ParseSignOnRoles(s string) (map[survey.Role][]string, error) {
-	out := map[survey.Role][]string{}
+func ParseSignOnRoles(s string) (map[accounts.Role][]string, error) {
+	out := map[accounts.Role][]string{}
 	for _, pair := range strings.Split(s, ",") {
 		pair = strings.TrimSpace(pair)
 		if pair == "" {
 			continue
 		}
 		role, groups, ok := strings.Cut(pair, "=")
-		r := survey.Role(strings.TrimSpace(role))
-		if !ok || !slices.Contains(survey.Roles, r) {
+		r := accounts.Role(strings.TrimSpace(role))
+		if !ok || !slices.Contains(accounts.Roles, r) {
 			return nil, fmt.Errorf("%q: use role=group with a role of admin, viewer, council or lead", pair)
 		}
 		for _, g := range strings.Split(groups, "|") {
@@ -92,11 +93,10 @@ func ParseSignOnRoles(s string) (map[survey.Role][]string, error) {
 }
 
 // signOnRoleOrder is the order in which roles are given: the widest first.
-var signOnRoleOrder = []survey.Role{survey.RoleAdmin, survey.RoleViewer, survey.RoleCouncil, survey.RoleLead}
+var signOnRoleOrder = []accounts.Role{accounts.RoleAdmin, accounts.RoleViewer, accounts.RoleCouncil, accounts.RoleLead}
 
 // signOnStore is what sign-on needs of the store besides the console's.
 type signOnStore interface {
-	SignOnUser(ctx context.Context, u survey.User) (survey.User, bool, error)
 	PersonHash(pulseID, issuer, subject string) string
 	HasAnswered(ctx context.Context, pulseID, person string) (bool, error)
 	SealKey(label string) []byte
@@ -365,7 +365,7 @@ func claimStrings(m map[string]any, name string) []string {
 
 // signOnRole maps a person's claims to a role: the first of
 // signOnRoleOrder whose groups they are in; "" when none.
-func (o *signOn) role(claims map[string]any) survey.Role {
+func (o *signOn) role(claims map[string]any) accounts.Role {
 	groups := claimStrings(claims, o.cfg.GroupsClaim)
 	for _, r := range signOnRoleOrder {
 		for _, g := range o.cfg.Roles[r] {
@@ -438,13 +438,13 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	role := s.signon.role(claims.raw)
-	u := survey.User{Email: claims.Email, Role: role}
+	u := accounts.User{Email: claims.Email, Role: role}
 	switch {
 	case claims.Email == "":
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_email", claims, "no verified e-mail address in the ID token")
 	case role == "":
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_role", claims, "no role: the groups claim names no mapped group")
-	case role == survey.RoleLead:
+	case role == accounts.RoleLead:
 		d, ok, err := s.signon.department(ctx, claims.raw)
 		if err != nil {
 			return err
@@ -454,7 +454,7 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 		}
 		u.DepartmentID = d.ID
 	}
-	user, created, err := s.signon.store.SignOnUser(ctx, u)
+	user, created, err := s.accounts.SignOnUser(ctx, u)
 	switch {
 	case err == nil:
 	case survey.ErrorCode(err) == survey.EUnauthorized:
@@ -468,7 +468,7 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(c, token, s.cfg.Now().Add(survey.SessionAbsolute))
+	s.setSessionCookie(c, token, s.cfg.Now().Add(accounts.SessionAbsolute))
 	s.log.Info("sign-on", "user", user.ID, "role", string(user.Role))
 	detail := "role " + string(user.Role)
 	if user.DepartmentID != "" {
@@ -489,7 +489,7 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 func (s *Server) refuseStaffSignOn(c echo.Context, status int, key string, claims signOnClaims, reason string) error {
 	actor, obj := "anonymous", "unknown account"
 	if claims.Email != "" {
-		obj = "account " + survey.NormalizeEmail(claims.Email)
+		obj = "account " + accounts.NormalizeEmail(claims.Email)
 	} else if claims.Subject != "" {
 		obj = "subject " + claims.Subject
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/server/oidctest"
 	"trots/survey"
@@ -43,8 +44,8 @@ func newSignOnEnv(t *testing.T, dsn string, cfg server.Config) *signOnEnv {
 	op := oidctest.Start(t)
 	tamper := &oidctest.Tamper{}
 	cfg.SignOn = &server.SignOnConfig{Issuer: op.Issuer, ClientID: signOnClient, ClientSecret: signOnSecret, Name: "Testprovider",
-		Roles: map[survey.Role][]string{survey.RoleAdmin: {"trots-admins"}, survey.RoleViewer: {"trots-viewers", "board"},
-			survey.RoleCouncil: {"works-council"}, survey.RoleLead: {"trots-leads"}},
+		Roles: map[accounts.Role][]string{accounts.RoleAdmin: {"trots-admins"}, accounts.RoleViewer: {"trots-viewers", "board"},
+			accounts.RoleCouncil: {"works-council"}, accounts.RoleLead: {"trots-leads"}},
 		DepartmentClaim: "department", HTTPClient: &http.Client{Transport: tamper, Timeout: 30 * time.Second}}
 	e := newConsoleEnv(t, dsn, cfg)
 	op.AddClient(signOnClient, signOnSecret, e.srv.URL+"/login/signon/callback")
@@ -171,8 +172,8 @@ func TestSignOnCreatesTheAccountAndFollowsTheGroups(t *testing.T) {
 		if cb == nil || cb.Query().Get("code") == "" {
 			t.Fatalf("the provider did not send a code back to the callback: %v", run.hops)
 		}
-		u, err := e.store.UserByEmail(ctx, "alice@example.org")
-		if err != nil || u.Role != survey.RoleAdmin || u.LastLogin.IsZero() {
+		u, err := accounts.New(e.store).UserByEmail(ctx, "alice@example.org")
+		if err != nil || u.Role != accounts.RoleAdmin || u.LastLogin.IsZero() {
 			t.Fatalf("account after the first sign-on: %+v, %v", u, err)
 		}
 		entries := e.audit(t, "login.signon")
@@ -193,7 +194,7 @@ func TestSignOnCreatesTheAccountAndFollowsTheGroups(t *testing.T) {
 		if run.status != http.StatusForbidden {
 			t.Errorf("a viewer on /users: %d, want 403", run.status)
 		}
-		if u, _ := e.store.UserByEmail(ctx, "alice@example.org"); u.Role != survey.RoleViewer {
+		if u, _ := accounts.New(e.store).UserByEmail(ctx, "alice@example.org"); u.Role != accounts.RoleViewer {
 			t.Errorf("role after the groups changed: %s, want viewer", u.Role)
 		}
 		// A lead gets the department the department claim names.
@@ -202,7 +203,7 @@ func TestSignOnCreatesTheAccountAndFollowsTheGroups(t *testing.T) {
 		if run = e.signOn(t, nil, "/login/signon", "alice", "pw-alice", english); run.status != http.StatusOK || run.final.Path != "/board" {
 			t.Fatalf("lead sign-on: %d at %s", run.status, run.final)
 		}
-		if u, _ := e.store.UserByEmail(ctx, "alice@example.org"); u.Role != survey.RoleLead || u.DepartmentID != e.lead.ID {
+		if u, _ := accounts.New(e.store).UserByEmail(ctx, "alice@example.org"); u.Role != accounts.RoleLead || u.DepartmentID != e.lead.ID {
 			t.Errorf("lead account: %+v, want lead of %s", u, e.lead.ID)
 		}
 		if n := len(e.audit(t, "login.signon")); n != 3 {
@@ -233,7 +234,7 @@ func TestSignOnRefusesWithoutARole(t *testing.T) {
 			t.Errorf("%s: /board after the refusal: %d, want a redirect to the login", tc.lang, p.status)
 		}
 	}
-	if _, err := e.store.UserByEmail(ctx, "bob@example.org"); survey.ErrorCode(err) != survey.ENotFound {
+	if _, err := accounts.New(e.store).UserByEmail(ctx, "bob@example.org"); survey.ErrorCode(err) != survey.ENotFound {
 		t.Errorf("an account was made for someone without a role: %v", err)
 	}
 	refused := e.audit(t, "login.signon_refused")
@@ -247,7 +248,7 @@ func TestSignOnRefusesWithoutARole(t *testing.T) {
 		t.Errorf("lead without a known department: %d", run.status)
 	}
 	// An account disabled in trots stays out, whatever the provider says.
-	if err := e.store.DisableUser(ctx, "viewer@example.org"); err != nil {
+	if err := accounts.New(e.store).DisableUser(ctx, "viewer@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	e.op.SetPerson(oidctest.Person{Username: "vera", Password: "pw", Email: "viewer@example.org", Groups: []string{"trots-viewers"}})
@@ -365,7 +366,7 @@ func TestParseSignOnRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[survey.Role][]string{survey.RoleAdmin: {"trots-admins"}, survey.RoleViewer: {"trots-viewers", "board", "mgmt"}, survey.RoleLead: {"leads"}}
+	want := map[accounts.Role][]string{accounts.RoleAdmin: {"trots-admins"}, accounts.RoleViewer: {"trots-viewers", "board", "mgmt"}, accounts.RoleLead: {"leads"}}
 	for r, g := range want {
 		if strings.Join(got[r], ",") != strings.Join(g, ",") {
 			t.Errorf("%s: %v, want %v", r, got[r], g)
@@ -398,7 +399,7 @@ func TestSignOnCallbacksAreRateLimitedPerAddress(t *testing.T) {
 // internal error.
 func TestSignOnSaysWhenTheProviderIsUnreachable(t *testing.T) {
 	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{SignOn: &server.SignOnConfig{Issuer: "http://127.0.0.1:1/nowhere",
-		ClientID: "trots", ClientSecret: "s", Roles: map[survey.Role][]string{survey.RoleAdmin: {"a"}}}})
+		ClientID: "trots", ClientSecret: "s", Roles: map[accounts.Role][]string{accounts.RoleAdmin: {"a"}}}})
 	b := e.browser()
 	p := b.get("/login/signon?lang=en")
 	if p.status != http.StatusServiceUnavailable || !strings.Contains(p.body, "cannot be reached now") {

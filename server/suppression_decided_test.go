@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server"
@@ -58,10 +59,10 @@ func newTiedEnv(t *testing.T) *tiedEnv {
 			}
 		}
 	}
-	if _, err := st.CreateUser(ctx, survey.User{Email: "admin@example.org", Role: survey.RoleAdmin}, testPassword); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "admin@example.org", Role: accounts.RoleAdmin}, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
+	e.srv = httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st)).Handler())
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server"
 	"trots/survey"
@@ -42,7 +43,7 @@ func fuzzService(f *testing.F) (http.Handler, survey.Link, *questionnaires.Quest
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	srv := server.New(server.Config{SurveyRate: 1e9, SurveyBurst: 1 << 30}, log, st)
+	srv := server.New(server.Config{SurveyRate: 1e9, SurveyBurst: 1 << 30}, log, st, accounts.New(st))
 	return srv.Handler(), links[0], q, logs
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server"
 	"trots/survey"
@@ -52,7 +53,7 @@ func newSurveyEnv(t *testing.T, dsn, qid string, cfg server.Config) *surveyEnv {
 	e.pulse = storetest.MustOpenPulse(t, e.store, q.ID, q.Version)
 	e.link = mustLink(t, e.store, e.pulse.ID, e.dept.ID)
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.srv = httptest.NewServer(server.New(cfg, log, e.store).Handler())
+	e.srv = httptest.NewServer(server.New(cfg, log, e.store, accounts.New(e.store)).Handler())
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server"
 	"trots/survey"
@@ -33,15 +34,15 @@ import (
 func TestBrowserTreeOnAPhone(t *testing.T) {
 	axe := mustAxe(t)
 	st := storetest.Open(t, storetest.SQLiteDSN(t))
-	for _, u := range []survey.User{
-		{Email: "hr@example.org", Role: survey.RoleAdmin},
-		{Email: "directeur@example.org", Role: survey.RoleViewer},
+	for _, u := range []accounts.User{
+		{Email: "hr@example.org", Role: accounts.RoleAdmin},
+		{Email: "directeur@example.org", Role: accounts.RoleViewer},
 	} {
-		if _, err := st.CreateUser(ctx, u, testPassword); err != nil {
+		if _, err := accounts.New(st).CreateUser(ctx, u, testPassword); err != nil {
 			t.Fatal(err)
 		}
 	}
-	app := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	app := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st))
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(func() { srv.Close(); app.Close() })
 	q, err := questionnaires.Load("pulse")
@@ -190,7 +191,7 @@ func TestBrowserTreeOnAPhone(t *testing.T) {
 	}
 
 	// 4. The lead of Wijkzorg sees Wijkzorg and its teams only.
-	if _, err := st.CreateUser(ctx, survey.User{Email: "wijkzorg@example.org", Role: survey.RoleLead, DepartmentID: id["Wijkzorg"]}, testPassword); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "wijkzorg@example.org", Role: accounts.RoleLead, DepartmentID: id["Wijkzorg"]}, testPassword); err != nil {
 		t.Fatal(err)
 	}
 	lead, closeLead := window()

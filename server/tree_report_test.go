@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/survey/demo"
 )
 
@@ -52,7 +53,7 @@ func TestLeadReportsOnTheOwnBranchOnly(t *testing.T) {
 		t.Errorf("the report of %s (a team, no parts) is wrong: %.300s", demo.StoryTeam, team)
 	}
 
-	lead, err := e.store.UserByEmail(ctx, "lead@example.org")
+	lead, err := accounts.New(e.store).UserByEmail(ctx, "lead@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}

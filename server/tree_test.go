@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/server"
 	"trots/survey"
@@ -42,16 +43,16 @@ func newTreeEnv(t *testing.T) *treeEnv {
 		e.byName[d.Department.Name] = d.Department
 	}
 	e.consoleEnv = &consoleEnv{t: t, store: st, demo: res, lead: e.byName["Klantcontact"]}
-	for _, u := range []survey.User{
-		{Email: "admin@example.org", Role: survey.RoleAdmin},
-		{Email: "viewer@example.org", Role: survey.RoleViewer},
-		{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: e.lead.ID},
+	for _, u := range []accounts.User{
+		{Email: "admin@example.org", Role: accounts.RoleAdmin},
+		{Email: "viewer@example.org", Role: accounts.RoleViewer},
+		{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: e.lead.ID},
 	} {
-		if _, err := st.CreateUser(ctx, u, testPassword); err != nil {
+		if _, err := accounts.New(st).CreateUser(ctx, u, testPassword); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.srv = httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
+	e.srv = httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st)).Handler())
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -134,7 +134,7 @@ func (a *Action) Validate() error {
 		return errorf(EInvalid, "action_theme_invalid", "choose a theme of the questionnaire")
 	case a.Title == "":
 		return errorf(EInvalid, "action_title_missing", "an action says what will change")
-	case !plainText(a.Title, false) || !plainText(a.Owner, false):
+	case !PlainText(a.Title, false) || !PlainText(a.Owner, false):
 		return errorf(EInvalid, "action_text_invalid", "an action may not hold control characters or invalid UTF-8")
 	case utf8.RuneCountInString(a.Title) > MaxActionTitle:
 		return errorf(EInvalid, "action_title_long", "an action has at most %d characters", MaxActionTitle)

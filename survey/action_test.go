@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -17,7 +18,7 @@ func TestActionPlanIsBoundedAndLogged(t *testing.T) {
 		s, clk := mustOpenClocked(t, dsn)
 		dept := storetest.MustDepartment(t, s, "Klantenservice", 40)
 		p := storetest.MustOpenPulse(t, s, "advocacy-readiness", 1)
-		anna := mustUser(t, s, "anna@example.org", survey.RoleAdmin, "")
+		anna := mustUser(t, s, "anna@example.org", accounts.RoleAdmin, "")
 		by := survey.Author{UserID: anna.ID, UserEmail: anna.Email}
 		due := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
 		action := func(title string) survey.Action {
@@ -103,7 +104,7 @@ func TestActionPlanLimitHoldsUnderConcurrentAdditions(t *testing.T) {
 		t.Cleanup(func() { other.Close() })
 		dept := storetest.MustDepartment(t, s, "Klantenservice", 40)
 		p := storetest.MustOpenPulse(t, s, "advocacy-readiness", 1)
-		anna := mustUser(t, s, "anna@example.org", survey.RoleAdmin, "")
+		anna := mustUser(t, s, "anna@example.org", accounts.RoleAdmin, "")
 		by := survey.Author{UserID: anna.ID, UserEmail: anna.Email}
 		var wg sync.WaitGroup
 		errs := make(chan error, 10)

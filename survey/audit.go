@@ -82,6 +82,11 @@ func (r auditRow) domain() AuditEntry {
 
 // auditText makes a text fit for one line of the log: control characters
 // become spaces, and it is cut to max characters.
+// AuditActor is an actor as the audit log keeps it (trimmed, control
+// characters replaced, at most 320 characters), for the records of other
+// packages that name who did something (an account link's creator).
+func AuditActor(s string) string { return auditText(s, auditActorMax) }
+
 func auditText(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -151,9 +152,9 @@ func TestMigration6KeepsAccountsSessionsAndTokens(t *testing.T) {
 		must(t, old.Close())
 
 		s := storetest.Open(t, dsn)
-		u, err := s.UserByEmail(ctx, "hr@example.org")
+		u, err := accounts.New(s).UserByEmail(ctx, "hr@example.org")
 		must(t, err)
-		if u.Role != survey.RoleAdmin || u.Lang != "nl" || !u.LastLogin.IsZero() {
+		if u.Role != accounts.RoleAdmin || u.Lang != "nl" || !u.LastLogin.IsZero() {
 			t.Errorf("account after migration: %+v", u)
 		}
 		var sessions, fkProblems int64
@@ -174,12 +175,12 @@ func TestMigration6KeepsAccountsSessionsAndTokens(t *testing.T) {
 				t.Errorf("foreign keys: %d problems, enforcement %d", fkProblems, fk)
 			}
 		}
-		tokens, err := s.APITokens(ctx, "hr@example.org")
+		tokens, err := accounts.New(s).APITokens(ctx, "hr@example.org")
 		must(t, err)
 		if len(tokens) != 1 || tokens[0].Expires.Before(now.AddDate(0, 0, 89)) || tokens[0].Expires.After(now.AddDate(0, 0, 91)) {
 			t.Errorf("token after migration: %+v", tokens)
 		}
-		if _, err := s.CreateUser(ctx, survey.User{Email: "or@example.org", Role: survey.RoleCouncil}, "correct horse battery"); err != nil {
+		if _, err := accounts.New(s).CreateUser(ctx, accounts.User{Email: "or@example.org", Role: accounts.RoleCouncil}, "correct horse battery"); err != nil {
 			t.Errorf("council account: %v", err)
 		}
 		// The rebuilt table keeps its rules.
@@ -195,28 +196,28 @@ func TestAPITokenExpiresAndRecordsItsLastUse(t *testing.T) {
 		s, err := survey.Open(ctx, dsn, survey.Options{Now: func() time.Time { return clock }})
 		must(t, err)
 		defer s.Close()
-		_, err = s.CreateUser(ctx, survey.User{Email: "bi@example.org", Role: survey.RoleViewer}, "correct horse battery")
+		_, err = accounts.New(s).CreateUser(ctx, accounts.User{Email: "bi@example.org", Role: accounts.RoleViewer}, "correct horse battery")
 		must(t, err)
-		token, err := s.NewAPITokenFor(ctx, "bi@example.org", "power-bi", 30*24*time.Hour)
+		token, err := accounts.New(s).NewAPITokenFor(ctx, "bi@example.org", "power-bi", 30*24*time.Hour)
 		must(t, err)
-		if _, err := s.NewAPITokenFor(ctx, "bi@example.org", "x", 400*24*time.Hour); survey.ErrorCode(err) != survey.EInvalid {
+		if _, err := accounts.New(s).NewAPITokenFor(ctx, "bi@example.org", "x", 400*24*time.Hour); survey.ErrorCode(err) != survey.EInvalid {
 			t.Errorf("a 400-day token: %v, want EInvalid", err)
 		}
-		list, err := s.APITokens(ctx, "bi@example.org")
+		list, err := accounts.New(s).APITokens(ctx, "bi@example.org")
 		must(t, err)
 		if len(list) != 1 || !list[0].LastUsed.IsZero() || !list[0].Expires.Equal(clock.Add(30*24*time.Hour)) {
 			t.Fatalf("new token: %+v", list)
 		}
 		clock = clock.Add(36 * time.Hour)
-		if _, err := s.UserByAPIToken(ctx, token); err != nil {
+		if _, err := accounts.New(s).UserByAPIToken(ctx, token); err != nil {
 			t.Fatal(err)
 		}
-		list, _ = s.APITokens(ctx, "bi@example.org")
+		list, _ = accounts.New(s).APITokens(ctx, "bi@example.org")
 		if want := time.Date(2026, 5, 5, 0, 0, 0, 0, time.UTC); !list[0].LastUsed.Equal(want) {
 			t.Errorf("last used %v, want %v (the day)", list[0].LastUsed, want)
 		}
 		clock = time.Date(2026, 6, 3, 10, 30, 0, 0, time.UTC) // 30 days after it was made
-		_, err = s.UserByAPIToken(ctx, token)
+		_, err = accounts.New(s).UserByAPIToken(ctx, token)
 		if survey.ErrorCode(err) != survey.EUnauthorized || survey.ErrorKey(err) != "api_token_expired" || !strings.Contains(err.Error(), "2026-06-03") {
 			t.Errorf("expired token: %v", err)
 		}
@@ -229,19 +230,19 @@ func TestSignInIsRecordedOnTheAccount(t *testing.T) {
 		s, err := survey.Open(ctx, dsn, survey.Options{Now: func() time.Time { return clock }})
 		must(t, err)
 		defer s.Close()
-		_, err = s.CreateUser(ctx, survey.User{Email: "or@example.org", Role: survey.RoleCouncil}, "correct horse battery")
+		_, err = accounts.New(s).CreateUser(ctx, accounts.User{Email: "or@example.org", Role: accounts.RoleCouncil}, "correct horse battery")
 		must(t, err)
-		if _, err := s.Authenticate(ctx, "or@example.org", "wrong password!!", "127.0.0.1"); err == nil {
+		if _, err := accounts.New(s).Authenticate(ctx, "or@example.org", "wrong password!!", "127.0.0.1"); err == nil {
 			t.Fatal("wrong password accepted")
 		}
-		u, _ := s.UserByEmail(ctx, "or@example.org")
+		u, _ := accounts.New(s).UserByEmail(ctx, "or@example.org")
 		if !u.LastLogin.IsZero() {
 			t.Errorf("a failed sign-in set the last sign-in: %v", u.LastLogin)
 		}
-		if _, err := s.Authenticate(ctx, "or@example.org", "correct horse battery", "127.0.0.1"); err != nil {
+		if _, err := accounts.New(s).Authenticate(ctx, "or@example.org", "correct horse battery", "127.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
-		u, _ = s.UserByEmail(ctx, "or@example.org")
+		u, _ = accounts.New(s).UserByEmail(ctx, "or@example.org")
 		if !u.LastLogin.Equal(clock) {
 			t.Errorf("last sign-in %v, want %v", u.LastLogin, clock)
 		}

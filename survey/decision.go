@@ -30,9 +30,9 @@ type Decision struct {
 	// log stays readable whatever happens to the account).
 	UserID    string
 	UserEmail string
-	// UserRole is the decider's role; it stays when the retention blanks
-	// the note and the address (UserEmail is then empty).
-	UserRole  Role
+	// UserRole is the decider's role (an accounts.Role); it stays when the
+	// retention blanks the note and the address (UserEmail is then empty).
+	UserRole  string
 	DecidedAt time.Time
 }
 
@@ -53,7 +53,7 @@ func (decisionRow) TableName() string { return "decisions" }
 
 func (r decisionRow) domain() Decision {
 	return Decision{ID: r.ID, PulseID: r.PulseID, DepartmentID: r.DepartmentID, Choice: Choice(r.Decision), Verdict: r.Verdict,
-		Note: r.Note, UserID: r.UserID, UserEmail: r.UserEmail, UserRole: Role(r.UserRole), DecidedAt: r.DecidedAt.UTC()}
+		Note: r.Note, UserID: r.UserID, UserEmail: r.UserEmail, UserRole: r.UserRole, DecidedAt: r.DecidedAt.UTC()}
 }
 
 // MaxNoteLength bounds a decision's note in characters.
@@ -67,7 +67,7 @@ func (d *Decision) Validate() error {
 		return errorf(EInvalid, "decision_choice", "choose go or no-go")
 	case d.Note == "":
 		return errorf(EInvalid, "decision_note_missing", "a decision needs a note")
-	case !plainText(d.Note, true):
+	case !PlainText(d.Note, true):
 		return errorf(EInvalid, "decision_note_invalid", "a note may not hold control characters or invalid UTF-8")
 	case utf8.RuneCountInString(d.Note) > MaxNoteLength:
 		return errorf(EInvalid, "decision_note_long", "a note has at most %d characters", MaxNoteLength)
@@ -89,7 +89,7 @@ func (s *Store) RecordDecision(ctx context.Context, d Decision) (Decision, error
 		return Decision{}, err
 	}
 	var role string
-	if err := s.r.WithContext(ctx).Model(&userRow{}).Where("id = ?", d.UserID).Pluck("role", &role).Error; err != nil {
+	if err := s.r.WithContext(ctx).Table("users").Where("id = ?", d.UserID).Pluck("role", &role).Error; err != nil {
 		return Decision{}, internal("read decider's role", err)
 	}
 	row := decisionRow{ID: NewID(), PulseID: d.PulseID, DepartmentID: d.DepartmentID, Decision: string(d.Choice),

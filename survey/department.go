@@ -45,7 +45,7 @@ func (d *Department) Validate() error {
 	switch {
 	case d.Name == "":
 		return errorf(EInvalid, "department_name_missing", "a department needs a name")
-	case !plainText(d.Name, false):
+	case !PlainText(d.Name, false):
 		return errorf(EInvalid, "department_name_invalid", "a department name may not hold control characters or invalid UTF-8")
 	case utf8.RuneCountInString(d.Name) > 100:
 		return errorf(EInvalid, "department_name_long", "a department name has at most 100 characters")

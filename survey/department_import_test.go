@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -167,7 +168,7 @@ func TestDepartmentUsageTellsWhyItCannotBeDeleted(t *testing.T) {
 				}
 			}
 		}
-		if _, err := s.CreateUser(ctx, survey.User{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: led.ID}, "correct horse battery"); err != nil {
+		if _, err := accounts.New(s).CreateUser(ctx, accounts.User{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: led.ID}, "correct horse battery"); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {

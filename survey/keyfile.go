@@ -64,7 +64,11 @@ func keyFingerprint(key []byte) string {
 // migration 6 re-key the unsalted SHA-256 hashes of earlier versions
 // without the tokens (rekeyHash), and gives every token the same result
 // whichever way its row was made.
-func (s *Store) tokenHash(token string) string {
+func (s *Store) tokenHash(token string) string { return s.TokenHash(token) }
+
+// TokenHash is tokenHash for the one-time links of accounts (the accounts
+// package), whose tokens are kept the same way as invitations.
+func (s *Store) TokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return s.rekeyHash(sum[:])
 }

@@ -66,7 +66,7 @@ func (p *Pulse) Validate() error {
 	switch {
 	case p.Name == "":
 		return errorf(EInvalid, "pulse_name_missing", "a pulse needs a name")
-	case !plainText(p.Name, false):
+	case !PlainText(p.Name, false):
 		return errorf(EInvalid, "pulse_name_invalid", "a pulse name may not hold control characters or invalid UTF-8")
 	case utf8.RuneCountInString(p.Name) > 120:
 		return errorf(EInvalid, "pulse_name_long", "a pulse name has at most 120 characters")

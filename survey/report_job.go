@@ -181,8 +181,12 @@ func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, lim ReportLimi
 				return internal("lock user", err)
 			}
 		}
-		if _, err := s.userRow(tx, "id = ?", j.UserID); err != nil {
-			return err
+		var users int64
+		if err := tx.Table("users").Where("id = ?", j.UserID).Count(&users).Error; err != nil {
+			return internal("read user", err)
+		}
+		if users == 0 {
+			return errorf(ENotFound, "user_not_found", "no such account")
 		}
 		p, err := s.pulse(tx, j.PulseID)
 		if err != nil {

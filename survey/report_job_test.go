@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -16,7 +17,7 @@ type reportJobFixture struct {
 	clock        *clock
 	closed, open survey.Pulse
 	dept         survey.Department
-	anna, bert   survey.User
+	anna, bert   accounts.User
 }
 
 func newReportJobFixture(t *testing.T, dsn string) reportJobFixture {
@@ -29,17 +30,17 @@ func newReportJobFixture(t *testing.T, dsn string) reportJobFixture {
 		t.Fatal(err)
 	}
 	f.open = storetest.MustOpenPulse(t, s, "advocacy-readiness", 1)
-	f.anna = mustUser(t, s, "anna@example.org", survey.RoleAdmin, "")
-	f.bert = mustUser(t, s, "bert@example.org", survey.RoleViewer, "")
+	f.anna = mustUser(t, s, "anna@example.org", accounts.RoleAdmin, "")
+	f.bert = mustUser(t, s, "bert@example.org", accounts.RoleViewer, "")
 	return f
 }
 
-func (f reportJobFixture) mustCreate(t *testing.T, u survey.User, dept string) survey.ReportJob {
+func (f reportJobFixture) mustCreate(t *testing.T, u accounts.User, dept string) survey.ReportJob {
 	t.Helper()
 	return f.mustCreateIn(t, u, dept, "nl")
 }
 
-func (f reportJobFixture) mustCreateIn(t *testing.T, u survey.User, dept, lang string) survey.ReportJob {
+func (f reportJobFixture) mustCreateIn(t *testing.T, u accounts.User, dept, lang string) survey.ReportJob {
 	t.Helper()
 	j, err := f.s.CreateReportJob(ctx, survey.ReportJob{UserID: u.ID, PulseID: f.closed.ID, DepartmentID: dept, Lang: lang}, survey.ReportLimits{MaxActive: 3})
 	if err != nil {
@@ -48,7 +49,7 @@ func (f reportJobFixture) mustCreateIn(t *testing.T, u survey.User, dept, lang s
 	return j
 }
 
-func (f reportJobFixture) mustRead(t *testing.T, id string, u survey.User) survey.ReportJob {
+func (f reportJobFixture) mustRead(t *testing.T, id string, u accounts.User) survey.ReportJob {
 	t.Helper()
 	j, err := f.s.ReportJob(ctx, id, u.ID)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -21,7 +22,7 @@ func TestExpireRecordsAccountWithActionLog(t *testing.T) {
 		s := mustOpenAt(t, dsn, &now)
 		d := storetest.MustDepartment(t, s, "ICT", 4)
 		p := storetest.MustOpenPulse(t, s, "q", 1)
-		lead, err := s.CreateUser(ctx, survey.User{Email: "lead@example.org", Role: survey.RoleLead, DepartmentID: d.ID}, "correct horse battery staple")
+		lead, err := accounts.New(s).CreateUser(ctx, accounts.User{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: d.ID}, "correct horse battery staple")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,16 +30,16 @@ func TestExpireRecordsAccountWithActionLog(t *testing.T) {
 			Owner: "teamleider", Due: t0.AddDate(0, 2, 0)}, survey.Author{UserID: lead.ID, UserEmail: lead.Email}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DisableUser(ctx, lead.Email); err != nil {
+		if err := accounts.New(s).DisableUser(ctx, lead.Email); err != nil {
 			t.Fatal(err)
 		}
 		now = t0.AddDate(0, 12, 1)
-		ex, err := s.ExpireRecords(ctx, now, survey.RecordPolicy{})
+		ex, err := expire(s, now)
 		if err != nil || ex.Accounts != 1 {
 			t.Fatalf("after a year: %+v, %v; want the disabled lead removed", ex, err)
 		}
-		users, err := s.Users(ctx)
-		if err != nil || len(users) != 1 || users[0].Email != survey.RemovedAccountEmail(lead.ID) {
+		users, err := accounts.New(s).Users(ctx)
+		if err != nil || len(users) != 1 || users[0].Email != accounts.RemovedAccountEmail(lead.ID) {
 			t.Fatalf("accounts after a year: %+v, %v; want only the stripped row", users, err)
 		}
 		log, err := s.ActionLog(ctx, p.ID, d.ID)

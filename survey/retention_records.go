@@ -68,7 +68,8 @@ type RecordPolicy struct {
 	DisabledMonths int
 }
 
-func (p RecordPolicy) months() (decisions, disabled int) {
+// Months are the policy's periods with the defaults filled in.
+func (p RecordPolicy) Months() (decisions, disabled int) {
 	decisions, disabled = p.DecisionMonths, p.DisabledMonths
 	if decisions <= 0 {
 		decisions = DefaultRetentionMonths
@@ -79,17 +80,14 @@ func (p RecordPolicy) months() (decisions, disabled int) {
 	return decisions, disabled
 }
 
-// Expired counts what ExpireRecords removed.
+// Expired counts what ExpireRecords (and accounts.Store.ExpireAccounts:
+// Accounts, Sessions) removed.
 type Expired struct {
 	Invitations, DecisionNotes, Accounts, ReportJobs, Sessions int
 	// ActionAuthors counts entries of action plans' logs whose author's
 	// address was blanked.
 	ActionAuthors int
 }
-
-// RemovedAccountEmail is the address an account gets when the retention
-// removes it but decisions still refer to it.
-func RemovedAccountEmail(id string) string { return "removed-" + id + "@invalid" }
 
 // ExpireRecords applies the retention to what trots keeps besides answers,
 // at time now, in one transaction:
@@ -99,16 +97,13 @@ func RemovedAccountEmail(id string) string { return "removed-" + id + "@invalid"
 //   - the note and the author's address of decisions older than
 //     DecisionMonths (choice, verdict, date and role stay), and the
 //     author's address in entries of action plans' logs as old;
-//   - accounts disabled more than DisabledMonths ago, with their sessions,
-//     API tokens and report jobs; one that decisions or action plans' logs
-//     refer to keeps its row (they point at it) under RemovedAccountEmail,
-//     without a password;
-//   - report jobs past ReportJobTTL and expired or idle sessions;
-//   - one-time account links a month past their expiry, used or not: an
-//     invitation nobody took up should not keep the address for ever.
+//   - report jobs past ReportJobTTL.
+//
+// Accounts disabled long ago, sessions and account links are the accounts
+// package's (accounts.Store.ExpireAccounts), under the same policy.
 func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy) (Expired, error) {
 	now = now.UTC()
-	decMonths, disMonths := p.months()
+	decMonths, _ := p.Months()
 	var ex Expired
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Where("pulse_id IN (SELECT id FROM pulses WHERE status = ?)", string(PulseClosed)).Delete(&invitationRow{})
@@ -131,49 +126,12 @@ func (s *Store) ExpireRecords(ctx context.Context, now time.Time, p RecordPolicy
 		}
 		ex.ActionAuthors = int(res.RowsAffected)
 
-		var gone []userRow
-		if err := tx.Where("disabled AND disabled_at IS NOT NULL AND disabled_at < ? AND password_hash <> ''", now.AddDate(0, -disMonths, 0)).
-			Find(&gone).Error; err != nil {
-			return internal("list disabled accounts", err)
-		}
-		for _, u := range gone {
-			for _, t := range []any{&sessionRow{}, &apiTokenRow{}, &reportJobRow{}, &accountLinkRow{}} {
-				if err := tx.Where("user_id = ?", u.ID).Delete(t).Error; err != nil {
-					return internal("remove account's records", err)
-				}
-			}
-			var refs, logged int64
-			if err := tx.Model(&decisionRow{}).Where("user_id = ?", u.ID).Count(&refs).Error; err != nil {
-				return internal("count account's decisions", err)
-			}
-			if err := tx.Model(&actionEventRow{}).Where("user_id = ?", u.ID).Count(&logged).Error; err != nil {
-				return internal("count account's action log entries", err)
-			}
-			if refs+logged == 0 {
-				if err := tx.Delete(&userRow{ID: u.ID}).Error; err != nil {
-					return internal("remove account", err)
-				}
-			} else if err := tx.Model(&userRow{ID: u.ID}).Updates(map[string]any{"email": RemovedAccountEmail(u.ID), "password_hash": "", "lang": ""}).Error; err != nil {
-				return internal("strip account", err)
-			}
-			ex.Accounts++
-		}
-
 		res = tx.Where("created_at < ?", now.Add(-ReportJobTTL)).Delete(&reportJobRow{})
 		if res.Error != nil {
 			return internal("expire report jobs", res.Error)
 		}
 		ex.ReportJobs = int(res.RowsAffected)
 
-		res = tx.Where("expires_at <= ? OR last_seen_at <= ?", now, now.Add(-SessionIdle)).Delete(&sessionRow{})
-		if res.Error != nil {
-			return internal("expire sessions", res.Error)
-		}
-		ex.Sessions = int(res.RowsAffected)
-
-		if err := tx.Where("expires_at < ?", now.Add(-AccountLinkKeep)).Delete(&accountLinkRow{}).Error; err != nil {
-			return internal("expire account links", err)
-		}
 		return nil
 	})
 	if err != nil {

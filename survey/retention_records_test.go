@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -86,33 +87,33 @@ func TestExpireRecords(t *testing.T) {
 		if err := s.ClosePulse(ctx, closed.ID); err != nil {
 			t.Fatal(err)
 		}
-		mustUser := func(email string, role survey.Role) survey.User {
-			u := survey.User{Email: email, Role: role}
-			if role == survey.RoleLead {
+		mustUser := func(email string, role accounts.Role) accounts.User {
+			u := accounts.User{Email: email, Role: role}
+			if role == accounts.RoleLead {
 				u.DepartmentID = d.ID
 			}
-			u, err := s.CreateUser(ctx, u, "correct horse battery staple")
+			u, err := accounts.New(s).CreateUser(ctx, u, "correct horse battery staple")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return u
 		}
-		decider := mustUser("decider@example.org", survey.RoleViewer)
-		idle := mustUser("idle@example.org", survey.RoleLead)
-		active := mustUser("active@example.org", survey.RoleAdmin)
+		decider := mustUser("decider@example.org", accounts.RoleViewer)
+		idle := mustUser("idle@example.org", accounts.RoleLead)
+		active := mustUser("active@example.org", accounts.RoleAdmin)
 		dec, err := s.RecordDecision(ctx, survey.Decision{PulseID: closed.ID, DepartmentID: d.ID, Choice: survey.ChoiceNoGo,
 			Verdict: "FIX_FIRST", Note: "teamleider K. Jansen eerst aanspreken", UserID: decider.ID, UserEmail: decider.Email})
-		if err != nil || dec.UserRole != survey.RoleViewer {
+		if err != nil || accounts.Role(dec.UserRole) != accounts.RoleViewer {
 			t.Fatalf("decision %+v, %v", dec, err)
 		}
-		if _, err := s.NewSession(ctx, active.ID, ""); err != nil {
+		if _, err := accounts.New(s).NewSession(ctx, active.ID, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.NewAPIToken(ctx, idle.Email, "script"); err != nil {
+		if _, err := accounts.New(s).NewAPIToken(ctx, idle.Email, "script"); err != nil {
 			t.Fatal(err)
 		}
-		for _, u := range []survey.User{decider, idle} {
-			if err := s.DisableUser(ctx, u.Email); err != nil {
+		for _, u := range []accounts.User{decider, idle} {
+			if err := accounts.New(s).DisableUser(ctx, u.Email); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -121,7 +122,7 @@ func TestExpireRecords(t *testing.T) {
 		// invitations of the closed pulse went at its close (ClosePulse);
 		// the retention would remove any left from an older trots.
 		now = t0.AddDate(0, 1, 0)
-		ex, err := s.ExpireRecords(ctx, now, survey.RecordPolicy{})
+		ex, err := expire(s, now)
 		if err != nil || ex.Invitations != 0 || ex.DecisionNotes != 0 || ex.Accounts != 0 || ex.Sessions != 1 {
 			t.Fatalf("after a month: %+v, %v", ex, err)
 		}
@@ -135,7 +136,7 @@ func TestExpireRecords(t *testing.T) {
 		// Twelve months and a day on: the note and address go, the
 		// accounts too.
 		now = t0.AddDate(0, 12, 1)
-		ex, err = s.ExpireRecords(ctx, now, survey.RecordPolicy{})
+		ex, err = expire(s, now)
 		if err != nil || ex.DecisionNotes != 1 || ex.Accounts != 2 {
 			t.Fatalf("after a year: %+v, %v", ex, err)
 		}
@@ -144,11 +145,11 @@ func TestExpireRecords(t *testing.T) {
 			t.Fatal(decs, err)
 		}
 		got := decs[0]
-		if got.Note != "" || got.UserEmail != "" || got.UserRole != survey.RoleViewer || got.Choice != survey.ChoiceNoGo ||
+		if got.Note != "" || got.UserEmail != "" || accounts.Role(got.UserRole) != accounts.RoleViewer || got.Choice != survey.ChoiceNoGo ||
 			got.Verdict != "FIX_FIRST" || !got.DecidedAt.Equal(dec.DecidedAt) {
 			t.Fatalf("decision after a year: %+v", got)
 		}
-		users, err := s.Users(ctx)
+		users, err := accounts.New(s).Users(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +157,7 @@ func TestExpireRecords(t *testing.T) {
 		for _, u := range users {
 			emails[u.Email] = true
 		}
-		if !emails[active.Email] || emails[idle.Email] || emails[decider.Email] || !emails[survey.RemovedAccountEmail(decider.ID)] || len(users) != 2 {
+		if !emails[active.Email] || emails[idle.Email] || emails[decider.Email] || !emails[accounts.RemovedAccountEmail(decider.ID)] || len(users) != 2 {
 			t.Fatalf("accounts after a year: %v", emails)
 		}
 		var tokens int64
@@ -166,7 +167,7 @@ func TestExpireRecords(t *testing.T) {
 		}
 		// Nothing more to do the next day.
 		now = now.AddDate(0, 0, 1)
-		if ex, err := s.ExpireRecords(ctx, now, survey.RecordPolicy{}); err != nil || ex != (survey.Expired{}) {
+		if ex, err := expire(s, now); err != nil || ex != (survey.Expired{}) {
 			t.Fatalf("a day later: %+v, %v", ex, err)
 		}
 	})

@@ -131,7 +131,7 @@ func (st Settings) Problems() map[string]*Error {
 	p := map[string]*Error{}
 	line := func(name, s string, min, max int) {
 		n := utf8.RuneCountInString(s)
-		if n < min || n > max || !plainText(s, false) {
+		if n < min || n > max || !PlainText(s, false) {
 			e := errorf(EInvalid, "settings_text_line", "%s must have %d to %d characters of plain text on one line", name, min, max)
 			e.Args = []string{strconv.Itoa(min), strconv.Itoa(max)}
 			p[name] = e
@@ -152,7 +152,7 @@ func (st Settings) Problems() map[string]*Error {
 		if name == "purpose_nl" {
 			s = st.PurposeNL
 		}
-		if utf8.RuneCountInString(s) > maxSettingPurpose || !plainText(s, true) {
+		if utf8.RuneCountInString(s) > maxSettingPurpose || !PlainText(s, true) {
 			e := errorf(EInvalid, "settings_purpose", "%s has at most %d characters of plain text (empty: the default text)", name, maxSettingPurpose)
 			e.Args = []string{strconv.Itoa(maxSettingPurpose)}
 			p[name] = e
@@ -179,7 +179,7 @@ func (st Settings) Problems() map[string]*Error {
 		p["mask_names"] = errorf(EInvalid, "settings_mask_names", "the list of names to mask holds at most %d names", MaxMaskNames)
 	}
 	for _, n := range st.MaskNames {
-		if utf8.RuneCountInString(n) > 100 || !plainText(n, false) || strings.ContainsAny(n, "\r\n") {
+		if utf8.RuneCountInString(n) > 100 || !PlainText(n, false) || strings.ContainsAny(n, "\r\n") {
 			p["mask_names"] = errorf(EInvalid, "settings_mask_names", "a name to mask has at most 100 characters of plain text on one line")
 			break
 		}

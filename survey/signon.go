@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -16,7 +15,7 @@ import (
 //
 //   - Staff who sign in get a console account like any other, with the
 //     role the provider's claims map to, re-evaluated at every sign-in
-//     (SignOnUser). Such an account has no password.
+//     (accounts.Store.SignOnUser). Such an account has no password.
 //   - For a pulse answered with sign-on (Pulse.SignOn), the fact that a
 //     person has answered it: PersonHash, an HMAC under the token key
 //     file of the pulse, the provider and the person's subject, in
@@ -26,10 +25,6 @@ import (
 //     and the rows of a pulse are deleted when it closes. Without the key
 //     file, a hash cannot be matched to a person even by whoever holds the
 //     provider's list of subjects; with it, it says only "has answered".
-
-// noPassword is the password hash of an account made by single sign-on:
-// not an argon2id hash, so no password ever matches it (Authenticate).
-const noPassword = "!signon"
 
 type signOnRow struct {
 	PulseID    string `gorm:"primaryKey"`
@@ -96,52 +91,4 @@ func (s *Store) recordAnswered(tx *gorm.DB, pulseID, person string) error {
 		return errorf(EConflict, "signon_answered", "this person has already answered this survey")
 	}
 	return nil
-}
-
-// SignOnUser makes or updates the console account of someone who signed in
-// through the identity provider, with the role (and a lead's department)
-// the provider's claims gave now: an account is made at the first sign-in,
-// and its role follows the provider at every later one. A disabled account
-// stays disabled (EUnauthorized "signon_disabled"). created tells whether
-// the account is new. The sign-in is recorded as the last one.
-func (s *Store) SignOnUser(ctx context.Context, u User) (user User, created bool, err error) {
-	if err := u.Validate(); err != nil {
-		return User{}, false, err
-	}
-	if u.Role == RoleLead {
-		if _, err := s.Department(ctx, u.DepartmentID); err != nil {
-			return User{}, false, err
-		}
-	}
-	var dept *string
-	if u.DepartmentID != "" {
-		dept = &u.DepartmentID
-	}
-	now := s.now().UTC()
-	var row userRow
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Take(&row, "email = ?", u.Email).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			row = userRow{ID: NewID(), Email: u.Email, PasswordHash: noPassword, Role: string(u.Role), DepartmentID: dept,
-				CreatedAt: now, LastLoginAt: &now}
-			created = true
-			return tx.Create(&row).Error
-		}
-		if err != nil {
-			return err
-		}
-		if row.Disabled {
-			return errorf(EUnauthorized, "signon_disabled", "the account of %s is disabled", u.Email)
-		}
-		row.Role, row.DepartmentID, row.LastLoginAt = string(u.Role), dept, &now
-		return tx.Model(&userRow{}).Where("id = ?", row.ID).
-			Updates(map[string]any{"role": row.Role, "department_id": dept, "last_login_at": now}).Error
-	})
-	if ErrorCode(err) == EUnauthorized {
-		return User{}, false, err
-	}
-	if err != nil {
-		return User{}, false, internal("sign-on account", err)
-	}
-	return row.domain(), created, nil
 }

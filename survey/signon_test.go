@@ -7,37 +7,6 @@ import (
 	"trots/survey/storetest"
 )
 
-// An account made by single sign-on gets the role the provider gave, which
-// follows the provider at every sign-in; it has no password; a disabled
-// account stays disabled; a lead needs a department that exists.
-func TestSignOnUserFollowsTheProvider(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, dsn string) {
-		s := storetest.Open(t, dsn)
-		d := storetest.MustDepartment(t, s, "ICT", 8)
-		u, created, err := s.SignOnUser(ctx, survey.User{Email: " Ann@Example.org", Role: survey.RoleAdmin})
-		if err != nil || !created || u.Email != "ann@example.org" || u.Role != survey.RoleAdmin || u.LastLogin.IsZero() {
-			t.Fatalf("first sign-on: %+v, created %v, %v", u, created, err)
-		}
-		u, created, err = s.SignOnUser(ctx, survey.User{Email: "ann@example.org", Role: survey.RoleLead, DepartmentID: d.ID})
-		if err != nil || created || u.Role != survey.RoleLead || u.DepartmentID != d.ID {
-			t.Fatalf("second sign-on as lead: %+v, created %v, %v", u, created, err)
-		}
-		if n, _ := s.CountUsers(ctx); n != 1 {
-			t.Errorf("%d accounts, want 1", n)
-		}
-		if _, err := s.Authenticate(ctx, "ann@example.org", "!signon", "192.0.2.1"); survey.ErrorCode(err) != survey.EUnauthorized {
-			t.Errorf("password login to a sign-on account: %v", err)
-		}
-		if _, _, err := s.SignOnUser(ctx, survey.User{Email: "bo@example.org", Role: survey.RoleLead, DepartmentID: "nope"}); survey.ErrorCode(err) != survey.ENotFound {
-			t.Errorf("lead of an unknown department: %v", err)
-		}
-		must(t, s.DisableUser(ctx, "ann@example.org"))
-		if _, _, err := s.SignOnUser(ctx, survey.User{Email: "ann@example.org", Role: survey.RoleAdmin}); survey.ErrorKey(err) != "signon_disabled" {
-			t.Errorf("disabled account: %v", err)
-		}
-	})
-}
-
 // A person hash depends on the pulse, the issuer, the subject and the key
 // file; a sign-on pulse takes one answer per hash, refuses answers
 // without one, and forgets the hashes at close.

@@ -208,6 +208,16 @@ func open(ctx context.Context, dsn string, opts Options, target int) (*Store, er
 // Dialect tells which engine the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
+// Handles gives a package that keeps its own tables in this database
+// (accounts: users, sessions, API tokens) the store's connections, so that
+// it shares the one SQLite writer instead of opening a second one that
+// would meet "database is locked": w for writes and transactions, r for
+// reads.
+func (s *Store) Handles() (w, r *gorm.DB) { return s.w, s.r }
+
+// Now is the store's clock (Options.Now), for the same package.
+func (s *Store) Now() time.Time { return s.now() }
+
 // Ping checks that the database answers, for /readyz.
 func (s *Store) Ping(ctx context.Context) error {
 	for _, g := range []*gorm.DB{s.w, s.r} {

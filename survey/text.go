@@ -5,13 +5,13 @@ import (
 	"unicode/utf8"
 )
 
-// plainText reports whether s is text a person typed: valid UTF-8 without
+// PlainText reports whether s is text a person typed: valid UTF-8 without
 // control characters (line breaks and tabs allowed when multiline). Names
 // and notes are refused otherwise rather than cleaned: PostgreSQL refuses
 // a NUL byte and invalid UTF-8 outright (a 500 where the user should get
 // a field error), SQLite would store them as they are and hand them to
 // every CSV, file name and PDF that shows the name.
-func plainText(s string, multiline bool) bool {
+func PlainText(s string, multiline bool) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}

@@ -3,6 +3,7 @@ package survey_test
 import (
 	"testing"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -18,7 +19,7 @@ func TestTextWithControlCharactersIsRefused(t *testing.T) {
 		s, _ := mustOpenClocked(t, dsn)
 		d := storetest.MustDepartment(t, s, "Finance", 20)
 		p := storetest.MustOpenPulse(t, s, "pulse", 1)
-		u := mustUser(t, s, "anna@example.org", survey.RoleViewer, "")
+		u := mustUser(t, s, "anna@example.org", accounts.RoleViewer, "")
 		for _, name := range bad {
 			_, err := s.CreateDepartment(ctx, survey.Department{Name: name, Headcount: 5})
 			if survey.ErrorKey(err) != "department_name_invalid" {
@@ -33,7 +34,7 @@ func TestTextWithControlCharactersIsRefused(t *testing.T) {
 			if survey.ErrorKey(err) != "decision_note_invalid" {
 				t.Errorf("note %q: %v", name, err)
 			}
-			_, err = s.Authenticate(ctx, "anna"+name+"@example.org", "correct horse battery", "10.0.0.9")
+			_, err = accounts.New(s).Authenticate(ctx, "anna"+name+"@example.org", "correct horse battery", "10.0.0.9")
 			wantCode(t, err, survey.EUnauthorized)
 		}
 		if ds, err := s.Departments(ctx); err != nil || len(ds) != 1 {

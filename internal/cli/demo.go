@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/survey"
 	"trots/survey/demo"
@@ -88,8 +89,8 @@ const demoAdminEmail = "admin@demo.example"
 // demoAdmin creates the demo's administrator with a generated password and
 // prints it once: trots never ships a default password.
 func demoAdmin(ctx context.Context, store *survey.Store, w io.Writer, base string) error {
-	password := survey.GeneratePassword()
-	if _, err := store.CreateUser(ctx, survey.User{Email: demoAdminEmail, Role: survey.RoleAdmin}, password); err != nil {
+	password := accounts.GeneratePassword()
+	if _, err := accounts.New(store).CreateUser(ctx, accounts.User{Email: demoAdminEmail, Role: accounts.RoleAdmin}, password); err != nil {
 		if survey.ErrorCode(err) == survey.EConflict {
 			fmt.Fprintf(w, "\nThe console account %s already exists; its password is unchanged.\n", demoAdminEmail)
 			return nil
@@ -220,7 +221,7 @@ func shellWord(s string) string {
 // sign in: the demo administrator's address and a fresh one-time link to
 // choose its password (the first password was shown only once).
 func demoLogin(ctx context.Context, store *survey.Store, w io.Writer, base string) error {
-	u, err := store.UserByEmail(ctx, demoAdminEmail)
+	u, err := accounts.New(store).UserByEmail(ctx, demoAdminEmail)
 	if err != nil || u.Disabled {
 		if survey.ErrorCode(err) == survey.EInternal {
 			return err

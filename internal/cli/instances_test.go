@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -53,7 +54,7 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	const email, password = "hr@example.org", "a long enough test password"
-	if _, err := st.CreateUser(ctx, survey.User{Email: email, Role: survey.RoleAdmin}, password); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: email, Role: accounts.RoleAdmin}, password); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -220,7 +221,7 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		// Failures at alternating instances add up: the second instance
 		// does not start counting from zero.
 		locked := -1
-		for i := range 4 * survey.LoginFreeFailures {
+		for i := range 4 * accounts.LoginFreeFailures {
 			resp, err := http.PostForm(both[i%2].url+"/login", url.Values{"email": {email}, "password": {"wrong password " + strconv.Itoa(i)}})
 			if err != nil {
 				t.Fatal(err)
@@ -233,8 +234,8 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		}
 		// Counted per instance, neither would lock before it saw
 		// LoginFreeFailures failures itself, i.e. twice as many in all.
-		if locked < 0 || locked > survey.LoginFreeFailures {
-			t.Errorf("back-off after %d failed logins spread over two instances; want it after %d", locked, survey.LoginFreeFailures)
+		if locked < 0 || locked > accounts.LoginFreeFailures {
+			t.Errorf("back-off after %d failed logins spread over two instances; want it after %d", locked, accounts.LoginFreeFailures)
 		}
 	})
 

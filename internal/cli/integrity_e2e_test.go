@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/questionnaires"
 	"trots/server"
@@ -64,10 +65,10 @@ func stuffOpenLink(t *testing.T, dsn string, extra int, wantKinds []string, say 
 	if err != nil || len(links) != 1 || links[0].DepartmentID != ict.ID {
 		t.Fatalf("links %+v: %v", links, err)
 	}
-	if _, err := st.CreateUser(ctx, survey.User{Email: "admin@example.org", Role: survey.RoleAdmin}, "correct horse battery"); err != nil {
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "admin@example.org", Role: accounts.RoleAdmin}, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st).Handler())
+	srv := httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st)).Handler())
 	t.Cleanup(srv.Close)
 
 	// Ten poor answers, then the stuffer's, all through the open link.

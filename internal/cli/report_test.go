@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/questionnaires"
 	"trots/survey"
 	"trots/survey/demo"
@@ -64,7 +65,7 @@ func TestReportWritesThePDFs(t *testing.T) {
 	dsn, st, pulse := seededDemo(t)
 	// An action plan recorded on ICT goes into its department report.
 	ctx := context.Background()
-	hr, err := st.CreateUser(ctx, survey.User{Email: "hr@example.org", Role: survey.RoleAdmin}, "correct horse battery")
+	hr, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "hr@example.org", Role: accounts.RoleAdmin}, "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}

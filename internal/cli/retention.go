@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/survey"
 	"trots/survey/results"
@@ -40,7 +41,7 @@ func runRetention(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	pol := retentionPolicy(months.n)
 	pol.DryRun = *dry
 	now := time.Now()
-	rep, err := pol.Run(ctx, store, now)
+	rep, err := pol.Run(ctx, store, accounts.New(store), now)
 	printRetention(stdout, rep, *dry)
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func startRetention(ctx context.Context, store *survey.Store, months int, log *s
 	pol := retentionPolicy(months)
 	return every(ctx, retentionEvery, func(ctx context.Context) bool {
 		now := time.Now()
-		rep, err := pol.Run(ctx, store, now)
+		rep, err := pol.Run(ctx, store, accounts.New(store), now)
 		if err == nil {
 			if _, aerr := expireAudit(ctx, store, "system:retention", months, now, rep, false); aerr != nil {
 				log.Error("retention of the audit log failed", "error", aerr.Error())

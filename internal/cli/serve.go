@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/server/metrics"
 	"trots/survey"
@@ -104,7 +105,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, TrustedProxies: trusted,
 		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public, SignOn: signOn, PasswordLoginOff: !*passwordLogin}
 	limits.apply(&cfg)
-	srv := server.New(cfg, log, store)
+	srv := server.New(cfg, log, store, accounts.New(store))
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
 	fmt.Fprintf(stdout, "Console (board, decisions): http://%s/login\n", ln.Addr())
 	if err := printSetupLink(ctx, store, stdout, public, ln.Addr().String()); err != nil {
@@ -147,11 +148,12 @@ func signOnConfig(issuer, clientID, secret, name, roles, groupsClaim, deptClaim,
 // the browser: HR rarely has a shell on the server. Each start makes a new
 // link and ends the one before.
 func printSetupLink(ctx context.Context, store *survey.Store, w io.Writer, public, addr string) error {
-	n, err := store.CountUsers(ctx)
+	acc := accounts.New(store)
+	n, err := acc.CountUsers(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
-	token, link, err := store.NewSetupLink(ctx, survey.DefaultAccountLinkLifetime)
+	token, link, err := acc.NewSetupLink(ctx, accounts.DefaultAccountLinkLifetime)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 )
 
@@ -93,7 +94,7 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		password = strings.TrimRight(line, "\r\n")
 	}
 	if password == "" {
-		password, generated = survey.GeneratePassword(), true
+		password, generated = accounts.GeneratePassword(), true
 	}
 	st, err := openUserStore(ctx, *dsn)
 	if err != nil {
@@ -106,7 +107,7 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 	}
-	u, err := st.CreateUser(ctx, survey.User{Email: *email, Role: survey.Role(*role), DepartmentID: deptID}, password)
+	u, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: *email, Role: accounts.Role(*role), DepartmentID: deptID}, password)
 	if err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.Close()
-	users, err := st.Users(ctx)
+	users, err := accounts.New(st).Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -184,6 +185,7 @@ func runUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // store, which the caller closes.
 type accountCommand struct {
 	st          *survey.Store
+	acc         *accounts.Store
 	email, name string
 	// expires and readOnly are --expires and --read-only of user token.
 	expires  time.Duration
@@ -204,7 +206,7 @@ func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string
 	if nameHelp != "" {
 		name = fs.String("name", "", nameHelp+" (required)")
 	}
-	expires := survey.DefaultAPITokenLifetime
+	expires := accounts.DefaultAPITokenLifetime
 	var readOnly *bool
 	baseURL := new(string)
 	if cmd == "user reset" {
@@ -237,7 +239,7 @@ func openAccountCommand(ctx context.Context, cmd, nameHelp string, args []string
 	if err != nil {
 		return nil, err
 	}
-	c := &accountCommand{st: st, email: *email, expires: expires, baseURL: strings.TrimRight(*baseURL, "/")}
+	c := &accountCommand{st: st, acc: accounts.New(st), email: *email, expires: expires, baseURL: strings.TrimRight(*baseURL, "/")}
 	if readOnly != nil {
 		c.readOnly = *readOnly
 	}
@@ -253,13 +255,13 @@ func runUserDisable(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer c.st.Close()
-	if err := c.st.DisableUser(ctx, c.email); err != nil {
+	if err := c.acc.DisableUser(ctx, c.email); err != nil {
 		return err
 	}
-	if err := cliAudit(ctx, c.st, "user.disable", "account "+survey.NormalizeEmail(c.email), "sessions and API tokens ended"); err != nil {
+	if err := cliAudit(ctx, c.st, "user.disable", "account "+accounts.NormalizeEmail(c.email), "sessions and API tokens ended"); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Account %s disabled; its sessions have ended.\n", survey.NormalizeEmail(c.email))
+	fmt.Fprintf(stdout, "Account %s disabled; its sessions have ended.\n", accounts.NormalizeEmail(c.email))
 	return nil
 }
 
@@ -269,20 +271,20 @@ func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer c.st.Close()
-	scope := survey.ScopeFull
+	scope := accounts.ScopeFull
 	if c.readOnly {
-		scope = survey.ScopeRead
+		scope = accounts.ScopeRead
 	}
-	token, err := c.st.NewScopedAPIToken(ctx, c.email, c.name, c.expires, scope)
+	token, err := c.acc.NewScopedAPIToken(ctx, c.email, c.name, c.expires, scope)
 	if err != nil {
 		return err
 	}
 	days := int(c.expires / (24 * time.Hour))
-	if err := cliAudit(ctx, c.st, "token.create", "account "+survey.NormalizeEmail(c.email), fmt.Sprintf("token %q, scope %s, expires in %d days", c.name, scope, days)); err != nil {
+	if err := cliAudit(ctx, c.st, "token.create", "account "+accounts.NormalizeEmail(c.email), fmt.Sprintf("token %q, scope %s, expires in %d days", c.name, scope, days)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "API token for %s, valid for %d days until %s (shown only now; send it as Authorization: Bearer <token>):\n%s\n",
-		survey.NormalizeEmail(c.email), days, time.Now().Add(c.expires).UTC().Format("2006-01-02"), token)
+		accounts.NormalizeEmail(c.email), days, time.Now().Add(c.expires).UTC().Format("2006-01-02"), token)
 	return nil
 }
 
@@ -292,12 +294,12 @@ func runUserTokens(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer c.st.Close()
-	tokens, err := c.st.APITokens(ctx, c.email)
+	tokens, err := c.acc.APITokens(ctx, c.email)
 	if err != nil {
 		return err
 	}
 	if len(tokens) == 0 {
-		fmt.Fprintf(stdout, "%s has no API tokens.\n", survey.NormalizeEmail(c.email))
+		fmt.Fprintf(stdout, "%s has no API tokens.\n", accounts.NormalizeEmail(c.email))
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -325,14 +327,14 @@ func runUserRevoke(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer c.st.Close()
-	n, err := c.st.RevokeAPITokens(ctx, c.email, c.name)
+	n, err := c.acc.RevokeAPITokens(ctx, c.email, c.name)
 	if err != nil {
 		return err
 	}
-	if err := cliAudit(ctx, c.st, "token.revoke", "account "+survey.NormalizeEmail(c.email), fmt.Sprintf("%d token(s) named %q", n, c.name)); err != nil {
+	if err := cliAudit(ctx, c.st, "token.revoke", "account "+accounts.NormalizeEmail(c.email), fmt.Sprintf("%d token(s) named %q", n, c.name)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d API token(s) named %q of %s revoked; requests with them are refused from now on.\n", n, c.name, survey.NormalizeEmail(c.email))
+	fmt.Fprintf(stdout, "%d API token(s) named %q of %s revoked; requests with them are refused from now on.\n", n, c.name, accounts.NormalizeEmail(c.email))
 	return nil
 }
 
@@ -356,7 +358,7 @@ func runUserReset(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	fmt.Fprintf(stdout, "Password reset for %s: open this link (it works once, until %s UTC; the old password works until then):\n%s\n",
-		survey.NormalizeEmail(c.email), link.ExpiresAt.Format("2006-01-02 15:04"), link.URL)
+		accounts.NormalizeEmail(c.email), link.ExpiresAt.Format("2006-01-02 15:04"), link.URL)
 	return nil
 }
 
@@ -369,11 +371,12 @@ type issuedLink struct {
 // printResetLink makes a password-reset link for the account of email and
 // records it in the audit log.
 func printResetLink(ctx context.Context, st *survey.Store, email, base string) (issuedLink, error) {
-	u, err := st.UserByEmail(ctx, email)
+	acc := accounts.New(st)
+	u, err := acc.UserByEmail(ctx, email)
 	if err != nil {
-		return issuedLink{}, fmt.Errorf("no account %s: %w", survey.NormalizeEmail(email), err)
+		return issuedLink{}, fmt.Errorf("no account %s: %w", accounts.NormalizeEmail(email), err)
 	}
-	token, link, err := st.NewResetLink(ctx, u.ID, cliActor(), survey.DefaultAccountLinkLifetime)
+	token, link, err := acc.NewResetLink(ctx, u.ID, cliActor(), accounts.DefaultAccountLinkLifetime)
 	if err != nil {
 		return issuedLink{}, err
 	}

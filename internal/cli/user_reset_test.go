@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -22,7 +23,7 @@ func useLink(t *testing.T, dsn, out, email, password string) {
 	}
 	st := storetest.Open(t, dsn)
 	defer st.Close()
-	if _, err := st.UseAccountLink(context.Background(), m[2], email, password); err != nil {
+	if _, err := accounts.New(st).UseAccountLink(context.Background(), m[2], email, password); err != nil {
 		t.Fatalf("use the printed link: %v", err)
 	}
 }
@@ -71,8 +72,8 @@ func TestServePrintsASetupLinkWhileThereIsNoAccount(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no link in %q", out.String())
 	}
-	u, err := st.UseAccountLink(ctx, m[2], "hr@example.org", "the person who runs trots here")
-	if err != nil || u.Role != survey.RoleAdmin {
+	u, err := accounts.New(st).UseAccountLink(ctx, m[2], "hr@example.org", "the person who runs trots here")
+	if err != nil || u.Role != accounts.RoleAdmin {
 		t.Fatalf("setup: %+v, %v", u, err)
 	}
 	out.Reset()
@@ -112,7 +113,7 @@ func TestUserTokenReadOnly(t *testing.T) {
 	}
 	st := storetest.Open(t, dsn)
 	defer st.Close()
-	if _, scope, err := st.APITokenAccess(context.Background(), token); err != nil || scope != survey.ScopeRead {
+	if _, scope, err := accounts.New(st).APITokenAccess(context.Background(), token); err != nil || scope != accounts.ScopeRead {
 		t.Fatalf("scope %q, %v", scope, err)
 	}
 }

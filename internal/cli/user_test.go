@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -18,11 +19,11 @@ func runUserCmd(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-func mustAuthenticate(t *testing.T, dsn, email, password string) survey.User {
+func mustAuthenticate(t *testing.T, dsn, email, password string) accounts.User {
 	t.Helper()
 	s := storetest.Open(t, dsn)
 	defer s.Close()
-	u, err := s.Authenticate(context.Background(), email, password, "127.0.0.1")
+	u, err := accounts.New(s).Authenticate(context.Background(), email, password, "127.0.0.1")
 	if err != nil {
 		t.Fatalf("log in as %s: %v", email, err)
 	}
@@ -92,7 +93,7 @@ func TestUserAddListDisable(t *testing.T) {
 			t.Fatalf("token: %d %q", code, out)
 		}
 		st = storetest.Open(t, dsn)
-		if u, err := st.UserByAPIToken(context.Background(), token); err != nil || u.Email != "lead@example.org" {
+		if u, err := accounts.New(st).UserByAPIToken(context.Background(), token); err != nil || u.Email != "lead@example.org" {
 			t.Fatalf("token user: %+v, %v", u, err)
 		}
 		st.Close()
@@ -101,7 +102,7 @@ func TestUserAddListDisable(t *testing.T) {
 			t.Fatalf("disable: %d %q", code, out)
 		}
 		st = storetest.Open(t, dsn)
-		if _, err := st.UserByAPIToken(context.Background(), token); survey.ErrorCode(err) != survey.EUnauthorized {
+		if _, err := accounts.New(st).UserByAPIToken(context.Background(), token); survey.ErrorCode(err) != survey.EUnauthorized {
 			t.Fatalf("token of a disabled account: %v", err)
 		}
 		st.Close()
@@ -121,7 +122,7 @@ func TestDemoPrintsAWorkingLoginOnce(t *testing.T) {
 	if code != 0 || m == nil || !strings.Contains(out, "/login") {
 		t.Fatalf("demo: %d %q %q", code, out, errOut)
 	}
-	if u := mustAuthenticate(t, dsn, m[1], m[2]); u.Role != survey.RoleAdmin {
+	if u := mustAuthenticate(t, dsn, m[1], m[2]); u.Role != accounts.RoleAdmin {
 		t.Fatalf("demo account = %+v", u)
 	}
 }
@@ -136,7 +137,7 @@ func TestUserTokensListAndRevoke(t *testing.T) {
 		token := func(name string) string {
 			t.Helper()
 			code, out, errOut := runUserCmd(t, "token", "--db", dsn, "--email", "bi@example.org", "--name", name)
-			tok := regexp.MustCompile(survey.APITokenPrefix + `\S+`).FindString(out)
+			tok := regexp.MustCompile(accounts.APITokenPrefix + `\S+`).FindString(out)
 			if code != 0 || tok == "" {
 				t.Fatalf("token %s: %d %q %q", name, code, out, errOut)
 			}
@@ -144,17 +145,17 @@ func TestUserTokensListAndRevoke(t *testing.T) {
 		}
 		leaked, kept := token("power-bi"), token("excel")
 		code, out, _ := runUserCmd(t, "tokens", "--db", dsn, "--email", "BI@example.org")
-		if code != 0 || !strings.Contains(out, "power-bi") || !strings.Contains(out, "excel") || strings.Contains(out, survey.APITokenPrefix) {
+		if code != 0 || !strings.Contains(out, "power-bi") || !strings.Contains(out, "excel") || strings.Contains(out, accounts.APITokenPrefix) {
 			t.Fatalf("tokens: %d %q", code, out)
 		}
 		if code, out, errOut := runUserCmd(t, "revoke", "--db", dsn, "--email", "bi@example.org", "--name", "power-bi"); code != 0 || !strings.Contains(out, "1 API token") {
 			t.Fatalf("revoke: %d %q %q", code, out, errOut)
 		}
 		st := storetest.Open(t, dsn)
-		if _, err := st.UserByAPIToken(context.Background(), leaked); survey.ErrorCode(err) != survey.EUnauthorized {
+		if _, err := accounts.New(st).UserByAPIToken(context.Background(), leaked); survey.ErrorCode(err) != survey.EUnauthorized {
 			t.Errorf("the revoked token: %v, want unauthorized", err)
 		}
-		if u, err := st.UserByAPIToken(context.Background(), kept); err != nil || u.Email != "bi@example.org" {
+		if u, err := accounts.New(st).UserByAPIToken(context.Background(), kept); err != nil || u.Email != "bi@example.org" {
 			t.Errorf("the other token: %+v, %v", u, err)
 		}
 		st.Close()

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"trots/accounts"
 	"trots/server"
 	"trots/survey"
 	"trots/survey/demo"
@@ -82,11 +83,12 @@ func (b *bench) abuse(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	viewer, err := st.CreateUser(ctx, survey.User{Email: "viewer@example.org", Role: survey.RoleViewer}, "correct horse battery")
+	acc := accounts.New(st)
+	viewer, err := acc.CreateUser(ctx, accounts.User{Email: "viewer@example.org", Role: accounts.RoleViewer}, "correct horse battery")
 	if err != nil {
 		return err
 	}
-	token, err := st.NewAPIToken(ctx, "viewer@example.org", "abuse")
+	token, err := acc.NewAPIToken(ctx, "viewer@example.org", "abuse")
 	if err != nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func (b *bench) abuse(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := server.New(server.Config{}, log, st) // the default limits
+	srv := server.New(server.Config{}, log, st, acc) // the default limits
 	sctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(sctx, ln, 10*time.Second) }()

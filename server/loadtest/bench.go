@@ -285,7 +285,7 @@ func (b *bench) overHTTP(ctx context.Context, r *round, st storeAPI, target stri
 		// Request logs formatted as in production, written nowhere; the
 		// rate limit per link raised, since every client shares few links.
 		log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-		srv := server.New(server.Config{SurveyRate: 1e9, SurveyBurst: 1 << 30}, log, st)
+		srv := server.New(server.Config{SurveyRate: 1e9, SurveyBurst: 1 << 30}, log, st, nil) // the survey only
 		sctx, stop := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- srv.Serve(sctx, ln, 10*time.Second) }()

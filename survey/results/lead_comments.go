@@ -1,6 +1,7 @@
 package results
 
 import (
+	"trots/accounts"
 	"trots/analysis"
 	"trots/survey"
 )
@@ -8,8 +9,8 @@ import (
 // CommentsVisible reports whether a user of role may read the open comments
 // of pulse p: admins and viewers may, a department's lead only when an
 // admin turned that on for the pulse before it opened (Pulse.LeadComments).
-func CommentsVisible(role survey.Role, p survey.Pulse) bool {
-	return role != survey.RoleLead || p.LeadComments
+func CommentsVisible(role accounts.Role, p survey.Pulse) bool {
+	return role != accounts.RoleLead || p.LeadComments
 }
 
 // WithoutComments returns a copy of res with every group's open comments

@@ -23,12 +23,20 @@ type RetentionStore interface {
 
 var _ RetentionStore = (*survey.Store)(nil)
 
+// AccountRetention is what the retention needs of the accounts
+// (accounts.Store): accounts disabled long ago, old sessions and links go
+// under the same policy.
+type AccountRetention interface {
+	ExpireAccounts(ctx context.Context, now time.Time, p survey.RecordPolicy) (accounts, sessions int, err error)
+}
+
 // Retention is the policy on raw answers: they are deleted their pulse's
 // retention period (survey.Pulse.RetentionMonths, 12 months unless chosen
 // otherwise) after it closed, or Months after it closed when that is
 // shorter, while its final results are kept. The same run removes the
 // records survey.Store.ExpireRecords names (invitations of closed pulses,
-// old decision notes, long-disabled accounts, report jobs, sessions).
+// old decision notes, report jobs) and those accounts.Store.ExpireAccounts
+// names (long-disabled accounts, sessions, one-time links).
 type Retention struct {
 	// Months, when not 0, shortens every pulse's retention period to at
 	// most this many months (TROTS_RETENTION_MONTHS).
@@ -74,7 +82,7 @@ func (r Retention) Cutoff(now time.Time) time.Time {
 // times starts its period now); then the raw answers of the pulses closed
 // whose retention period has passed (or closed before the cut-off) are
 // deleted, and the other records expire.
-func (r Retention) Run(ctx context.Context, st RetentionStore, now time.Time) (RetentionReport, error) {
+func (r Retention) Run(ctx context.Context, st RetentionStore, acc AccountRetention, now time.Time) (RetentionReport, error) {
 	rep := RetentionReport{Skipped: map[string]error{}}
 	if r.Months < 0 {
 		return rep, fmt.Errorf("results: retention of %d months", r.Months)
@@ -126,6 +134,9 @@ func (r Retention) Run(ctx context.Context, st RetentionStore, now time.Time) (R
 	}
 	if err == nil {
 		rep.Expired, err = st.ExpireRecords(ctx, now, r.Records)
+	}
+	if err == nil {
+		rep.Expired.Accounts, rep.Expired.Sessions, err = acc.ExpireAccounts(ctx, now, r.Records)
 	}
 	n := 0
 	for _, pg := range rep.Purged {

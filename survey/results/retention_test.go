@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/analysis"
 	"trots/analysis/audit"
 	"trots/questionnaires"
@@ -306,14 +307,14 @@ func TestRetentionDeletesRawAnswersKeepsResults(t *testing.T) {
 		pol := results.Retention{Months: 6, Config: analysis.DefaultConfig()}
 		dry := pol
 		dry.DryRun = true
-		rep, err := dry.Run(ctx, s, now)
+		rep, err := dry.Run(ctx, s, accounts.New(s), now)
 		if err != nil || len(rep.Finalized) != 1 || rep.Finalized[0].ID != noResults.ID || len(rep.Purged) != 0 {
 			t.Fatalf("dry run: %+v, %v", rep, err)
 		}
 		if _, err := s.PulseResult(ctx, noResults.ID); survey.ErrorCode(err) != survey.ENotFound {
 			t.Fatalf("the dry run stored results: %v", err)
 		}
-		rep, err = pol.Run(metrics.NewContext(ctx, reg), s, now)
+		rep, err = pol.Run(metrics.NewContext(ctx, reg), s, accounts.New(s), now)
 		if err != nil || len(rep.Skipped) != 0 {
 			t.Fatalf("retention: %+v, %v", rep, err)
 		}
@@ -333,14 +334,14 @@ func TestRetentionDeletesRawAnswersKeepsResults(t *testing.T) {
 		}
 
 		// The recent pulse goes once its period is over; the open one never.
-		rep, err = pol.Run(ctx, s, t0.AddDate(1, 0, 0))
+		rep, err = pol.Run(ctx, s, accounts.New(s), t0.AddDate(1, 0, 0))
 		if err != nil || len(rep.Purged) != 1 || rep.Purged[0].PulseID != recent.ID {
 			t.Fatalf("a year later: %+v, %v", rep, err)
 		}
 		if r, cm := rawAnswers(t, s, open.ID); [2]int{r, cm} != counts[open.ID] {
 			t.Errorf("open pulse touched: %d responses, %d comments", r, cm)
 		}
-		if rep, err := (results.Retention{}).Run(ctx, s, t0.AddDate(9, 0, 0)); err != nil || len(rep.Purged)+len(rep.Finalized) != 0 {
+		if rep, err := (results.Retention{}).Run(ctx, s, accounts.New(s), t0.AddDate(9, 0, 0)); err != nil || len(rep.Purged)+len(rep.Finalized) != 0 {
 			t.Fatalf("retention 0 (keep forever) did something: %+v, %v", rep, err)
 		}
 	})
@@ -414,7 +415,7 @@ func TestRetentionSkipsPulsesItCannotAnalyse(t *testing.T) {
 	if _, err := results.Close(ctx, s, p.ID, analysis.DefaultConfig()); err == nil {
 		t.Fatal("results stored for an unshipped questionnaire version")
 	}
-	rep, err := results.Retention{Months: 1}.Run(ctx, s, t0.AddDate(2, 0, 0))
+	rep, err := results.Retention{Months: 1}.Run(ctx, s, accounts.New(s), t0.AddDate(2, 0, 0))
 	if err != nil || len(rep.Purged) != 0 || len(rep.Finalized) != 0 || rep.Skipped[p.ID] == nil {
 		t.Fatalf("retention: %+v, %v", rep, err)
 	}

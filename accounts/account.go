@@ -1,4 +1,4 @@
-package survey
+package accounts
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"trots/survey"
 )
 
 // Role is what a console user may do.
@@ -83,29 +85,29 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 func (u *User) Validate() error {
 	u.Email = NormalizeEmail(u.Email)
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
-		return errorf(EInvalid, "user_email_invalid", "%q is not an e-mail address", u.Email)
+		return errorf(survey.EInvalid, "user_email_invalid", "%q is not an e-mail address", u.Email)
 	}
 	switch u.Role {
 	case RoleAdmin, RoleViewer, RoleCouncil:
 		if u.DepartmentID != "" {
-			return errorf(EInvalid, "user_department_not_lead", "only a lead belongs to a department")
+			return errorf(survey.EInvalid, "user_department_not_lead", "only a lead belongs to a department")
 		}
 	case RoleLead:
 		if u.DepartmentID == "" {
-			return errorf(EInvalid, "user_department_missing", "a lead needs a department")
+			return errorf(survey.EInvalid, "user_department_missing", "a lead needs a department")
 		}
 	default:
-		return errorf(EInvalid, "user_role_invalid", "role %q: use admin, viewer, lead or council", u.Role)
+		return errorf(survey.EInvalid, "user_role_invalid", "role %q: use admin, viewer, lead or council", u.Role)
 	}
 	return nil
 }
 
 func validatePassword(p, email string) error {
 	if utf8.RuneCountInString(p) < MinPasswordLength {
-		return errorf(EInvalid, "password_short", "a password has at least %d characters", MinPasswordLength)
+		return errorf(survey.EInvalid, "password_short", "a password has at least %d characters", MinPasswordLength)
 	}
 	if len(p) > 1024 {
-		return errorf(EInvalid, "password_long", "a password has at most 1024 bytes")
+		return errorf(survey.EInvalid, "password_long", "a password has at most 1024 bytes")
 	}
 	return weakPassword(p, email)
 }
@@ -119,7 +121,7 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 		return User{}, err
 	}
 	if u.Role == RoleLead {
-		if _, err := s.Department(ctx, u.DepartmentID); err != nil {
+		if _, err := s.st.Department(ctx, u.DepartmentID); err != nil {
 			return User{}, err
 		}
 	}
@@ -127,16 +129,16 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	if err != nil {
 		return User{}, internal("hash password", err)
 	}
-	row := userRow{ID: NewID(), Email: u.Email, PasswordHash: hash, Role: string(u.Role), CreatedAt: s.now().UTC()}
+	row := userRow{ID: survey.NewID(), Email: u.Email, PasswordHash: hash, Role: string(u.Role), CreatedAt: s.now().UTC()}
 	if u.DepartmentID != "" {
 		row.DepartmentID = &u.DepartmentID
 	}
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		if isUniqueViolation(err) {
-			return User{}, errorf(EConflict, "user_exists", "an account for %s already exists", u.Email)
+			return User{}, errorf(survey.EConflict, "user_exists", "an account for %s already exists", u.Email)
 		}
 		if isForeignKeyViolation(err) {
-			return User{}, errorf(ENotFound, "department_not_found", "no department %q", u.DepartmentID)
+			return User{}, errorf(survey.ENotFound, "department_not_found", "no department %q", u.DepartmentID)
 		}
 		return User{}, internal("create user", err)
 	}
@@ -167,10 +169,10 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // UserByEmail returns the account of an address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
-	if !plainText(email, false) || len(email) > 320 {
+	if !survey.PlainText(email, false) || len(email) > 320 {
 		// No stored address is like this (User.Validate), and PostgreSQL
 		// would refuse the query instead of finding nobody.
-		return User{}, errorf(ENotFound, "user_not_found", "no such account")
+		return User{}, errorf(survey.ENotFound, "user_not_found", "no such account")
 	}
 	row, err := s.userRow(s.r.WithContext(ctx), "email = ?", NormalizeEmail(email))
 	if err != nil {
@@ -192,7 +194,7 @@ func (s *Store) userRow(db *gorm.DB, where string, arg any) (userRow, error) {
 	var row userRow
 	err := db.Take(&row, where, arg).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return userRow{}, errorf(ENotFound, "user_not_found", "no such account")
+		return userRow{}, errorf(survey.ENotFound, "user_not_found", "no such account")
 	}
 	if err != nil {
 		return userRow{}, internal("read user", err)
@@ -202,7 +204,7 @@ func (s *Store) userRow(db *gorm.DB, where string, arg any) (userRow, error) {
 
 // DisableUser switches the account of email off and ends its sessions, in
 // one transaction (SetUserDisabled). Accounts are never deleted: decisions
-// name them. The last enabled administrator stays (EConflict "last_admin").
+// name them. The last enabled administrator stays (survey.EConflict "last_admin").
 func (s *Store) DisableUser(ctx context.Context, email string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.lockUsers(tx); err != nil {
@@ -250,9 +252,9 @@ func throttleKey(email, ip string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// LockedError is the ELocked error; RetryAfter tells how long to wait.
+// LockedError is the survey.ELocked error; RetryAfter tells how long to wait.
 type LockedError struct {
-	Err        *Error
+	Err        *survey.Error
 	RetryAfter time.Duration
 }
 
@@ -261,8 +263,8 @@ func (e *LockedError) Unwrap() error { return e.Err }
 
 // Authenticate checks an e-mail address and password tried from address ip.
 // Every failure - unknown address, wrong password, disabled account - is
-// the same EUnauthorized error and costs the same time; too many failures
-// give ELocked (a *LockedError) before any password is checked.
+// the same survey.EUnauthorized error and costs the same time; too many failures
+// give survey.ELocked (a *LockedError) before any password is checked.
 func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
 	key := throttleKey(email, ip)
 	now := s.now().UTC()
@@ -271,21 +273,21 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (U
 	switch {
 	case err == nil:
 		if wait := fail.LastFailure.Add(loginLock(fail.Failures)).Sub(now); wait > 0 && now.Sub(fail.LastFailure) < loginForget {
-			return User{}, &LockedError{Err: errorf(ELocked, "login_locked", "too many failed logins"), RetryAfter: wait}
+			return User{}, &LockedError{Err: errorf(survey.ELocked, "login_locked", "too many failed logins"), RetryAfter: wait}
 		}
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return User{}, internal("read login failures", err)
 	}
 	var row userRow
-	err = errorf(ENotFound, "user_not_found", "no such user")
+	err = errorf(survey.ENotFound, "user_not_found", "no such user")
 	// No stored address holds a control character or invalid UTF-8
 	// (User.Validate); PostgreSQL would refuse such a query with an error
 	// instead of finding nobody.
-	if plainText(email, false) {
+	if survey.PlainText(email, false) {
 		row, err = s.userRow(s.r.WithContext(ctx), "email = ?", NormalizeEmail(email))
 	}
 	known := err == nil
-	if err != nil && ErrorCode(err) != ENotFound {
+	if err != nil && survey.ErrorCode(err) != survey.ENotFound {
 		return User{}, err
 	}
 	hash := row.PasswordHash
@@ -303,7 +305,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (U
 		if err := s.recordLoginFailure(ctx, key, now); err != nil {
 			return User{}, err
 		}
-		return User{}, errorf(EUnauthorized, "login_failed", "wrong e-mail address or password")
+		return User{}, errorf(survey.EUnauthorized, "login_failed", "wrong e-mail address or password")
 	}
 	if err := s.w.WithContext(ctx).Delete(&loginFailureRow{KeyHash: key}).Error; err != nil {
 		return User{}, internal("clear login failures", err)

@@ -1,4 +1,4 @@
-package survey
+package accounts
 
 import (
 	"bufio"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"trots/survey"
 )
 
 // commonPasswordWords are the words that most guessed passwords are built
@@ -54,20 +56,20 @@ var leet = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s",
 // its name part.
 func weakPassword(p, email string) error {
 	if strings.TrimSpace(p) == "" {
-		return errorf(EInvalid, "password_blank", "a password of white space only is not accepted: choose a passphrase of a few words")
+		return errorf(survey.EInvalid, "password_blank", "a password of white space only is not accepted: choose a passphrase of a few words")
 	}
 	distinct := map[rune]bool{}
 	for _, r := range p {
 		distinct[unicode.ToLower(r)] = true
 	}
 	if len(distinct) < 5 {
-		return errorf(EInvalid, "password_repetitive", "this password repeats a few characters: choose a passphrase of a few words")
+		return errorf(survey.EInvalid, "password_repetitive", "this password repeats a few characters: choose a passphrase of a few words")
 	}
 	lower := strings.ToLower(p)
 	if email = strings.ToLower(strings.TrimSpace(email)); email != "" {
 		local, _, _ := strings.Cut(email, "@")
 		if strings.Contains(lower, email) || (len(local) >= 4 && strings.Contains(lower, local)) {
-			return errorf(EInvalid, "password_email", "a password may not contain the account's e-mail address or its name: choose a passphrase of a few words")
+			return errorf(survey.EInvalid, "password_email", "a password may not contain the account's e-mail address or its name: choose a passphrase of a few words")
 		}
 	}
 	// What is left without digits, signs and spaces around and between
@@ -91,12 +93,12 @@ func weakPassword(p, email string) error {
 	}, lower)
 	for _, seq := range sequences {
 		if len(compact) >= 6 && strings.Contains(seq+seq, compact) {
-			return errorf(EInvalid, "password_sequence", "a keyboard or counting run is guessed first: choose a passphrase of a few words")
+			return errorf(survey.EInvalid, "password_sequence", "a keyboard or counting run is guessed first: choose a passphrase of a few words")
 		}
 	}
 	for _, core := range cores {
 		if isCommonWord(core) || isRepeatedCommon(core) || isSequencePlusDigits(core) {
-			return errorf(EInvalid, "password_common", "this password is among the first a guesser tries (a common word with digits or signs): choose a passphrase of a few words")
+			return errorf(survey.EInvalid, "password_common", "this password is among the first a guesser tries (a common word with digits or signs): choose a passphrase of a few words")
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package survey
+package accounts
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"trots/survey"
 )
 
 // Session lifetimes: a session ends after SessionIdle without a request,
@@ -78,9 +80,9 @@ func (s *Store) NewSession(ctx context.Context, userID, replaced string) (string
 
 // SessionByToken returns the live session of a token, keeping it alive.
 // An unknown, expired or idle token, or one of a disabled account, is
-// EUnauthorized.
+// survey.EUnauthorized.
 func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
-	denied := errorf(EUnauthorized, "session_expired", "no live session")
+	denied := errorf(survey.EUnauthorized, "session_expired", "no live session")
 	if token == "" || len(token) > 100 {
 		return Session{}, denied
 	}
@@ -98,7 +100,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		return Session{}, denied
 	}
 	u, err := s.userRow(s.r.WithContext(ctx), "id = ?", row.UserID)
-	if ErrorCode(err) == ENotFound || (err == nil && u.Disabled) {
+	if survey.ErrorCode(err) == survey.ENotFound || (err == nil && u.Disabled) {
 		return Session{}, denied
 	}
 	if err != nil {

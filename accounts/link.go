@@ -1,4 +1,4 @@
-package survey
+package accounts
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"trots/survey"
 )
 
 // Accounts are made and recovered through one-time links, so that nobody
@@ -101,7 +103,7 @@ func validAccountLinkToken(t string) bool {
 
 func checkLinkLifetime(d time.Duration) error {
 	if d < time.Hour || d > MaxAccountLinkLifetime {
-		return errorf(EInvalid, "account_link_lifetime", "a link works from 1 hour to 14 days")
+		return errorf(survey.EInvalid, "account_link_lifetime", "a link works from 1 hour to 14 days")
 	}
 	return nil
 }
@@ -117,13 +119,13 @@ func (s *Store) InviteUser(ctx context.Context, u User, by string, lifetime time
 		return "", AccountLink{}, err
 	}
 	if u.Role == RoleLead {
-		if _, err := s.Department(ctx, u.DepartmentID); err != nil {
+		if _, err := s.st.Department(ctx, u.DepartmentID); err != nil {
 			return "", AccountLink{}, err
 		}
 	}
 	if _, err := s.UserByEmail(ctx, u.Email); err == nil {
-		return "", AccountLink{}, errorf(EConflict, "user_exists", "an account for %s already exists", u.Email)
-	} else if ErrorCode(err) != ENotFound {
+		return "", AccountLink{}, errorf(survey.EConflict, "user_exists", "an account for %s already exists", u.Email)
+	} else if survey.ErrorCode(err) != survey.ENotFound {
 		return "", AccountLink{}, err
 	}
 	row := accountLinkRow{Kind: string(LinkInvite), Email: u.Email, Role: string(u.Role)}
@@ -144,14 +146,14 @@ func (s *Store) NewResetLink(ctx context.Context, userID, by string, lifetime ti
 		return "", AccountLink{}, err
 	}
 	if u.Disabled {
-		return "", AccountLink{}, errorf(EConflict, "user_disabled", "the account %s is disabled", u.Email)
+		return "", AccountLink{}, errorf(survey.EConflict, "user_disabled", "the account %s is disabled", u.Email)
 	}
 	return s.storeAccountLink(ctx, accountLinkRow{Kind: string(LinkReset), Email: u.Email, Role: string(u.Role), UserID: &u.ID}, by, lifetime)
 }
 
 // NewSetupLink stores a one-time link that makes the first administrator,
 // while there is no account; earlier setup links stop working. With an
-// account it is EConflict ("setup_done").
+// account it is survey.EConflict ("setup_done").
 func (s *Store) NewSetupLink(ctx context.Context, lifetime time.Duration) (string, AccountLink, error) {
 	if err := checkLinkLifetime(lifetime); err != nil {
 		return "", AccountLink{}, err
@@ -161,7 +163,7 @@ func (s *Store) NewSetupLink(ctx context.Context, lifetime time.Duration) (strin
 		return "", AccountLink{}, err
 	}
 	if n > 0 {
-		return "", AccountLink{}, errorf(EConflict, "setup_done", "there are accounts already")
+		return "", AccountLink{}, errorf(survey.EConflict, "setup_done", "there are accounts already")
 	}
 	if err := s.w.WithContext(ctx).Where("kind = ? AND used_at IS NULL", string(LinkSetup)).Delete(&accountLinkRow{}).Error; err != nil {
 		return "", AccountLink{}, internal("end earlier setup links", err)
@@ -172,10 +174,10 @@ func (s *Store) NewSetupLink(ctx context.Context, lifetime time.Duration) (strin
 func (s *Store) storeAccountLink(ctx context.Context, row accountLinkRow, by string, lifetime time.Duration) (string, AccountLink, error) {
 	token := newAccountLinkToken()
 	now := s.now().UTC()
-	row.TokenHash, row.CreatedBy, row.CreatedAt, row.ExpiresAt = s.tokenHash(token), auditText(by, auditActorMax), now, now.Add(lifetime)
+	row.TokenHash, row.CreatedBy, row.CreatedAt, row.ExpiresAt = s.st.TokenHash(token), survey.AuditActor(by), now, now.Add(lifetime)
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
 		if isForeignKeyViolation(err) {
-			return "", AccountLink{}, errorf(ENotFound, "department_not_found", "no such department")
+			return "", AccountLink{}, errorf(survey.ENotFound, "department_not_found", "no such department")
 		}
 		return "", AccountLink{}, internal("store account link", err)
 	}
@@ -183,7 +185,7 @@ func (s *Store) storeAccountLink(ctx context.Context, row accountLinkRow, by str
 }
 
 // AccountLinkByToken returns what a link does. An unknown token is
-// ENotFound ("account_link_unknown"); a used or expired one is EConflict
+// survey.ENotFound ("account_link_unknown"); a used or expired one is survey.EConflict
 // ("account_link_used", "account_link_expired").
 func (s *Store) AccountLinkByToken(ctx context.Context, token string) (AccountLink, error) {
 	row, err := s.accountLinkRow(s.r.WithContext(ctx), token)
@@ -194,12 +196,12 @@ func (s *Store) AccountLinkByToken(ctx context.Context, token string) (AccountLi
 }
 
 func (s *Store) accountLinkRow(db *gorm.DB, token string) (accountLinkRow, error) {
-	unknown := errorf(ENotFound, "account_link_unknown", "unknown link")
+	unknown := errorf(survey.ENotFound, "account_link_unknown", "unknown link")
 	if !validAccountLinkToken(token) {
 		return accountLinkRow{}, unknown
 	}
 	var row accountLinkRow
-	err := db.Take(&row, "token_hash = ?", s.tokenHash(token)).Error
+	err := db.Take(&row, "token_hash = ?", s.st.TokenHash(token)).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return accountLinkRow{}, unknown
 	}
@@ -207,10 +209,10 @@ func (s *Store) accountLinkRow(db *gorm.DB, token string) (accountLinkRow, error
 		return accountLinkRow{}, internal("read account link", err)
 	}
 	if row.UsedAt != nil {
-		return accountLinkRow{}, errorf(EConflict, "account_link_used", "this link has been used")
+		return accountLinkRow{}, errorf(survey.EConflict, "account_link_used", "this link has been used")
 	}
 	if !s.now().Before(row.ExpiresAt) {
-		return accountLinkRow{}, errorf(EConflict, "account_link_expired", "this link expired")
+		return accountLinkRow{}, errorf(survey.EConflict, "account_link_expired", "this link expired")
 	}
 	return row, nil
 }
@@ -219,7 +221,7 @@ func (s *Store) accountLinkRow(db *gorm.DB, token string) (accountLinkRow, error
 // account the link is for, making it for an invitation, or for a setup
 // link with the address email (ignored for the other kinds). A reset ends
 // the account's sessions. The link works once: of two uses at the same
-// time one wins, the other is EConflict ("account_link_used").
+// time one wins, the other is survey.EConflict ("account_link_used").
 func (s *Store) UseAccountLink(ctx context.Context, token, email, password string) (User, error) {
 	row, err := s.accountLinkRow(s.r.WithContext(ctx), token)
 	if err != nil {
@@ -240,7 +242,7 @@ func (s *Store) UseAccountLink(ctx context.Context, token, email, password strin
 			return User{}, err
 		}
 		if target.Disabled {
-			return User{}, errorf(EConflict, "user_disabled", "the account %s is disabled", target.Email)
+			return User{}, errorf(survey.EConflict, "user_disabled", "the account %s is disabled", target.Email)
 		}
 	}
 	if err := validatePassword(password, target.Email); err != nil {
@@ -258,7 +260,7 @@ func (s *Store) UseAccountLink(ctx context.Context, token, email, password strin
 			return internal("use account link", res.Error)
 		}
 		if res.RowsAffected != 1 {
-			return errorf(EConflict, "account_link_used", "this link has been used")
+			return errorf(survey.EConflict, "account_link_used", "this link has been used")
 		}
 		switch link.Kind {
 		case LinkReset:
@@ -275,19 +277,19 @@ func (s *Store) UseAccountLink(ctx context.Context, token, email, password strin
 				return internal("count users", err)
 			}
 			if n > 0 {
-				return errorf(EConflict, "setup_done", "there are accounts already")
+				return errorf(survey.EConflict, "setup_done", "there are accounts already")
 			}
 		}
-		u := userRow{ID: NewID(), Email: target.Email, PasswordHash: hash, Role: string(target.Role), CreatedAt: now}
+		u := userRow{ID: survey.NewID(), Email: target.Email, PasswordHash: hash, Role: string(target.Role), CreatedAt: now}
 		if target.DepartmentID != "" {
 			u.DepartmentID = &target.DepartmentID
 		}
 		if err := tx.Create(&u).Error; err != nil {
 			if isUniqueViolation(err) {
-				return errorf(EConflict, "user_exists", "an account for %s already exists", target.Email)
+				return errorf(survey.EConflict, "user_exists", "an account for %s already exists", target.Email)
 			}
 			if isForeignKeyViolation(err) {
-				return errorf(ENotFound, "department_not_found", "no such department")
+				return errorf(survey.ENotFound, "department_not_found", "no such department")
 			}
 			return internal("create user", err)
 		}

@@ -1,8 +1,9 @@
-package survey_test
+package accounts_test
 
 import (
 	"testing"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -12,7 +13,7 @@ import (
 func TestSetUserLanguage(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		u := mustUser(t, s, "anna@example.org", survey.RoleViewer, "")
+		u := mustUser(t, s, "anna@example.org", accounts.RoleViewer, "")
 		if u.Lang != "" {
 			t.Fatalf("new user has language %q", u.Lang)
 		}

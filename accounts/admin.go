@@ -1,4 +1,4 @@
-package survey
+package accounts
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"trots/survey"
 )
 
 // What an administrator changes about an account: its role, whether it is
@@ -17,7 +19,7 @@ import (
 // PostgreSQL two transactions could each see the other admin still active
 // and both go ahead; SQLite has one writer anyway.
 func (s *Store) lockUsers(tx *gorm.DB) error {
-	if s.dialect != Postgres {
+	if s.st.Dialect() != survey.Postgres {
 		return nil
 	}
 	if err := tx.Exec("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
@@ -27,21 +29,21 @@ func (s *Store) lockUsers(tx *gorm.DB) error {
 }
 
 // keepAnAdmin refuses a change that would leave no enabled administrator
-// besides the account id (EConflict "last_admin").
+// besides the account id (survey.EConflict "last_admin").
 func keepAnAdmin(tx *gorm.DB, id string) error {
 	var n int64
 	if err := tx.Model(&userRow{}).Where("role = ? AND NOT disabled AND id <> ?", string(RoleAdmin), id).Count(&n).Error; err != nil {
 		return internal("count administrators", err)
 	}
 	if n == 0 {
-		return errorf(EConflict, "last_admin", "the last active administrator cannot be disabled or given another role")
+		return errorf(survey.EConflict, "last_admin", "the last active administrator cannot be disabled or given another role")
 	}
 	return nil
 }
 
 // SetUserRole gives the account id a role (and, for a lead, a department)
 // and returns it before and after. Taking the role from the last enabled
-// administrator is EConflict ("last_admin").
+// administrator is survey.EConflict ("last_admin").
 func (s *Store) SetUserRole(ctx context.Context, id string, role Role, departmentID string) (before, after User, err error) {
 	want := User{Email: "x@example.org", Role: role, DepartmentID: departmentID}
 	if err := want.Validate(); err != nil {
@@ -67,7 +69,7 @@ func (s *Store) SetUserRole(ctx context.Context, id string, role Role, departmen
 		}
 		if err := tx.Model(&userRow{ID: id}).Updates(map[string]any{"role": string(role), "department_id": dept}).Error; err != nil {
 			if isForeignKeyViolation(err) {
-				return errorf(ENotFound, "department_not_found", "no department %q", departmentID)
+				return errorf(survey.ENotFound, "department_not_found", "no department %q", departmentID)
 			}
 			return internal("change role", err)
 		}
@@ -80,7 +82,7 @@ func (s *Store) SetUserRole(ctx context.Context, id string, role Role, departmen
 
 // SetUserDisabled switches the account id off (ending its sessions at
 // once; its API tokens stop working) or on again. Disabling the last
-// enabled administrator is EConflict ("last_admin").
+// enabled administrator is survey.EConflict ("last_admin").
 func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (User, error) {
 	var out User
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -175,17 +177,17 @@ func validHandle(h string) bool {
 }
 
 // EndUserSession ends the session handle of the account id; an unknown
-// one is ENotFound ("session_not_found").
+// one is survey.ENotFound ("session_not_found").
 func (s *Store) EndUserSession(ctx context.Context, id, handle string) error {
 	if !validHandle(handle) {
-		return errorf(ENotFound, "session_not_found", "no such session")
+		return errorf(survey.ENotFound, "session_not_found", "no such session")
 	}
 	res := s.w.WithContext(ctx).Where("user_id = ? AND id_hash LIKE ?", id, handle+"%").Delete(&sessionRow{})
 	if res.Error != nil {
 		return internal("end session", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return errorf(ENotFound, "session_not_found", "no such session")
+		return errorf(survey.ENotFound, "session_not_found", "no such session")
 	}
 	return nil
 }
@@ -200,9 +202,9 @@ func (s *Store) EndUserSessions(ctx context.Context, id string) (int, error) {
 }
 
 // RevokeAPIToken ends the API token handle of the account id; an unknown
-// one is ENotFound ("api_token_not_found"). It returns the token's name.
+// one is survey.ENotFound ("api_token_not_found"). It returns the token's name.
 func (s *Store) RevokeAPIToken(ctx context.Context, id, handle string) (string, error) {
-	notFound := errorf(ENotFound, "api_token_not_found", "no such API token")
+	notFound := errorf(survey.ENotFound, "api_token_not_found", "no such API token")
 	if !validHandle(handle) {
 		return "", notFound
 	}

@@ -1,9 +1,10 @@
-package survey_test
+package accounts_test
 
 import (
 	"strings"
 	"testing"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -12,7 +13,7 @@ import (
 // the length rule but are guessed first are refused with a reason, and
 // nothing is stored.
 func TestWeakPasswordsAreRefused(t *testing.T) {
-	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	s := open(t, storetest.Open(t, storetest.SQLiteDSN(t)))
 	for _, c := range []struct{ password, key string }{
 		{strings.Repeat(" ", 12), "password_blank"},
 		{"\t\t\t \u00a0\u3000          ", "password_blank"},
@@ -29,7 +30,7 @@ func TestWeakPasswordsAreRefused(t *testing.T) {
 		{"ruud.vandijk2026", "password_email"},
 		{"short", "password_short"},
 	} {
-		_, err := s.CreateUser(ctx, survey.User{Email: "Ruud.VanDijk@example.org", Role: survey.RoleAdmin}, c.password)
+		_, err := s.CreateUser(ctx, accounts.User{Email: "Ruud.VanDijk@example.org", Role: accounts.RoleAdmin}, c.password)
 		if survey.ErrorKey(err) != c.key || survey.ErrorCode(err) != survey.EInvalid {
 			t.Errorf("password %q: %v, want %s", c.password, err, c.key)
 		}
@@ -38,7 +39,7 @@ func TestWeakPasswordsAreRefused(t *testing.T) {
 		t.Fatalf("%d accounts stored after refusals (%v)", n, err)
 	}
 	for _, good := range []string{"correct horse battery staple", "Grachten-fiets-7-regen", "tulpen en molens"} {
-		if _, err := s.CreateUser(ctx, survey.User{Email: survey.NewID() + "@example.org", Role: survey.RoleViewer}, good); err != nil {
+		if _, err := s.CreateUser(ctx, accounts.User{Email: survey.NewID() + "@example.org", Role: accounts.RoleViewer}, good); err != nil {
 			t.Errorf("password %q refused: %v", good, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package survey
+package accounts
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"trots/survey"
 )
 
 // APITokenPrefix starts every API token, so that a leaked one is easy to
@@ -64,21 +66,21 @@ func (s *Store) NewAPITokenFor(ctx context.Context, email, name string, lifetime
 // NewScopedAPIToken is NewAPITokenFor with a scope.
 func (s *Store) NewScopedAPIToken(ctx context.Context, email, name string, lifetime time.Duration, scope TokenScope) (string, error) {
 	if scope != ScopeFull && scope != ScopeRead {
-		return "", errorf(EInvalid, "api_token_scope", "an API token's scope is full or read")
+		return "", errorf(survey.EInvalid, "api_token_scope", "an API token's scope is full or read")
 	}
 	if lifetime < 24*time.Hour || lifetime > MaxAPITokenLifetime {
-		return "", errorf(EInvalid, "api_token_lifetime", "an API token lives from 1 to 366 days")
+		return "", errorf(survey.EInvalid, "api_token_lifetime", "an API token lives from 1 to 366 days")
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return "", errorf(EInvalid, "api_token_name", "an API token needs a name of at most 100 characters")
+		return "", errorf(survey.EInvalid, "api_token_name", "an API token needs a name of at most 100 characters")
 	}
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
 		return "", err
 	}
 	if u.Disabled {
-		return "", errorf(EConflict, "user_disabled", "the account %s is disabled", u.Email)
+		return "", errorf(survey.EConflict, "user_disabled", "the account %s is disabled", u.Email)
 	}
 	var b [32]byte
 	_, _ = rand.Read(b[:])
@@ -92,7 +94,7 @@ func (s *Store) NewScopedAPIToken(ctx context.Context, email, name string, lifet
 	return token, nil
 }
 
-// UserByAPIToken returns the enabled account of a token, or EUnauthorized
+// UserByAPIToken returns the enabled account of a token, or survey.EUnauthorized
 // (key "api_token_expired" for a token past its expiry). It records the
 // day the token was used, at most once a day per token.
 func (s *Store) UserByAPIToken(ctx context.Context, token string) (User, error) {
@@ -107,7 +109,7 @@ func (s *Store) APITokenAccess(ctx context.Context, token string) (User, TokenSc
 }
 
 func (s *Store) apiTokenUser(ctx context.Context, token string) (User, apiTokenRow, error) {
-	denied := errorf(EUnauthorized, "api_unauthorized", "unknown API token")
+	denied := errorf(survey.EUnauthorized, "api_unauthorized", "unknown API token")
 	if !strings.HasPrefix(token, APITokenPrefix) || len(token) > 100 {
 		return User{}, apiTokenRow{}, denied
 	}
@@ -120,7 +122,7 @@ func (s *Store) apiTokenUser(ctx context.Context, token string) (User, apiTokenR
 		return User{}, apiTokenRow{}, internal("read API token", err)
 	}
 	u, err := s.userRow(s.r.WithContext(ctx), "id = ?", row.UserID)
-	if ErrorCode(err) == ENotFound || (err == nil && u.Disabled) {
+	if survey.ErrorCode(err) == survey.ENotFound || (err == nil && u.Disabled) {
 		return User{}, apiTokenRow{}, denied
 	}
 	if err != nil {
@@ -128,7 +130,7 @@ func (s *Store) apiTokenUser(ctx context.Context, token string) (User, apiTokenR
 	}
 	now := s.now().UTC()
 	if row.ExpiresAt != nil && !now.Before(*row.ExpiresAt) {
-		return User{}, apiTokenRow{}, errorf(EUnauthorized, "api_token_expired", "the API token expired on %s", row.ExpiresAt.UTC().Format(time.DateOnly))
+		return User{}, apiTokenRow{}, errorf(survey.EUnauthorized, "api_token_expired", "the API token expired on %s", row.ExpiresAt.UTC().Format(time.DateOnly))
 	}
 	today := now.Truncate(24 * time.Hour)
 	if row.LastUsedOn == nil || row.LastUsedOn.UTC().Before(today) {
@@ -182,7 +184,7 @@ func (s *Store) APITokens(ctx context.Context, email string) ([]APIToken, error)
 
 // RevokeAPITokens ends the tokens of the account of email that carry
 // name (a leaked token, a tool no longer used) and says how many there
-// were; none is ENotFound. Disabling the account ends all of them.
+// were; none is survey.ENotFound. Disabling the account ends all of them.
 func (s *Store) RevokeAPITokens(ctx context.Context, email, name string) (int, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
@@ -193,7 +195,7 @@ func (s *Store) RevokeAPITokens(ctx context.Context, email, name string) (int, e
 		return 0, internal("revoke API tokens", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return 0, errorf(ENotFound, "api_token_not_found", "%s has no API token named %q", u.Email, name)
+		return 0, errorf(survey.ENotFound, "api_token_not_found", "%s has no API token named %q", u.Email, name)
 	}
 	return int(res.RowsAffected), nil
 }

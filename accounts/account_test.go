@@ -1,14 +1,27 @@
-package survey_test
+package accounts_test
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
+
+var ctx = context.Background()
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // clock is a settable time for stores under test.
 type clock struct {
@@ -23,20 +36,29 @@ func (c *clock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func mustOpenClocked(t *testing.T, dsn string) (*survey.Store, *clock) {
+// store is the accounts of a test database, beside the survey store they
+// are open on (for departments, pulses and decisions).
+type store struct {
+	*accounts.Store
+	db *survey.Store
+}
+
+func open(t *testing.T, db *survey.Store) store { return store{Store: accounts.New(db), db: db} }
+
+func mustOpenClocked(t *testing.T, dsn string) (store, *clock) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	s, err := survey.Open(ctx, dsn, survey.Options{Now: c.now})
+	db, err := survey.Open(ctx, dsn, survey.Options{Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	return s, c
+	t.Cleanup(func() { db.Close() })
+	return open(t, db), c
 }
 
-func mustUser(t *testing.T, s *survey.Store, email string, role survey.Role, dept string) survey.User {
+func mustUser(t *testing.T, s store, email string, role accounts.Role, dept string) accounts.User {
 	t.Helper()
-	u, err := s.CreateUser(ctx, survey.User{Email: email, Role: role, DepartmentID: dept}, "correct horse battery")
+	u, err := s.CreateUser(ctx, accounts.User{Email: email, Role: role, DepartmentID: dept}, "correct horse battery")
 	if err != nil {
 		t.Fatalf("create user %s: %v", email, err)
 	}
@@ -53,30 +75,30 @@ func wantCode(t *testing.T, err error, code survey.Code) {
 func TestUsersAreValidatedAndUnique(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		d := storetest.MustDepartment(t, s, "Finance", 20)
+		d := storetest.MustDepartment(t, s.db, "Finance", 20)
 		if n, err := s.CountUsers(ctx); err != nil || n != 0 {
 			t.Fatalf("CountUsers on a new database = %d, %v", n, err)
 		}
-		u := mustUser(t, s, " Anna@Example.org ", survey.RoleAdmin, "")
-		if u.Email != "anna@example.org" || u.Role != survey.RoleAdmin || u.DepartmentID != "" {
+		u := mustUser(t, s, " Anna@Example.org ", accounts.RoleAdmin, "")
+		if u.Email != "anna@example.org" || u.Role != accounts.RoleAdmin || u.DepartmentID != "" {
 			t.Fatalf("user = %+v", u)
 		}
-		_, err := s.CreateUser(ctx, survey.User{Email: "ANNA@example.org", Role: survey.RoleViewer}, "correct horse battery")
+		_, err := s.CreateUser(ctx, accounts.User{Email: "ANNA@example.org", Role: accounts.RoleViewer}, "correct horse battery")
 		wantCode(t, err, survey.EConflict)
-		for _, bad := range []survey.User{
-			{Email: "not an address", Role: survey.RoleViewer},
+		for _, bad := range []accounts.User{
+			{Email: "not an address", Role: accounts.RoleViewer},
 			{Email: "x@example.org", Role: "root"},
-			{Email: "x@example.org", Role: survey.RoleLead},
-			{Email: "x@example.org", Role: survey.RoleViewer, DepartmentID: d.ID},
+			{Email: "x@example.org", Role: accounts.RoleLead},
+			{Email: "x@example.org", Role: accounts.RoleViewer, DepartmentID: d.ID},
 		} {
 			_, err := s.CreateUser(ctx, bad, "correct horse battery")
 			wantCode(t, err, survey.EInvalid)
 		}
-		_, err = s.CreateUser(ctx, survey.User{Email: "x@example.org", Role: survey.RoleViewer}, "short")
+		_, err = s.CreateUser(ctx, accounts.User{Email: "x@example.org", Role: accounts.RoleViewer}, "short")
 		wantCode(t, err, survey.EInvalid)
-		_, err = s.CreateUser(ctx, survey.User{Email: "x@example.org", Role: survey.RoleLead, DepartmentID: survey.NewID()}, "correct horse battery")
+		_, err = s.CreateUser(ctx, accounts.User{Email: "x@example.org", Role: accounts.RoleLead, DepartmentID: survey.NewID()}, "correct horse battery")
 		wantCode(t, err, survey.ENotFound)
-		lead := mustUser(t, s, "lead@example.org", survey.RoleLead, d.ID)
+		lead := mustUser(t, s, "lead@example.org", accounts.RoleLead, d.ID)
 		if lead.DepartmentID != d.ID {
 			t.Fatalf("lead = %+v", lead)
 		}
@@ -90,20 +112,20 @@ func TestUsersAreValidatedAndUnique(t *testing.T) {
 func TestAuthenticateBacksOffPerAccountAndAddress(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, c := mustOpenClocked(t, dsn)
-		mustUser(t, s, "anna@example.org", survey.RoleViewer, "")
+		mustUser(t, s, "anna@example.org", accounts.RoleViewer, "")
 		if u, err := s.Authenticate(ctx, "ANNA@example.org", "correct horse battery", "10.0.0.1"); err != nil || u.Email != "anna@example.org" {
 			t.Fatalf("right password: %+v, %v", u, err)
 		}
 		_, err := s.Authenticate(ctx, "nobody@example.org", "correct horse battery", "10.0.0.1")
 		wantCode(t, err, survey.EUnauthorized)
-		for i := 0; i < survey.LoginFreeFailures; i++ {
+		for i := 0; i < accounts.LoginFreeFailures; i++ {
 			_, err := s.Authenticate(ctx, "anna@example.org", "wrong", "10.0.0.1")
 			wantCode(t, err, survey.EUnauthorized)
 		}
 		// Locked now, even with the right password, from that address only.
 		_, err = s.Authenticate(ctx, "anna@example.org", "correct horse battery", "10.0.0.1")
 		wantCode(t, err, survey.ELocked)
-		var locked *survey.LockedError
+		var locked *accounts.LockedError
 		if !errors.As(err, &locked) || locked.RetryAfter <= 0 || locked.RetryAfter > time.Minute {
 			t.Fatalf("locked error = %#v", err)
 		}
@@ -122,7 +144,7 @@ func TestAuthenticateBacksOffPerAccountAndAddress(t *testing.T) {
 			t.Fatalf("after the back-off: %v", err)
 		}
 		// Success forgot the failures: five more are free again.
-		for i := 0; i < survey.LoginFreeFailures-1; i++ {
+		for i := 0; i < accounts.LoginFreeFailures-1; i++ {
 			_, err := s.Authenticate(ctx, "anna@example.org", "wrong", "10.0.0.1")
 			wantCode(t, err, survey.EUnauthorized)
 		}
@@ -135,7 +157,7 @@ func TestAuthenticateBacksOffPerAccountAndAddress(t *testing.T) {
 func TestSessionsExpireRotateAndEndWithTheAccount(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, c := mustOpenClocked(t, dsn)
-		u := mustUser(t, s, "anna@example.org", survey.RoleViewer, "")
+		u := mustUser(t, s, "anna@example.org", accounts.RoleViewer, "")
 		tok, err := s.NewSession(ctx, u.ID, "")
 		if err != nil || len(tok) != 43 {
 			t.Fatalf("NewSession = %q, %v", tok, err)
@@ -157,18 +179,18 @@ func TestSessionsExpireRotateAndEndWithTheAccount(t *testing.T) {
 
 		// Idle expiry, kept off by use.
 		for i := 0; i < 3; i++ {
-			c.advance(survey.SessionIdle - time.Minute)
+			c.advance(accounts.SessionIdle - time.Minute)
 			if _, err := s.SessionByToken(ctx, tok2); err != nil {
 				t.Fatalf("used session after %d idle periods: %v", i+1, err)
 			}
 		}
-		c.advance(survey.SessionIdle)
+		c.advance(accounts.SessionIdle)
 		_, err = s.SessionByToken(ctx, tok2)
 		wantCode(t, err, survey.EUnauthorized)
 
 		// Absolute expiry, however busy.
 		tok3, _ := s.NewSession(ctx, u.ID, "")
-		for elapsed := time.Duration(0); elapsed < survey.SessionAbsolute-time.Hour; elapsed += time.Hour {
+		for elapsed := time.Duration(0); elapsed < accounts.SessionAbsolute-time.Hour; elapsed += time.Hour {
 			c.advance(time.Hour)
 			if _, err := s.SessionByToken(ctx, tok3); err != nil {
 				t.Fatalf("session after %s: %v", elapsed+time.Hour, err)
@@ -200,12 +222,12 @@ func TestSessionsExpireRotateAndEndWithTheAccount(t *testing.T) {
 func TestDecisionsAreAnAppendOnlyLog(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, c := mustOpenClocked(t, dsn)
-		d := storetest.MustDepartment(t, s, "Finance", 20)
-		other := storetest.MustDepartment(t, s, "IT", 20)
-		p := storetest.MustOpenPulse(t, s, "advocacy-readiness", 1)
-		u := mustUser(t, s, "anna@example.org", survey.RoleViewer, "")
+		d := storetest.MustDepartment(t, s.db, "Finance", 20)
+		other := storetest.MustDepartment(t, s.db, "IT", 20)
+		p := storetest.MustOpenPulse(t, s.db, "advocacy-readiness", 1)
+		u := mustUser(t, s, "anna@example.org", accounts.RoleViewer, "")
 		rec := func(dept string, ch survey.Choice, note string) (survey.Decision, error) {
-			return s.RecordDecision(ctx, survey.Decision{PulseID: p.ID, DepartmentID: dept, Choice: ch, Verdict: "GO",
+			return s.db.RecordDecision(ctx, survey.Decision{PulseID: p.ID, DepartmentID: dept, Choice: ch, Verdict: "GO",
 				Note: note, UserID: u.ID, UserEmail: u.Email})
 		}
 		first, err := rec(d.ID, survey.ChoiceNoGo, "  Wait for the reorganisation. ")
@@ -225,14 +247,18 @@ func TestDecisionsAreAnAppendOnlyLog(t *testing.T) {
 		wantCode(t, err, survey.EInvalid)
 		_, err = rec(survey.NewID(), survey.ChoiceGo, "x")
 		wantCode(t, err, survey.ENotFound)
-		log, err := s.Decisions(ctx, p.ID, d.ID)
+		log, err := s.db.Decisions(ctx, p.ID, d.ID)
 		if err != nil || len(log) != 2 || log[0].Choice != survey.ChoiceGo || log[1].Choice != survey.ChoiceNoGo ||
 			log[0].UserEmail != "anna@example.org" {
 			t.Fatalf("Decisions = %+v, %v", log, err)
 		}
-		all, _ := s.Decisions(ctx, p.ID, "")
+		all, _ := s.db.Decisions(ctx, p.ID, "")
 		if len(all) != 3 {
 			t.Fatalf("all decisions = %d", len(all))
 		}
 	})
 }
+
+// writer is the database handle the accounts write through, for tests that
+// look at the rows themselves.
+func writer(s store) *gorm.DB { w, _ := s.db.Handles(); return w }

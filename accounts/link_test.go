@@ -1,4 +1,4 @@
-package survey_test
+package accounts_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"trots/accounts"
 	"trots/survey"
 	"trots/survey/storetest"
 )
@@ -15,19 +16,19 @@ const goodPassword = "a quiet lighthouse keeper"
 func TestInvitationLinkMakesTheAccountOnce(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		d := storetest.MustDepartment(t, s, "Finance", 20)
-		mustUser(t, s, "hr@example.org", survey.RoleAdmin, "")
-		token, link, err := s.InviteUser(ctx, survey.User{Email: "Lead@Example.org", Role: survey.RoleLead, DepartmentID: d.ID},
-			"hr@example.org", survey.DefaultAccountLinkLifetime)
+		d := storetest.MustDepartment(t, s.db, "Finance", 20)
+		mustUser(t, s, "hr@example.org", accounts.RoleAdmin, "")
+		token, link, err := s.InviteUser(ctx, accounts.User{Email: "Lead@Example.org", Role: accounts.RoleLead, DepartmentID: d.ID},
+			"hr@example.org", accounts.DefaultAccountLinkLifetime)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if link.Email != "lead@example.org" || link.Kind != survey.LinkInvite {
+		if link.Email != "lead@example.org" || link.Kind != accounts.LinkInvite {
 			t.Fatalf("link = %+v", link)
 		}
 		// Never the token itself in the database: only its keyed hash.
 		var raw int64
-		survey.WriterDB(s).Raw("SELECT COUNT(*) FROM account_links WHERE token_hash = ? OR email LIKE ?", token, "%"+token+"%").Scan(&raw)
+		writer(s).Raw("SELECT COUNT(*) FROM account_links WHERE token_hash = ? OR email LIKE ?", token, "%"+token+"%").Scan(&raw)
 		if raw != 0 {
 			t.Fatal("the raw token is stored")
 		}
@@ -42,7 +43,7 @@ func TestInvitationLinkMakesTheAccountOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.Email != "lead@example.org" || u.Role != survey.RoleLead || u.DepartmentID != d.ID {
+		if u.Email != "lead@example.org" || u.Role != accounts.RoleLead || u.DepartmentID != d.ID {
 			t.Fatalf("account = %+v", u)
 		}
 		if _, err := s.Authenticate(ctx, "lead@example.org", goodPassword, "192.0.2.1"); err != nil {
@@ -56,7 +57,7 @@ func TestInvitationLinkMakesTheAccountOnce(t *testing.T) {
 			t.Fatalf("look-up after use: %v", err)
 		}
 		// An address with an account gets no invitation.
-		_, _, err = s.InviteUser(ctx, survey.User{Email: "lead@example.org", Role: survey.RoleViewer}, "hr@example.org", time.Hour)
+		_, _, err = s.InviteUser(ctx, accounts.User{Email: "lead@example.org", Role: accounts.RoleViewer}, "hr@example.org", time.Hour)
 		wantCode(t, err, survey.EConflict)
 	})
 }
@@ -64,7 +65,7 @@ func TestInvitationLinkMakesTheAccountOnce(t *testing.T) {
 func TestAccountLinksExpireAndUnknownOnesAreRefused(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, clk := mustOpenClocked(t, dsn)
-		token, _, err := s.InviteUser(ctx, survey.User{Email: "v@example.org", Role: survey.RoleViewer}, "hr", survey.DefaultAccountLinkLifetime)
+		token, _, err := s.InviteUser(ctx, accounts.User{Email: "v@example.org", Role: accounts.RoleViewer}, "hr", accounts.DefaultAccountLinkLifetime)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +82,7 @@ func TestAccountLinksExpireAndUnknownOnesAreRefused(t *testing.T) {
 				t.Fatalf("token %q: %v, want account_link_unknown", bad, err)
 			}
 		}
-		if _, _, err := s.InviteUser(ctx, survey.User{Email: "v@example.org", Role: survey.RoleViewer}, "hr", 30*24*time.Hour); survey.ErrorCode(err) != survey.EInvalid {
+		if _, _, err := s.InviteUser(ctx, accounts.User{Email: "v@example.org", Role: accounts.RoleViewer}, "hr", 30*24*time.Hour); survey.ErrorCode(err) != survey.EInvalid {
 			t.Fatalf("30-day link: %v", err)
 		}
 	})
@@ -90,14 +91,14 @@ func TestAccountLinksExpireAndUnknownOnesAreRefused(t *testing.T) {
 func TestResetLinkSetsANewPasswordAndEndsSessions(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		admin := mustUser(t, s, "hr@example.org", survey.RoleAdmin, "")
-		v := mustUser(t, s, "viewer@example.org", survey.RoleViewer, "")
+		admin := mustUser(t, s, "hr@example.org", accounts.RoleAdmin, "")
+		v := mustUser(t, s, "viewer@example.org", accounts.RoleViewer, "")
 		session, err := s.NewSession(ctx, v.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, link, err := s.NewResetLink(ctx, v.ID, admin.Email, survey.DefaultAccountLinkLifetime)
-		if err != nil || link.Kind != survey.LinkReset || link.Email != v.Email {
+		token, link, err := s.NewResetLink(ctx, v.ID, admin.Email, accounts.DefaultAccountLinkLifetime)
+		if err != nil || link.Kind != accounts.LinkReset || link.Email != v.Email {
 			t.Fatalf("reset link %+v, %v", link, err)
 		}
 		if _, err := s.UseAccountLink(ctx, token, "", goodPassword); err != nil {
@@ -124,11 +125,11 @@ func TestResetLinkSetsANewPasswordAndEndsSessions(t *testing.T) {
 func TestSetupLinkWorksOnlyWithoutAccounts(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		first, _, err := s.NewSetupLink(ctx, survey.DefaultAccountLinkLifetime)
+		first, _, err := s.NewSetupLink(ctx, accounts.DefaultAccountLinkLifetime)
 		if err != nil {
 			t.Fatal(err)
 		}
-		second, _, err := s.NewSetupLink(ctx, survey.DefaultAccountLinkLifetime)
+		second, _, err := s.NewSetupLink(ctx, accounts.DefaultAccountLinkLifetime)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +140,7 @@ func TestSetupLinkWorksOnlyWithoutAccounts(t *testing.T) {
 			t.Fatalf("setup with a bad address: %v", err)
 		}
 		u, err := s.UseAccountLink(ctx, second, "Boss@Example.org", goodPassword)
-		if err != nil || u.Role != survey.RoleAdmin || u.Email != "boss@example.org" {
+		if err != nil || u.Role != accounts.RoleAdmin || u.Email != "boss@example.org" {
 			t.Fatalf("setup: %+v, %v", u, err)
 		}
 		if _, _, err := s.NewSetupLink(ctx, time.Hour); survey.ErrorKey(err) != "setup_done" {
@@ -151,7 +152,7 @@ func TestSetupLinkWorksOnlyWithoutAccounts(t *testing.T) {
 func TestConcurrentUsesOfOneLinkMakeOneAccount(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		token, _, err := s.InviteUser(ctx, survey.User{Email: "v@example.org", Role: survey.RoleViewer}, "hr", time.Hour)
+		token, _, err := s.InviteUser(ctx, accounts.User{Email: "v@example.org", Role: accounts.RoleViewer}, "hr", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,8 +184,8 @@ func TestConcurrentUsesOfOneLinkMakeOneAccount(t *testing.T) {
 func TestTheLastActiveAdminStays(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		a := mustUser(t, s, "a@example.org", survey.RoleAdmin, "")
-		b := mustUser(t, s, "b@example.org", survey.RoleAdmin, "")
+		a := mustUser(t, s, "a@example.org", accounts.RoleAdmin, "")
+		b := mustUser(t, s, "b@example.org", accounts.RoleAdmin, "")
 		if _, err := s.SetUserDisabled(ctx, b.ID, true); err != nil {
 			t.Fatal(err)
 		}
@@ -194,30 +195,30 @@ func TestTheLastActiveAdminStays(t *testing.T) {
 		if err := s.DisableUser(ctx, a.Email); survey.ErrorKey(err) != "last_admin" {
 			t.Fatalf("disable the last admin by address: %v", err)
 		}
-		if _, _, err := s.SetUserRole(ctx, a.ID, survey.RoleViewer, ""); survey.ErrorKey(err) != "last_admin" {
+		if _, _, err := s.SetUserRole(ctx, a.ID, accounts.RoleViewer, ""); survey.ErrorKey(err) != "last_admin" {
 			t.Fatalf("demote the last admin: %v", err)
 		}
 		// A disabled admin may be demoted; re-enabled, b lets a go.
-		if _, _, err := s.SetUserRole(ctx, b.ID, survey.RoleViewer, ""); err != nil {
+		if _, _, err := s.SetUserRole(ctx, b.ID, accounts.RoleViewer, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SetUserRole(ctx, b.ID, survey.RoleAdmin, ""); err != nil {
+		if _, _, err := s.SetUserRole(ctx, b.ID, accounts.RoleAdmin, ""); err != nil {
 			t.Fatal(err)
 		}
 		if u, err := s.SetUserDisabled(ctx, b.ID, false); err != nil || u.Disabled {
 			t.Fatalf("enable: %+v, %v", u, err)
 		}
-		before, after, err := s.SetUserRole(ctx, a.ID, survey.RoleCouncil, "")
-		if err != nil || before.Role != survey.RoleAdmin || after.Role != survey.RoleCouncil {
+		before, after, err := s.SetUserRole(ctx, a.ID, accounts.RoleCouncil, "")
+		if err != nil || before.Role != accounts.RoleAdmin || after.Role != accounts.RoleCouncil {
 			t.Fatalf("demote with another admin: %v -> %v, %v", before.Role, after.Role, err)
 		}
-		if _, _, err := s.SetUserRole(ctx, a.ID, survey.RoleLead, ""); survey.ErrorCode(err) != survey.EInvalid {
+		if _, _, err := s.SetUserRole(ctx, a.ID, accounts.RoleLead, ""); survey.ErrorCode(err) != survey.EInvalid {
 			t.Fatalf("lead without a department: %v", err)
 		}
 		// Re-enabled, the account's disabled_at is cleared: the retention
 		// no longer counts towards its removal.
 		var n int64
-		survey.WriterDB(s).Raw("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL").Scan(&n)
+		writer(s).Raw("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL").Scan(&n)
 		if n != 0 {
 			t.Fatalf("%d accounts keep disabled_at after being enabled", n)
 		}
@@ -227,14 +228,14 @@ func TestTheLastActiveAdminStays(t *testing.T) {
 func TestAdminSeesAndEndsSessionsAndTokens(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, _ := mustOpenClocked(t, dsn)
-		v := mustUser(t, s, "v@example.org", survey.RoleViewer, "")
+		v := mustUser(t, s, "v@example.org", accounts.RoleViewer, "")
 		one, _ := s.NewSession(ctx, v.ID, "")
 		two, _ := s.NewSession(ctx, v.ID, "")
 		list, err := s.UserSessions(ctx, v.ID)
 		if err != nil || len(list) != 2 {
 			t.Fatalf("sessions = %+v, %v", list, err)
 		}
-		if err := s.EndUserSession(ctx, v.ID, survey.SessionHandle(one)); err != nil {
+		if err := s.EndUserSession(ctx, v.ID, accounts.SessionHandle(one)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.SessionByToken(ctx, one); err == nil {
@@ -246,15 +247,15 @@ func TestAdminSeesAndEndsSessionsAndTokens(t *testing.T) {
 		if err := s.EndUserSession(ctx, v.ID, "zz%"); survey.ErrorCode(err) != survey.ENotFound {
 			t.Fatalf("a pattern as handle: %v", err)
 		}
-		read, err := s.NewScopedAPIToken(ctx, v.Email, "dashboard", 30*24*time.Hour, survey.ScopeRead)
+		read, err := s.NewScopedAPIToken(ctx, v.Email, "dashboard", 30*24*time.Hour, accounts.ScopeRead)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, scope, err := s.APITokenAccess(ctx, read); err != nil || scope != survey.ScopeRead {
+		if _, scope, err := s.APITokenAccess(ctx, read); err != nil || scope != accounts.ScopeRead {
 			t.Fatalf("scope = %q, %v", scope, err)
 		}
 		full, _ := s.NewAPIToken(ctx, v.Email, "etl")
-		if _, scope, _ := s.APITokenAccess(ctx, full); scope != survey.ScopeFull {
+		if _, scope, _ := s.APITokenAccess(ctx, full); scope != accounts.ScopeFull {
 			t.Fatalf("default scope = %q", scope)
 		}
 		tokens, _ := s.APITokens(ctx, v.Email)
@@ -285,7 +286,7 @@ func TestConcurrentDisablingKeepsAnAdmin(t *testing.T) {
 		var admins []string // the one left by the round before, and two new ones
 		for round := range 5 {
 			for _, p := range []string{"a", "b"} {
-				admins = append(admins, mustUser(t, s, p+strings.Repeat("x", round)+"@example.org", survey.RoleAdmin, "").ID)
+				admins = append(admins, mustUser(t, s, p+strings.Repeat("x", round)+"@example.org", accounts.RoleAdmin, "").ID)
 			}
 			var wg sync.WaitGroup
 			errs := make([]error, len(admins))
@@ -307,7 +308,7 @@ func TestConcurrentDisablingKeepsAnAdmin(t *testing.T) {
 				}
 			}
 			var active int64
-			survey.WriterDB(s).Raw("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled").Scan(&active)
+			writer(s).Raw("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled").Scan(&active)
 			if active != 1 || len(left) != 1 {
 				t.Fatalf("round %d: %d active admins, %d refusals (%v)", round, active, len(left), errs)
 			}
@@ -321,17 +322,17 @@ func TestConcurrentDisablingKeepsAnAdmin(t *testing.T) {
 func TestRetentionForgetsOldAccountLinks(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, clk := mustOpenClocked(t, dsn)
-		old, _, err := s.InviteUser(ctx, survey.User{Email: "never@example.org", Role: survey.RoleViewer}, "hr", time.Hour)
+		old, _, err := s.InviteUser(ctx, accounts.User{Email: "never@example.org", Role: accounts.RoleViewer}, "hr", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		clk.advance(survey.AccountLinkKeep)
-		fresh, _, err := s.InviteUser(ctx, survey.User{Email: "soon@example.org", Role: survey.RoleViewer}, "hr", time.Hour)
+		clk.advance(accounts.AccountLinkKeep)
+		fresh, _, err := s.InviteUser(ctx, accounts.User{Email: "soon@example.org", Role: accounts.RoleViewer}, "hr", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
 		clk.advance(2 * time.Hour)
-		if _, err := s.ExpireRecords(ctx, clk.now(), survey.RecordPolicy{}); err != nil {
+		if _, _, err := s.ExpireAccounts(ctx, clk.now(), survey.RecordPolicy{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AccountLinkByToken(ctx, old); survey.ErrorKey(err) != "account_link_unknown" {
@@ -341,7 +342,7 @@ func TestRetentionForgetsOldAccountLinks(t *testing.T) {
 			t.Fatalf("recent link: %v", err)
 		}
 		var n int64
-		survey.WriterDB(s).Raw("SELECT COUNT(*) FROM account_links WHERE email = 'never@example.org'").Scan(&n)
+		writer(s).Raw("SELECT COUNT(*) FROM account_links WHERE email = 'never@example.org'").Scan(&n)
 		if n != 0 {
 			t.Fatal("the address of the old invitation is kept")
 		}

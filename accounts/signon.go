@@ -1,0 +1,62 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+
+	"trots/survey"
+)
+
+// noPassword is the password hash of an account made by single sign-on:
+// not an argon2id hash, so no password ever matches it (Authenticate).
+const noPassword = "!signon"
+
+// SignOnUser makes or updates the console account of someone who signed in
+// through the identity provider, with the role (and a lead's department)
+// the provider's claims gave now: an account is made at the first sign-in,
+// and its role follows the provider at every later one. A disabled account
+// stays disabled (survey.EUnauthorized "signon_disabled"). created tells whether
+// the account is new. The sign-in is recorded as the last one.
+func (s *Store) SignOnUser(ctx context.Context, u User) (user User, created bool, err error) {
+	if err := u.Validate(); err != nil {
+		return User{}, false, err
+	}
+	if u.Role == RoleLead {
+		if _, err := s.st.Department(ctx, u.DepartmentID); err != nil {
+			return User{}, false, err
+		}
+	}
+	var dept *string
+	if u.DepartmentID != "" {
+		dept = &u.DepartmentID
+	}
+	now := s.now().UTC()
+	var row userRow
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Take(&row, "email = ?", u.Email).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			row = userRow{ID: survey.NewID(), Email: u.Email, PasswordHash: noPassword, Role: string(u.Role), DepartmentID: dept,
+				CreatedAt: now, LastLoginAt: &now}
+			created = true
+			return tx.Create(&row).Error
+		}
+		if err != nil {
+			return err
+		}
+		if row.Disabled {
+			return errorf(survey.EUnauthorized, "signon_disabled", "the account of %s is disabled", u.Email)
+		}
+		row.Role, row.DepartmentID, row.LastLoginAt = string(u.Role), dept, &now
+		return tx.Model(&userRow{}).Where("id = ?", row.ID).
+			Updates(map[string]any{"role": row.Role, "department_id": dept, "last_login_at": now}).Error
+	})
+	if survey.ErrorCode(err) == survey.EUnauthorized {
+		return User{}, false, err
+	}
+	if err != nil {
+		return User{}, false, internal("sign-on account", err)
+	}
+	return row.domain(), created, nil
+}
