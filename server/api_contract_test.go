@@ -944,6 +944,8 @@ func (e *contractEnv) contractPulses(t *testing.T) {
 		body: `{"name":"Late","questionnaire":"pulse","opens":"2020-01-01T09:00:00Z"}`, want: 400, code: "pulse_invalid"})
 	e.call(t, contractCase{name: "not a time", as: "admin", method: "POST", path: "/api/v1/pulses",
 		body: `{"name":"Late","questionnaire":"pulse","closes":"tomorrow"}`, invalid: true, want: 400, code: "pulse_invalid"})
+	e.call(t, contractCase{name: "sign-on without a provider", as: "admin", method: "POST", path: "/api/v1/pulses",
+		body: `{"name":"SSO","questionnaire":"pulse","sign_on":true}`, want: 400, code: "pulse_invalid"})
 	e.call(t, contractCase{name: "unknown field", as: "admin", method: "POST", path: "/api/v1/pulses",
 		body: `{"name":"Late","questionnaire":"pulse","mode":"codes"}`, invalid: true, want: 400, code: "bad_request"})
 	e.call(t, contractCase{name: "not JSON", as: "admin", method: "POST", path: "/api/v1/pulses", ctype: "text/plain", body: "x",

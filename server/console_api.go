@@ -80,11 +80,13 @@ type apiPulse struct {
 	// LeadComments: leads read the open comments.
 	RetentionMonths int  `json:"retention_months"`
 	LeadComments    bool `json:"lead_comments"`
+	// SignOn: respondents sign on before they answer, one answer each.
+	SignOn bool `json:"sign_on"`
 }
 
 func newAPIPulse(p survey.Pulse) apiPulse {
 	out := apiPulse{ID: p.ID, Name: p.Name, Questionnaire: p.QuestionnaireID + "@" + strconv.Itoa(p.QuestionnaireVersion),
-		Status: string(p.Status), MinGroup: p.MinGroup, AnswerMode: string(p.Mode), RetentionMonths: p.RetentionMonths, LeadComments: p.LeadComments}
+		Status: string(p.Status), MinGroup: p.MinGroup, AnswerMode: string(p.Mode), RetentionMonths: p.RetentionMonths, LeadComments: p.LeadComments, SignOn: p.SignOn}
 	if !p.Opens.IsZero() {
 		t := p.Opens
 		out.Opens = &t

@@ -40,6 +40,10 @@ type apiPulseRequest struct {
 	// fixed once the pulse opens.
 	RetentionMonths int   `json:"retention_months"`
 	LeadComments    *bool `json:"lead_comments"`
+	// SignOn: respondents sign on with the organisation's identity
+	// provider before they answer, one answer per person; only when
+	// trots has single sign-on. Fixed once created.
+	SignOn bool `json:"sign_on"`
 }
 
 // pulseAPIError answers in the API's error shape with a lifecycle code,
@@ -79,7 +83,7 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 	}
 	fields := survey.FieldErrors{}
 	d := lifecycle.Draft{Name: req.Name, Questionnaire: req.Questionnaire, Mode: survey.AnswerMode(req.AnswerMode),
-		RetentionMonths: req.RetentionMonths, LeadComments: set.LeadComments}
+		RetentionMonths: req.RetentionMonths, LeadComments: set.LeadComments, SignOn: req.SignOn}
 	if d.RetentionMonths == 0 {
 		d.RetentionMonths = set.RetentionMonths
 	}
@@ -98,6 +102,12 @@ func (s *Server) apiCreatePulse(c echo.Context) error {
 		} else if q, err := questionnaires.Load(id); err != nil || q.Version != n {
 			fields["questionnaire"] = lifecycle.KeyQuestionnaire
 		}
+	}
+	if req.SignOn && s.signon == nil {
+		// Asked plainly, refused plainly: the console only offers the
+		// choice with a provider, but an API client must not get a pulse
+		// that quietly takes anonymous answers instead.
+		fields["sign_on"] = lifecycle.KeySignOn
 	}
 	var ok bool
 	if d.Opens, ok = apiTime(req.Opens); !ok {

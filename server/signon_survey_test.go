@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -299,5 +300,29 @@ func TestSurveyAPIRefusesASignOnPulse(t *testing.T) {
 	}
 	if n := e.responses(t, pulse.ID); n != 0 {
 		t.Errorf("%d responses stored through the API", n)
+	}
+}
+
+// The pulse API sets respondent sign-on when trots has a provider: the
+// pulse says so in its answer and keeps it (without a provider the same
+// request is refused, TestAPIContract).
+func TestPulseAPISetsRespondentSignOn(t *testing.T) {
+	e := newSignOnEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	tok := e.token("admin@example.org")
+	status, body := e.apiSend(http.MethodPost, "/api/v1/pulses", tok, "application/json", "en",
+		`{"name":"Met inloggen","questionnaire":"pulse","sign_on":true}`)
+	if status != http.StatusCreated || !strings.Contains(body, `"sign_on":true`) {
+		t.Fatalf("create with sign-on: %d %s", status, body)
+	}
+	var p struct{ ID string }
+	must(t, json.Unmarshal([]byte(body), &p))
+	got, err := e.store.Pulse(ctx, p.ID)
+	if err != nil || !got.SignOn {
+		t.Fatalf("stored pulse: %+v, %v", got, err)
+	}
+	status, body = e.apiSend(http.MethodPost, "/api/v1/pulses", tok, "application/json", "en",
+		`{"name":"Zonder","questionnaire":"pulse"}`)
+	if status != http.StatusCreated || !strings.Contains(body, `"sign_on":false`) {
+		t.Fatalf("create without sign-on: %d %s", status, body)
 	}
 }

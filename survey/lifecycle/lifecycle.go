@@ -54,6 +54,9 @@ const (
 	KeyDates         = "pulse_dates"
 	KeyMode          = "pulse_mode"
 	KeyRetention     = "pulse_retention"
+	// KeySignOn: respondent sign-on was asked of a trots without single
+	// sign-on.
+	KeySignOn = "pulse_sign_on_unavailable"
 )
 
 // The shipped questionnaires a follow-up chooses between: after the long
