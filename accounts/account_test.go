@@ -262,3 +262,26 @@ func TestDecisionsAreAnAppendOnlyLog(t *testing.T) {
 // writer is the database handle the accounts write through, for tests that
 // look at the rows themselves.
 func writer(s store) *gorm.DB { w, _ := s.db.Handles(); return w }
+
+func TestSignInIsRecordedOnTheAccount(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, dsn string) {
+		s, clk := mustOpenClocked(t, dsn)
+		clk.t = time.Date(2026, 5, 4, 10, 30, 0, 0, time.UTC)
+		_, err := s.CreateUser(ctx, accounts.User{Email: "or@example.org", Role: accounts.RoleCouncil}, "correct horse battery")
+		must(t, err)
+		if _, err := s.Authenticate(ctx, "or@example.org", "wrong password!!", "127.0.0.1"); err == nil {
+			t.Fatal("wrong password accepted")
+		}
+		u, _ := s.UserByEmail(ctx, "or@example.org")
+		if !u.LastLogin.IsZero() {
+			t.Errorf("a failed sign-in set the last sign-in: %v", u.LastLogin)
+		}
+		if _, err := s.Authenticate(ctx, "or@example.org", "correct horse battery", "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		u, _ = s.UserByEmail(ctx, "or@example.org")
+		if !u.LastLogin.Equal(clk.now()) {
+			t.Errorf("last sign-in %v, want %v", u.LastLogin, clk.now())
+		}
+	})
+}
