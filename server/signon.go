@@ -459,6 +459,9 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 	case err == nil:
 	case survey.ErrorCode(err) == survey.EUnauthorized:
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_disabled", claims, "account disabled")
+	case survey.ErrorKey(err) == "last_admin":
+		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_last_admin", claims,
+			"the groups claim gives role "+string(role)+" to the last active administrator")
 	case survey.ErrorCode(err) == survey.EInvalid:
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_email", claims, "e-mail address not valid: "+err.Error())
 	default:
