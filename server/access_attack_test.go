@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -287,5 +288,39 @@ func TestAttackSignOnRemovesTheLastAdministrator(t *testing.T) {
 	}
 	if u, _ := accounts.New(e.store).UserByEmail(ctx, "admin@example.org"); u.Role != accounts.RoleViewer {
 		t.Errorf("role after the sign-on: %s, want viewer", u.Role)
+	}
+}
+
+// An IPv6 client owns a whole /64 (every home line and server gets one)
+// and can send each guess from a new address. The login limits count an
+// IPv6 client by its /64, as the survey's limits do (sourceOf): after
+// LoginFreeFailures wrong passwords from addresses of one /64, the next
+// from yet another address of it is locked out too, the right password
+// included; another network is not.
+func TestAttackLoginGuessesFromRotatingIPv6Addresses(t *testing.T) {
+	proxies, err := server.ParseTrustedProxies("127.0.0.1, ::1")
+	must(t, err)
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{TrustedProxies: proxies})
+	login := func(client, password string) int {
+		t.Helper()
+		form := url.Values{"email": {"admin@example.org"}, "password": {password}}
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := e.browser().c.Do(req)
+		must(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range accounts.LoginFreeFailures {
+		if s := login("2001:db8:7:9::"+strconv.Itoa(i+1), "wrong password!"); s != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, s)
+		}
+	}
+	if s := login("2001:db8:7:9:ffff::42", testPassword); s != http.StatusTooManyRequests {
+		t.Errorf("a further guess from a new address of the same /64: %d, want 429", s)
+	}
+	if s := login("2001:db8:7:a::1", testPassword); s != http.StatusSeeOther {
+		t.Errorf("the right password from another /64: %d, want a login", s)
 	}
 }
