@@ -413,7 +413,7 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 		p.Error = p.T("signon_failed")
 		return s.renderConsole(c, http.StatusUnauthorized, "login", p)
 	}
-	if flow.Code == "" && !s.signonRate.allow(c.RealIP()) {
+	if flow.Code == "" && !s.signonRate.allow(sourceOf(c)) {
 		// Staff sign-ons are limited per address like password logins:
 		// each refusal writes to the audit log.
 		p, err := s.newLoginPage(c)
