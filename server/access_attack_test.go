@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"trots/accounts"
@@ -322,5 +323,38 @@ func TestAttackLoginGuessesFromRotatingIPv6Addresses(t *testing.T) {
 	}
 	if s := login("2001:db8:7:a::1", testPassword); s != http.StatusSeeOther {
 		t.Errorf("the right password from another /64: %d, want a login", s)
+	}
+}
+
+// Guesses sent all at once must not each pass the back-off's check before
+// any of them is counted: of many wrong passwords posted in parallel from
+// one address, only LoginFreeFailures are checked (401), the rest are
+// locked out (429).
+func TestAttackParallelGuessesOutrunTheBackOff(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	const n = 20
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.PostForm(e.srv.URL+"/login", url.Values{"email": {"admin@example.org"}, "password": {"wrong password!"}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	counts := map[int]int{}
+	for s := range statuses {
+		counts[s]++
+	}
+	if counts[http.StatusUnauthorized] != accounts.LoginFreeFailures || counts[http.StatusTooManyRequests] != n-accounts.LoginFreeFailures {
+		t.Errorf("%d parallel guesses: %v, want %d checked (401) and the rest locked out (429)", n, counts, accounts.LoginFreeFailures)
 	}
 }
