@@ -358,3 +358,49 @@ func TestAttackParallelGuessesOutrunTheBackOff(t *testing.T) {
 		t.Errorf("%d parallel guesses: %v, want %d checked (401) and the rest locked out (429)", n, counts, accounts.LoginFreeFailures)
 	}
 }
+
+// A lead whose department claim now names another department becomes that
+// department's lead at the next sign-on (the provider's word), sees that
+// branch and not the old one, and keeps no report job made for the old
+// branch; a sign-on that names the same department changes nothing.
+func TestAttackSignOnLeadMovedByTheDepartmentClaim(t *testing.T) {
+	e := newSignOnEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	other := e.demo.Departments[len(e.demo.Departments)-1].Department
+	person := oidctest.Person{Username: "lea", Password: "pw", Email: "lea@example.org", Groups: []string{"trots-leads"}, Department: e.lead.Name}
+	e.op.SetPerson(person)
+	if run := e.signOn(t, nil, "/login/signon", "lea", "pw", english); run.status != http.StatusOK {
+		t.Fatalf("first sign-on: %d", run.status)
+	}
+	u, err := accounts.New(e.store).UserByEmail(ctx, "lea@example.org")
+	if err != nil || u.DepartmentID != e.lead.ID {
+		t.Fatalf("lead account: %+v, %v", u, err)
+	}
+	job, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: u.ID, PulseID: e.demo.Baseline.ID, DepartmentID: e.lead.ID, Lang: "en"},
+		survey.ReportLimits{MaxActive: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same department again: the job stays.
+	if run := e.signOn(t, nil, "/login/signon", "lea", "pw", english); run.status != http.StatusOK {
+		t.Fatalf("second sign-on: %d", run.status)
+	}
+	if _, err := e.store.ReportJob(ctx, job.ID, u.ID); err != nil {
+		t.Fatalf("a sign-on that changed nothing ended the report job: %v", err)
+	}
+	person.Department = other.Name
+	e.op.SetPerson(person)
+	run := e.signOn(t, nil, "/login/signon", "lea", "pw", english)
+	if run.status != http.StatusOK {
+		t.Fatalf("sign-on with another department: %d", run.status)
+	}
+	b := run.browser(t, e)
+	if p := b.get("/board/departments/" + e.lead.ID + "?pulse=" + e.demo.Baseline.ID); p.status != http.StatusForbidden {
+		t.Errorf("the moved lead on the old department: %d, want 403", p.status)
+	}
+	if p := b.get("/board/departments/" + other.ID + "?pulse=" + e.demo.Baseline.ID); p.status != http.StatusOK {
+		t.Errorf("the moved lead on the new department: %d", p.status)
+	}
+	if _, err := e.store.ReportJob(ctx, job.ID, u.ID); survey.ErrorCode(err) != survey.ENotFound {
+		t.Errorf("the old branch's report job outlived the move: %v", err)
+	}
+}
