@@ -404,3 +404,33 @@ func TestAttackSignOnLeadMovedByTheDepartmentClaim(t *testing.T) {
 		t.Errorf("the old branch's report job outlived the move: %v", err)
 	}
 }
+
+// A lead is served only report jobs that lie in the own branch as it is
+// now, whatever the store holds: a job of the organisation or of another
+// department under the lead's account (one asked for in the instant the
+// role changed) is not found, on the console and the API.
+func TestAttackLeadJobOutsideTheBranchIsNotServed(t *testing.T) {
+	e := newReportsEnv(t, storetest.SQLiteDSN(t))
+	lead := e.user("lead@example.org")
+	other := e.demo.Departments[len(e.demo.Departments)-1].Department
+	b := e.browser()
+	b.login("lead@example.org")
+	tok := e.token("lead@example.org")
+	for name, dept := range map[string]string{"the organisation": "", "another department": other.ID, "the own department": e.lead.ID} {
+		j, err := e.store.CreateReportJob(ctx, survey.ReportJob{UserID: lead.ID, PulseID: e.demo.Baseline.ID, DepartmentID: dept, Lang: "en"},
+			survey.ReportLimits{MaxActive: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := http.StatusNotFound
+		if dept == e.lead.ID {
+			want = http.StatusOK
+		}
+		if p := b.get("/reports/" + j.ID); p.status != want {
+			t.Errorf("the lead's job of %s: %d, want %d", name, p.status, want)
+		}
+		if code, _ := e.api("GET", "/api/v1/reports/"+j.ID, tok, ""); code != want {
+			t.Errorf("the lead's job of %s by API: %d, want %d", name, code, want)
+		}
+	}
+}
