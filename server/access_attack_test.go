@@ -434,3 +434,49 @@ func TestAttackLeadJobOutsideTheBranchIsNotServed(t *testing.T) {
 		}
 	}
 }
+
+// A respondent's sign-on proof is for the link the person signed on
+// through: with a department claim, the provider's department must be the
+// link's, and the proof must not be carried to another department's link
+// of the same pulse (by copying the cookie, whose path the browser keeps
+// to the first link) to answer for that department - padding a small
+// department is what respondent sign-on is there to stop.
+func TestAttackRespondentProofCarriedToAnotherDepartment(t *testing.T) {
+	e := newSignOnEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	pulse, link, q := e.signOnPulse(t)
+	other := e.demo.Departments[len(e.demo.Departments)-1].Department
+	otherLink := mustLink(t, e.store, pulse.ID, other.ID)
+	e.op.SetPerson(oidctest.Person{Username: "frank", Password: "pw-frank", Email: "frank@example.org", Department: e.lead.Name})
+	run := e.signOn(t, nil, "/s/"+link.Code+"/signon?lang=en", "frank", "pw-frank", english)
+	if run.status != http.StatusOK || run.final.Path != "/s/"+link.Code {
+		t.Fatalf("sign-on: %d at %s", run.status, run.final)
+	}
+	u, _ := url.Parse(e.srv.URL + "/s/" + link.Code)
+	var proof *http.Cookie
+	for _, ck := range run.c.Jar.Cookies(u) {
+		if ck.Name == "trots_signon" {
+			proof = ck
+		}
+	}
+	if proof == nil {
+		t.Fatal("no proof cookie after signing on")
+	}
+	// Frank's proof, copied onto a post to the other department's link.
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/s/"+otherLink.Code, strings.NewReader(fullForm(q).Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.AddCookie(&http.Cookie{Name: proof.Name, Value: proof.Value})
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	must(t, err)
+	resp.Body.Close()
+	counts, err := e.store.ResponseCounts(ctx, pulse.ID)
+	must(t, err)
+	if resp.StatusCode == http.StatusSeeOther || counts[other.ID] != 0 {
+		t.Errorf("frank's proof answered for %s: status %d, %d answers stored there", other.Name, resp.StatusCode, counts[other.ID])
+	}
+	// Through his own link he still answers, once.
+	if st, _ := e.postSurvey(t, run.c, "/s/"+link.Code, fullForm(q)); st != http.StatusSeeOther {
+		t.Errorf("frank through his own link: %d", st)
+	}
+}
