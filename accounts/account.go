@@ -267,6 +267,11 @@ func (e *LockedError) Unwrap() error { return e.Err }
 // give survey.ELocked (a *LockedError) before any password is checked.
 func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
 	key := throttleKey(email, ip)
+	// One attempt per account and client at a time: guesses sent at once
+	// would otherwise all pass the check below before any is counted.
+	// (Across instances the database count still holds, with a window of
+	// one attempt per instance.)
+	defer s.logins.lock(key)()
 	now := s.now().UTC()
 	var fail loginFailureRow
 	err := s.w.WithContext(ctx).Take(&fail, "key_hash = ?", key).Error

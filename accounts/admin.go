@@ -73,6 +73,11 @@ func (s *Store) SetUserRole(ctx context.Context, id string, role Role, departmen
 			}
 			return internal("change role", err)
 		}
+		if before.Role != role || before.DepartmentID != departmentID {
+			if err := s.roleChanged(tx, row, role); err != nil {
+				return err
+			}
+		}
 		row.Role, row.DepartmentID = string(role), dept
 		after = row.domain()
 		return nil
@@ -80,9 +85,43 @@ func (s *Store) SetUserRole(ctx context.Context, id string, role Role, departmen
 	return before, after, err
 }
 
-// SetUserDisabled switches the account id off (ending its sessions at
-// once; its API tokens stop working) or on again. Disabling the last
-// enabled administrator is survey.EConflict ("last_admin").
+// What an account was handed under its role must not outlive it: a report
+// job was made for the role and branch of its maker (a viewer's report of
+// the organisation, with the comments a lead may not read), a reset link
+// is a password in transit for the account as it was, and the links an
+// administrator made (invitations, resets) are the administrator's power,
+// which must not stay behind as a way back in for someone removed.
+
+// roleChanged ends, in tx, what the account row was handed under its old
+// role now that it gets role (or another department): its report jobs and
+// unused reset links, and, when it stops being an administrator, the
+// unused links it made.
+func (s *Store) roleChanged(tx *gorm.DB, row userRow, role Role) error {
+	if err := tx.Exec("DELETE FROM report_jobs WHERE user_id = ?", row.ID).Error; err != nil {
+		return internal("end report jobs", err)
+	}
+	return s.endLinks(tx, row, row.Role == string(RoleAdmin) && role != RoleAdmin)
+}
+
+// endLinks deletes the unused reset links of the account row and, with
+// made, the unused links it made (named by its address in created_by).
+func (s *Store) endLinks(tx *gorm.DB, row userRow, made bool) error {
+	if err := tx.Where("user_id = ? AND kind = ? AND used_at IS NULL", row.ID, string(LinkReset)).Delete(&accountLinkRow{}).Error; err != nil {
+		return internal("end reset links", err)
+	}
+	if !made {
+		return nil
+	}
+	if err := tx.Where("created_by = ? AND used_at IS NULL", survey.AuditActor(row.Email)).Delete(&accountLinkRow{}).Error; err != nil {
+		return internal("end links made", err)
+	}
+	return nil
+}
+
+// SetUserDisabled switches the account id off (ending at once its
+// sessions, its API tokens, its unused reset links and the unused links it
+// made) or on again. Disabling the last enabled administrator is
+// survey.EConflict ("last_admin").
 func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) (User, error) {
 	var out User
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -125,6 +164,14 @@ func (s *Store) setDisabled(tx *gorm.DB, row userRow, disabled bool) error {
 	if disabled {
 		if err := tx.Where("user_id = ?", row.ID).Delete(&sessionRow{}).Error; err != nil {
 			return internal("end sessions", err)
+		}
+		// Its API tokens end for good: enabling the account again must
+		// not bring back a token it was disabled over (a leak).
+		if err := tx.Where("user_id = ?", row.ID).Delete(&apiTokenRow{}).Error; err != nil {
+			return internal("end API tokens", err)
+		}
+		if err := s.endLinks(tx, row, true); err != nil {
+			return err
 		}
 	}
 	return nil

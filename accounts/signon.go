@@ -17,7 +17,8 @@ const noPassword = "!signon"
 // through the identity provider, with the role (and a lead's department)
 // the provider's claims gave now: an account is made at the first sign-in,
 // and its role follows the provider at every later one. A disabled account
-// stays disabled (survey.EUnauthorized "signon_disabled"). created tells whether
+// stays disabled (survey.EUnauthorized "signon_disabled"); the last enabled
+// administrator stays one (survey.EConflict "last_admin"). created tells whether
 // the account is new. The sign-in is recorded as the last one.
 func (s *Store) SignOnUser(ctx context.Context, u User) (user User, created bool, err error) {
 	if err := u.Validate(); err != nil {
@@ -48,11 +49,28 @@ func (s *Store) SignOnUser(ctx context.Context, u User) (user User, created bool
 		if row.Disabled {
 			return errorf(survey.EUnauthorized, "signon_disabled", "the account of %s is disabled", u.Email)
 		}
+		if before := row.domain(); before.Role != u.Role || before.DepartmentID != u.DepartmentID {
+			// The provider's word changes the role, within the rules an
+			// administrator's change keeps (admin.go): the last enabled
+			// administrator stays one, and what the old role was handed
+			// ends.
+			if err := s.lockUsers(tx); err != nil {
+				return err
+			}
+			if before.Role == RoleAdmin && u.Role != RoleAdmin {
+				if err := keepAnAdmin(tx, row.ID); err != nil {
+					return err
+				}
+			}
+			if err := s.roleChanged(tx, row, u.Role); err != nil {
+				return err
+			}
+		}
 		row.Role, row.DepartmentID, row.LastLoginAt = string(u.Role), dept, &now
 		return tx.Model(&userRow{}).Where("id = ?", row.ID).
 			Updates(map[string]any{"role": row.Role, "department_id": dept, "last_login_at": now}).Error
 	})
-	if survey.ErrorCode(err) == survey.EUnauthorized {
+	if c := survey.ErrorCode(err); c == survey.EUnauthorized || c == survey.EConflict {
 		return User{}, false, err
 	}
 	if err != nil {

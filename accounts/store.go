@@ -13,6 +13,7 @@ package accounts
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,12 +25,48 @@ import (
 type Store struct {
 	st   *survey.Store
 	w, r *gorm.DB
+	// logins serialises the attempts of one account from one client
+	// (Authenticate), so that guesses sent at once are counted in turn.
+	logins *keyedLocks
 }
 
 // New gives the accounts of the database st is open on.
 func New(st *survey.Store) *Store {
 	w, r := st.Handles()
-	return &Store{st: st, w: w, r: r}
+	return &Store{st: st, w: w, r: r, logins: &keyedLocks{held: map[string]*keyedLock{}}}
+}
+
+// keyedLocks is a mutex per key, kept only while someone holds or waits
+// for it.
+type keyedLocks struct {
+	mu   sync.Mutex
+	held map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock waits for key's mutex and returns its unlock.
+func (k *keyedLocks) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	l := k.held[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.held[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.held, key)
+		}
+		k.mu.Unlock()
+	}
 }
 
 func (s *Store) now() time.Time { return s.st.Now() }

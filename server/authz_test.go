@@ -374,3 +374,47 @@ func TestSafeNextStaysOnTheSite(t *testing.T) {
 		}
 	}
 }
+
+// Every console form post (every route with an unsafe method behind a
+// login, outside the bearer-token API) is refused with 403 for a role it
+// admits when the CSRF token is missing, made up, or another session's of
+// the same account: the token is bound to the session, not to the user.
+func TestEveryConsolePostNeedsItsSessionsCSRFToken(t *testing.T) {
+	e := newAuthzEnv(t, storetest.SQLiteDSN(t))
+	checked := 0
+	for _, r := range e.srv.e.Routes() {
+		key := r.Method + " " + r.Path
+		acc := routeAccess[key]
+		if acc.public || r.Method == http.MethodGet || strings.HasPrefix(r.Path, "/api/") || len(acc.roles) == 0 {
+			continue
+		}
+		path := r.Path
+		for p, v := range e.params {
+			path = strings.ReplaceAll(path, p, v)
+		}
+		email := map[accounts.Role]string{accounts.RoleAdmin: "admin@example.org", accounts.RoleViewer: "viewer@example.org",
+			accounts.RoleLead: "lead@example.org", accounts.RoleCouncil: "council@example.org"}[acc.roles[0]]
+		_, other := e.client(t, email) // a second session of the same account
+		for name, token := range map[string]string{"no token": "", "made up": strings.Repeat("A", 86), "another session's": other} {
+			c, _ := e.client(t, email)
+			form := url.Values{}
+			if token != "" {
+				form.Set(csrfField, token)
+			}
+			req, _ := http.NewRequest(r.Method, e.http.URL+path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("%s as %s with %s CSRF token: status %d, want 403", key, email, name, resp.StatusCode)
+			}
+		}
+		checked++
+	}
+	if checked < 20 {
+		t.Fatalf("only %d console posts checked", checked)
+	}
+}

@@ -109,6 +109,13 @@ func (s *Server) loadBoard(c echo.Context, pulseID, lang string) (*boardData, er
 	if err != nil {
 		return nil, err
 	}
+	// A lead reads the open comments only when the pulse lets leads read
+	// them, as in the reports (report_job.go): the API hands out the
+	// analysis' figures, comments included, so they go here, once, for
+	// every page, export and API answer made from the board.
+	if !results.CommentsVisible(sessionOf(c).User.Role, b.pulse) {
+		b.outcome.Result = results.WithoutComments(b.outcome.Result)
+	}
 	analysis.Localize(b.outcome.Result, b.outcome.Questionnaire, lang)
 	b.rows, err = s.boardRows(ctx, b, lang)
 	return b, err

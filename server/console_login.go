@@ -72,7 +72,9 @@ func (s *Server) login(c echo.Context) error {
 	}
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	u, err := s.accounts.Authenticate(r.Context(), email, password, c.RealIP())
+	// Failures count per account and client, an IPv6 client by its /64
+	// (sourceOf): otherwise each guess could come from a new address.
+	u, err := s.accounts.Authenticate(r.Context(), email, password, sourceOf(c))
 	if err != nil {
 		if aerr := s.auditFailedLogin(c, email, err); aerr != nil {
 			return aerr
@@ -144,7 +146,7 @@ func (s *Server) loginRate() echo.MiddlewareFunc {
 	}
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store:               store,
-		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		IdentifierExtractor: func(c echo.Context) (string, error) { return sourceOf(c), nil },
 		ErrorHandler:        func(c echo.Context, err error) error { return deny(c) },
 		DenyHandler:         func(c echo.Context, _ string, _ error) error { return deny(c) },
 	})

@@ -388,11 +388,31 @@ func (s *Server) userReportJob(c echo.Context) (survey.ReportJob, error) {
 	if !survey.ValidID(id) {
 		return survey.ReportJob{}, &reportRefusal{status: http.StatusNotFound, key: survey.KeyReportJobNotFound}
 	}
-	j, err := s.reports.store.ReportJob(c.Request().Context(), id, sessionOf(c).User.ID)
+	ctx := c.Request().Context()
+	u := sessionOf(c).User
+	notFound := &reportRefusal{status: http.StatusNotFound, key: survey.KeyReportJobNotFound}
+	j, err := s.reports.store.ReportJob(ctx, id, u.ID)
 	if survey.ErrorCode(err) == survey.ENotFound {
-		return survey.ReportJob{}, &reportRefusal{status: http.StatusNotFound, key: survey.KeyReportJobNotFound}
+		return survey.ReportJob{}, notFound
 	}
-	return j, err
+	if err != nil || u.Role != accounts.RoleLead {
+		return j, err
+	}
+	// A lead's job lies in the lead's branch as it is now. A change of
+	// role or department ends the account's jobs (accounts.Store.
+	// SetUserRole); this holds for one asked for in the same instant.
+	p, err := s.data.Pulse(ctx, j.PulseID)
+	if err != nil {
+		return survey.ReportJob{}, err
+	}
+	sc, err := s.scopeFor(ctx, u, &p)
+	if err != nil {
+		return survey.ReportJob{}, err
+	}
+	if !sc.sees(j.DepartmentID) {
+		return survey.ReportJob{}, notFound
+	}
+	return j, nil
 }
 
 func (s *Server) reportJob(c echo.Context) error {

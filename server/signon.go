@@ -413,7 +413,7 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 		p.Error = p.T("signon_failed")
 		return s.renderConsole(c, http.StatusUnauthorized, "login", p)
 	}
-	if flow.Code == "" && !s.signonRate.allow(c.RealIP()) {
+	if flow.Code == "" && !s.signonRate.allow(sourceOf(c)) {
 		// Staff sign-ons are limited per address like password logins:
 		// each refusal writes to the audit log.
 		p, err := s.newLoginPage(c)
@@ -459,6 +459,9 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 	case err == nil:
 	case survey.ErrorCode(err) == survey.EUnauthorized:
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_disabled", claims, "account disabled")
+	case survey.ErrorKey(err) == "last_admin":
+		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_last_admin", claims,
+			"the groups claim gives role "+string(role)+" to the last active administrator")
 	case survey.ErrorCode(err) == survey.EInvalid:
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_email", claims, "e-mail address not valid: "+err.Error())
 	default:

@@ -28,11 +28,16 @@ const (
 	signOnProofTTL = 2 * time.Hour
 )
 
-// signOnProof is the content of the proof cookie.
+// signOnProof is the content of the proof cookie. It holds for the
+// department of the link signed on through: the cookie's path keeps a
+// browser to that link, but a copied cookie must not answer for another
+// department of the pulse (with a department claim, the provider's
+// department was checked against this one).
 type signOnProof struct {
-	Pulse   string `json:"p"`
-	Person  string `json:"h"`
-	Expires int64  `json:"e"`
+	Pulse      string `json:"p"`
+	Department string `json:"d"`
+	Person     string `json:"h"`
+	Expires    int64  `json:"e"`
 }
 
 // signOnPage asks a respondent to sign on, or says that they have answered.
@@ -97,7 +102,7 @@ func (s *Server) respondentSignedOn(c echo.Context, flow signOnFlow, claims sign
 		// an answer counts for that one only.
 		return s.renderMessage(c, http.StatusForbidden, lang, "signon_other_department", "")
 	}
-	proof := signOnProof{Pulse: p.ID, Person: s.signon.store.PersonHash(p.ID, claims.Issuer, claims.Subject),
+	proof := signOnProof{Pulse: p.ID, Department: link.DepartmentID, Person: s.signon.store.PersonHash(p.ID, claims.Issuer, claims.Subject),
 		Expires: s.cfg.Now().Add(signOnProofTTL).Unix()}
 	sealed, err := s.signon.seal(signOnProofCookie, proof)
 	if err != nil {
@@ -109,14 +114,15 @@ func (s *Server) respondentSignedOn(c echo.Context, flow signOnFlow, claims sign
 }
 
 // signedOnPerson is the person hash the request's proof cookie holds for
-// the pulse, "" without a valid one.
-func (s *Server) signedOnPerson(c echo.Context, pulseID string) string {
+// the pulse and department, "" without a valid one.
+func (s *Server) signedOnPerson(c echo.Context, pulseID, departmentID string) string {
 	ck, err := c.Cookie(signOnProofCookie)
 	if err != nil || s.signon == nil {
 		return ""
 	}
 	var proof signOnProof
-	if s.signon.open(signOnProofCookie, ck.Value, &proof) != nil || proof.Pulse != pulseID || s.cfg.Now().Unix() > proof.Expires {
+	if s.signon.open(signOnProofCookie, ck.Value, &proof) != nil || proof.Pulse != pulseID || proof.Department != departmentID ||
+		s.cfg.Now().Unix() > proof.Expires {
 		return ""
 	}
 	return proof.Person
@@ -133,7 +139,7 @@ func (s *Server) signOnGate(c echo.Context, v *surveyView) (done bool, err error
 	if s.signon == nil {
 		return true, s.renderMessage(c, http.StatusServiceUnavailable, v.lang, "signon_unavailable", "")
 	}
-	person := s.signedOnPerson(c, v.pulse.ID)
+	person := s.signedOnPerson(c, v.pulse.ID, v.dept.ID)
 	if person == "" {
 		status := http.StatusOK
 		if c.Request().Method != http.MethodGet {
