@@ -201,11 +201,25 @@ type signOnFlow struct {
 	Expires int64  `json:"e"`
 }
 
+// signOnFlowCookie names the flow cookie and labels what is sealed in it;
+// over TLS the cookie is sent as __Host-trots_signon_flow (flowCookie).
 const (
 	signOnFlowCookie = "trots_signon_flow"
 	signOnCallback   = "/login/signon/callback"
 	signOnFlowTTL    = 10 * time.Minute
 )
+
+// flowCookie is the name and path of the flow cookie. Over TLS it is
+// __Host- prefixed, which the browser accepts only with Secure, Path=/ and
+// no Domain: a sibling host (another service under the same parent domain)
+// can then not plant a flow of its own making, which would sign a victim
+// into the planter's account (login CSRF).
+func (s *Server) flowCookie() (name, path string) {
+	if s.cfg.TLS {
+		return "__Host-" + signOnFlowCookie, "/"
+	}
+	return signOnFlowCookie, "/login/signon"
+}
 
 func randomText() string {
 	var b [32]byte
@@ -237,7 +251,8 @@ func (s *Server) startSignOn(c echo.Context, flow signOnFlow) error {
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: signOnFlowCookie, Value: sealed, Path: "/login/signon", MaxAge: int(signOnFlowTTL.Seconds()),
+	name, path := s.flowCookie()
+	c.SetCookie(&http.Cookie{Name: name, Value: sealed, Path: path, MaxAge: int(signOnFlowTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.TLS})
 	target := s.signon.oauth2(p, s.redirectURL(c)).AuthCodeURL(flow.State, oidc.Nonce(flow.Nonce),
 		oauth2.S256ChallengeOption(flow.Verifier))
@@ -283,8 +298,9 @@ var errNoSignOn = errSignOn{"no sign-on in progress in this browser (cookie miss
 // readSignOnFlow reads the flow cookie of the callback, and removes it.
 func (s *Server) readSignOnFlow(c echo.Context) (signOnFlow, error) {
 	var flow signOnFlow
-	ck, err := c.Cookie(signOnFlowCookie)
-	c.SetCookie(&http.Cookie{Name: signOnFlowCookie, Value: "", Path: "/login/signon", MaxAge: -1, HttpOnly: true,
+	name, path := s.flowCookie()
+	ck, err := c.Cookie(name)
+	c.SetCookie(&http.Cookie{Name: name, Value: "", Path: path, MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.TLS})
 	if err != nil || s.signon.open(signOnFlowCookie, ck.Value, &flow) != nil || s.cfg.Now().Unix() > flow.Expires {
 		return signOnFlow{}, errNoSignOn

@@ -406,3 +406,29 @@ func TestSignOnSaysWhenTheProviderIsUnreachable(t *testing.T) {
 		t.Errorf("unreachable provider: %d", p.status)
 	}
 }
+
+// Over TLS the flow cookie is __Host- prefixed (Secure, Path=/, no
+// Domain), so that no sibling host can plant a flow of its own making;
+// without TLS it keeps its narrow path.
+func TestSignOnFlowCookieIsHostPrefixedOverTLS(t *testing.T) {
+	for _, tc := range []struct {
+		tls        bool
+		name, path string
+	}{{true, "__Host-trots_signon_flow", "/"}, {false, "trots_signon_flow", "/login/signon"}} {
+		e := newSignOnEnv(t, storetest.SQLiteDSN(t), server.Config{TLS: tc.tls})
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Get(e.srv.URL + "/login/signon")
+		must(t, err)
+		resp.Body.Close()
+		var got *http.Cookie
+		for _, ck := range resp.Cookies() {
+			if strings.HasSuffix(ck.Name, "trots_signon_flow") {
+				got = ck
+			}
+		}
+		if resp.StatusCode != http.StatusSeeOther || got == nil || got.Name != tc.name || got.Path != tc.path || got.Secure != tc.tls ||
+			got.Domain != "" || !got.HttpOnly {
+			t.Errorf("TLS %v: %d, flow cookie %+v; want %s on path %s", tc.tls, resp.StatusCode, got, tc.name, tc.path)
+		}
+	}
+}
