@@ -159,10 +159,10 @@ type VsParent struct {
 	// comparison q < 0.05 between teams of the same class (planted
 	// difference 0); Null and NullP05, NullQ05: such comparisons, those
 	// with p < 0.05 and with q < 0.05.
-	Orgs, OrgsWithFalse     int
-	Null, NullP05, NullQ05  int
-	Alt, AltQ05             int // the weak team's weak dimension (planted -1.2)
-	AltDimension            string
+	Orgs, OrgsWithFalse    int
+	Null, NullP05, NullQ05 int
+	Alt, AltQ05            int // the weak team's weak dimension (planted -1.2)
+	AltDimension           string
 	// FDP sums, over organisations, false discoveries / discoveries (0
 	// without discoveries): FDP / Orgs is the false discovery rate BH
 	// controls at 5%.
