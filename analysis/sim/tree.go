@@ -161,6 +161,7 @@ type VsParent struct {
 	// with p < 0.05 and with q < 0.05.
 	Orgs, OrgsWithFalse    int
 	Null, NullP05, NullQ05 int
+	NullP001               int // p < 0.001: the tail BH rejects in
 	Alt, AltQ05            int // the weak team's weak dimension (planted -1.2)
 	AltDimension           string
 	// FDP sums, over organisations, false discoveries / discoveries (0
@@ -277,6 +278,9 @@ func RunTrees(q *questionnaires.Questionnaire, cfg analysis.Config, perCell int,
 							vp.Null++
 							if ts.cmp.P < 0.05 {
 								vp.NullP05++
+							}
+							if ts.cmp.P < 0.001 {
+								vp.NullP001++
 							}
 							if ts.cmp.Q < 0.05 {
 								vp.NullQ05++
@@ -435,8 +439,8 @@ func (c TreeCell) Class() Class {
 // VsParentTable renders the vs_parent tallies.
 func VsParentTable(vps []VsParent) string {
 	var b strings.Builder
-	b.WriteString("| scenario | team n | organisations | null comparisons | p < 0.05 | q < 0.05 | organisations with a false q < 0.05 | false discovery rate | weak theme vs parent | detected (q < 0.05) |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| scenario | team n | organisations | null comparisons | p < 0.05 | p < 0.001 | q < 0.05 | organisations with a false q < 0.05 | false discovery rate | weak theme vs parent | detected (q < 0.05) |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	pct := func(x, n int) string {
 		if n == 0 {
 			return "-"
@@ -444,8 +448,8 @@ func VsParentTable(vps []VsParent) string {
 		return fmt.Sprintf("%.1f%%", 100*float64(x)/float64(n))
 	}
 	for _, v := range vps {
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %.1f%% | %d | %s |\n", v.Scenario.Name, v.Band, v.Orgs, v.Null,
-			pct(v.NullP05, v.Null), pct(v.NullQ05, v.Null), pct(v.OrgsWithFalse, v.Orgs), 100*v.FDP/float64(v.Orgs), v.Alt, pct(v.AltQ05, v.Alt))
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %.2f%% | %s | %s | %.1f%% | %d | %s |\n", v.Scenario.Name, v.Band, v.Orgs, v.Null,
+			pct(v.NullP05, v.Null), 100*float64(v.NullP001)/float64(max(v.Null, 1)), pct(v.NullQ05, v.Null), pct(v.OrgsWithFalse, v.Orgs), 100*v.FDP/float64(v.Orgs), v.Alt, pct(v.AltQ05, v.Alt))
 	}
 	return b.String()
 }
