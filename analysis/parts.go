@@ -41,7 +41,12 @@ type partFacts struct {
 	fixN, fixParts int
 	// silentHead employees lie in atoms (of shown nodes in the subtree,
 	// the node's own included) whose response rate is below the floor.
-	silentHead int
+	// When the node's headcount is unknown (a leaf below it has none),
+	// the atoms whose headcount is known are still checked: floorHead is
+	// then the smallest headcount the node can have - the known atoms'
+	// headcounts plus the respondents of the others - so that the share
+	// silentHead/floorHead is the largest the silent parts can hold.
+	silentHead, floorHead int
 }
 
 // nearestShown returns the nearest shown descendants of internal node g.
@@ -139,9 +144,6 @@ func (a *analyzer) partFactsOf(g int, shown []bool, ownFix []bool, nResp, headco
 		}
 		stack = append(stack, a.tree.children[c]...)
 	}
-	if headcount[g] <= 0 {
-		return pf
-	}
 	// Atoms of g and of every shown node below it.
 	nodes := []int{g}
 	for h := g + 1; h < a.tree.end[g]; h++ {
@@ -151,14 +153,49 @@ func (a *analyzer) partFactsOf(g int, shown []bool, ownFix []bool, nResp, headco
 	}
 	for _, h := range nodes {
 		near := a.nearestShown(h, shown)
-		hc := atomHeadcount(h, near, headcount)
 		n := nResp[h]
 		for _, c := range near {
 			n -= nResp[c]
 		}
+		hc, known := a.atomHead(h, shown)
+		if !known {
+			pf.floorHead += n
+			continue
+		}
+		pf.floorHead += hc
 		if hc > 0 && float64(n) < a.cfg.MinResponseRate*float64(hc) {
 			pf.silentHead += hc
 		}
 	}
+	if headcount[g] > 0 {
+		pf.floorHead = headcount[g]
+	}
 	return pf
+}
+
+// atomHead is the headcount of node h's atom: the own headcounts of h and
+// of its descendants not below a shown descendant; not known when one of
+// them is a leaf without a headcount, or has respondents of its own but no
+// headcount (see headcounts).
+func (a *analyzer) atomHead(h int, shown []bool) (int, bool) {
+	own := func(x int) (int, bool) {
+		grp := a.in.Groups[x]
+		if grp.Headcount <= 0 && (len(a.tree.children[x]) == 0 || len(grp.Responses) > 0) {
+			return 0, false
+		}
+		return grp.Headcount, true
+	}
+	total, ok := own(h)
+	stack := append([]int(nil), a.tree.children[h]...)
+	for len(stack) > 0 && ok {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if shown[c] {
+			continue
+		}
+		hc, known := own(c)
+		total, ok = total+hc, known
+		stack = append(stack, a.tree.children[c]...)
+	}
+	return total, ok
 }

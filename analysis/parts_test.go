@@ -83,6 +83,17 @@ func TestSilentPartIsNotMeasurable(t *testing.T) {
 	if div.Decision != NotMeasurable || div.Reasons[0].Code != "low_response_part" || div.Reasons[0].Count != 80 || div.Reasons[0].Of != 200 {
 		t.Fatalf("Division: %s %+v", div.Decision, div.Reasons)
 	}
+	// A team of unknown headcount makes the division's unknown: its rate
+	// cannot be checked, but the silent parts still can - 80 employees of
+	// at least 170 (the known 160 and the 10 who answered in U).
+	unknown := append(append([]Group(nil), groups...), node(department(q, "U", 10, 0, ready, 20), "U", "div"))
+	d := deptNamed(mustAnalyze(t, q, DefaultConfig(), unknown...), "Division")
+	if d.Headcount != 0 || d.ResponseRate != nil {
+		t.Fatalf("Division with U: headcount %d, rate %+v; want unknown", d.Headcount, d.ResponseRate)
+	}
+	if d.Decision != NotMeasurable || d.Reasons[0].Kind != "low_response_part_unknown" || d.Reasons[0].Count != 80 {
+		t.Fatalf("Division with U: %s %+v", d.Decision, d.Reasons)
+	}
 	// The same division with part_share 0: the pooled verdict alone.
 	cfg := DefaultConfig()
 	cfg.PartShare = 0

@@ -106,6 +106,10 @@ var reasonTexts = map[string]map[string]string{
 		"en": "Parts of this group where fewer answered than the minimum response rate hold {count} of its {of} employees: together the answers reach the minimum, but they speak mostly for the other parts, and silence is a signal.",
 		"nl": "Onderdelen van deze groep waar minder mensen antwoordden dan het minimale responspercentage, tellen {count} van de {of} medewerkers: samen halen de antwoorden het minimum, maar ze spreken vooral voor de andere onderdelen, en stilte is een signaal.",
 	},
+	"low_response_part_unknown": {
+		"en": "Parts of this group where fewer answered than the minimum response rate hold {count} employees, and as far as its headcount is known that may be a large share of its people: the answers may speak mostly for the other parts, and silence is a signal.",
+		"nl": "Onderdelen van deze groep waar minder mensen antwoordden dan het minimale responspercentage, tellen {count} medewerkers, en voor zover het aantal medewerkers bekend is, kan dat een groot deel van de groep zijn: de antwoorden spreken mogelijk vooral voor de andere onderdelen, en stilte is een signaal.",
+	},
 	"part_fix_first": {
 		"en": "Parts below this group with a demonstrated problem (FIX FIRST) hold {count} of its {of} respondents: the average hides them. Fix those first.",
 		"nl": "Onderdelen onder deze groep met een aangetoond probleem (EERST VERBETEREN) tellen {count} van de {of} respondenten: het gemiddelde verbergt ze. Verbeter die eerst.",

@@ -169,8 +169,7 @@ func decide(d *GroupResult, p *plan, cfg Config, pf partFacts) *Verdict {
 	// 3-4. Too few or unrepresentative: a problem is only possible.
 	few := f.N < cfg.MinDecisionN
 	r := f.ResponseRate
-	silent := cfg.PartShare > 0 && d.Headcount > 0 && pf.silentHead > 0 &&
-		float64(pf.silentHead) >= cfg.PartShare*float64(d.Headcount)
+	silent := cfg.PartShare > 0 && pf.silentHead > 0 && float64(pf.silentHead) >= cfg.PartShare*float64(pf.floorHead)
 	if few || (r != nil && r.Share < cfg.MinResponseRate) || silent {
 		v.Decision = NotMeasurable
 		switch {
@@ -178,10 +177,16 @@ func decide(d *GroupResult, p *plan, cfg Config, pf partFacts) *Verdict {
 			v.Reasons = []Reason{{Code: "too_few_responses", Kind: "too_few_responses"}}
 			v.Bounds = []Bound{{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(cfg.MinDecisionN), Outcome: "failed"}}
 		case r == nil || r.Share >= cfg.MinResponseRate:
-			// The pooled rate clears the floor, but parts holding at
-			// least PartShare of the people do not (parts.go).
-			share := float64(pf.silentHead) / float64(d.Headcount)
-			v.Reasons = []Reason{{Code: "low_response_part", Kind: "low_response_part", Count: pf.silentHead, Of: d.Headcount}}
+			// The pooled rate clears the floor (or is unknown), but parts
+			// holding at least PartShare of the people do not (parts.go).
+			share := float64(pf.silentHead) / float64(pf.floorHead)
+			kind := "low_response_part"
+			if d.Headcount == 0 {
+				// The node's headcount is unknown: floorHead is the
+				// least it can be, so the share is an upper bound.
+				kind = "low_response_part_unknown"
+			}
+			v.Reasons = []Reason{{Code: "low_response_part", Kind: kind, Count: pf.silentHead, Of: d.Headcount}}
 			v.Bounds = []Bound{{Criterion: "silent_part_share", Estimate: share, Low: share, High: share, Threshold: cfg.PartShare, Outcome: "failed"}}
 		default:
 			v.Reasons = []Reason{{Code: "low_response_rate", Kind: "low_response_rate"}}
