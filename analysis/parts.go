@@ -42,9 +42,8 @@ type partFacts struct {
 	// silentHead employees lie in atoms (of shown nodes in the subtree,
 	// the node's own included) whose response rate is below the floor.
 	// When the node's headcount is unknown (a leaf below it has none),
-	// the atoms whose headcount is known are still checked: floorHead is
-	// then the smallest headcount the node can have - the known atoms'
-	// headcounts plus the respondents of the others - so that the share
+	// the atoms are still checked on what is known of them: floorHead is
+	// then the smallest headcount the node can have, so that the share
 	// silentHead/floorHead is the largest the silent parts can hold.
 	silentHead, floorHead int
 }
@@ -157,12 +156,16 @@ func (a *analyzer) partFactsOf(g int, shown []bool, ownFix []bool, nResp, headco
 		for _, c := range near {
 			n -= nResp[c]
 		}
+		// hc is the atom's headcount, or - when part of it is unknown -
+		// the known part's: the atom's rate is then at most n/hc, so
+		// n < floor hc still shows it below the floor, with at least hc
+		// employees; and the atom has at least max(hc, n) of them.
 		hc, known := a.atomHead(h, shown)
-		if !known {
-			pf.floorHead += n
-			continue
+		if known {
+			pf.floorHead += hc
+		} else {
+			pf.floorHead += max(hc, n)
 		}
-		pf.floorHead += hc
 		if hc > 0 && float64(n) < a.cfg.MinResponseRate*float64(hc) {
 			pf.silentHead += hc
 		}
@@ -174,27 +177,29 @@ func (a *analyzer) partFactsOf(g int, shown []bool, ownFix []bool, nResp, headco
 }
 
 // atomHead is the headcount of node h's atom: the own headcounts of h and
-// of its descendants not below a shown descendant; not known when one of
-// them is a leaf without a headcount, or has respondents of its own but no
-// headcount (see headcounts).
+// of its descendants not below a shown descendant. It is not known when
+// one of them is a leaf without a headcount, or has respondents of its own
+// but no headcount (see headcounts); the sum of the known ones is returned
+// then.
 func (a *analyzer) atomHead(h int, shown []bool) (int, bool) {
-	own := func(x int) (int, bool) {
+	total, ok := 0, true
+	add := func(x int) {
 		grp := a.in.Groups[x]
 		if grp.Headcount <= 0 && (len(a.tree.children[x]) == 0 || len(grp.Responses) > 0) {
-			return 0, false
+			ok = false
+			return
 		}
-		return grp.Headcount, true
+		total += grp.Headcount
 	}
-	total, ok := own(h)
+	add(h)
 	stack := append([]int(nil), a.tree.children[h]...)
-	for len(stack) > 0 && ok {
+	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if shown[c] {
 			continue
 		}
-		hc, known := own(c)
-		total, ok = total+hc, known
+		add(c)
 		stack = append(stack, a.tree.children[c]...)
 	}
 	return total, ok

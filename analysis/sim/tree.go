@@ -45,6 +45,9 @@ type Team struct {
 	Headcount int
 	// Small: 2-4 respondents, fewer than k = 5 (the team is hidden).
 	Small bool
+	// NoHeadcount: the team's headcount is not known (0), which makes
+	// its division's unknown too.
+	NoHeadcount bool
 }
 
 // Scenario is a kind of division with a known truth.
@@ -110,6 +113,14 @@ func Scenarios() []Scenario {
 				h := int(math.Round(float64(band.Lo+rng.IntN(band.Hi-band.Lo+1)) / 0.75))
 				out := []Team{{Class: ready, Headcount: h}, {Class: ready, Headcount: h}, {Class: ready, Headcount: h}}
 				return append(out, Team{Class: silentPoor, Headcount: h}, Team{Class: silentPoor, Headcount: h})
+			}},
+		{Name: "silent_unknown", Truth: "not ready (pooled)",
+			Why: "silent_child plus a ready team without a headcount (the division's headcount and rate are unknown)",
+			Teams: func(rng *rand.Rand, band Band) []Team {
+				h := int(math.Round(float64(band.Lo+rng.IntN(band.Hi-band.Lo+1)) / 0.75))
+				out := []Team{{Class: ready, Headcount: h}, {Class: ready, Headcount: h}, {Class: ready, Headcount: h}}
+				return append(out, Team{Class: silentPoor, Headcount: h}, Team{Class: silentPoor, Headcount: h},
+					Team{Class: ready, Headcount: h, NoHeadcount: true})
 			}},
 		{Name: "low_response_child", Truth: "ready", Why: "3 ready teams and 1 ready team answering at 15-45%",
 			Teams: func(*rand.Rand, Band) []Team { return teams(ready, ready, ready, classByName("ready_low_response")) }},
@@ -394,6 +405,9 @@ func (g *generator) division(rng *rand.Rand, sc Scenario, band Band, id string, 
 			grp.Headcount = tm.Headcount
 		default:
 			grp = g.department(rng, tm.Class, name, band.Lo+rng.IntN(band.Hi-band.Lo+1))
+		}
+		if tm.NoHeadcount {
+			grp.Headcount = 0
 		}
 		grp.ID, grp.ParentID = name, parentOf(i)
 		teamClass[name] = tm.Class
