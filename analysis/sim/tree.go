@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"trots/analysis"
@@ -114,6 +115,12 @@ func Scenarios() []Scenario {
 				out := []Team{{Class: ready, Headcount: h}, {Class: ready, Headcount: h}, {Class: ready, Headcount: h}}
 				return append(out, Team{Class: silentPoor, Headcount: h}, Team{Class: silentPoor, Headcount: h})
 			}},
+		{Name: "low_response_child", Truth: "ready", Why: "3 ready teams and 1 ready team answering at 15-45%",
+			Teams: func(*rand.Rand, Band) []Team { return teams(ready, ready, ready, classByName("ready_low_response")) }},
+		{Name: "small_ready", Truth: "ready", Why: "3-6 ready teams of 2-4 respondents each (every team hidden, the division shown)",
+			Teams: func(rng *rand.Rand, _ Band) []Team { return smallTeams(rng, ready) }},
+		{Name: "small_poor", Truth: "not ready (pooled)", Why: "3-6 poor teams of 2-4 respondents each",
+			Teams: func(rng *rand.Rand, _ Band) []Team { return smallTeams(rng, poor) }},
 		{Name: "silent_unknown", Truth: "not ready (pooled)",
 			Why: "silent_child plus a ready team without a headcount (the division's headcount and rate are unknown)",
 			Teams: func(rng *rand.Rand, band Band) []Team {
@@ -122,12 +129,6 @@ func Scenarios() []Scenario {
 				return append(out, Team{Class: silentPoor, Headcount: h}, Team{Class: silentPoor, Headcount: h},
 					Team{Class: ready, Headcount: h, NoHeadcount: true})
 			}},
-		{Name: "low_response_child", Truth: "ready", Why: "3 ready teams and 1 ready team answering at 15-45%",
-			Teams: func(*rand.Rand, Band) []Team { return teams(ready, ready, ready, classByName("ready_low_response")) }},
-		{Name: "small_ready", Truth: "ready", Why: "3-6 ready teams of 2-4 respondents each (every team hidden, the division shown)",
-			Teams: func(rng *rand.Rand, _ Band) []Team { return smallTeams(rng, ready) }},
-		{Name: "small_poor", Truth: "not ready (pooled)", Why: "3-6 poor teams of 2-4 respondents each",
-			Teams: func(rng *rand.Rand, _ Band) []Team { return smallTeams(rng, poor) }},
 	}
 }
 
@@ -181,9 +182,10 @@ type VsParent struct {
 	FDP float64
 }
 
-// RunTrees draws perCell divisions of every scenario and band and analyses
-// them, TreesPerOrg divisions per organisation.
-func RunTrees(q *questionnaires.Questionnaire, cfg analysis.Config, perCell int, seed uint64) ([]TreeCell, []VsParent, error) {
+// RunTrees draws perCell divisions of every scenario (or only those named
+// in only) and band and analyses them, TreesPerOrg divisions per
+// organisation. A scenario's draws do not depend on the others.
+func RunTrees(q *questionnaires.Questionnaire, cfg analysis.Config, perCell int, seed uint64, only ...string) ([]TreeCell, []VsParent, error) {
 	g := newGenerator(q)
 	weakDim := ""
 	if found := q.DimensionsWithRole(questionnaires.RoleFoundation); len(found) > 0 {
@@ -192,6 +194,9 @@ func RunTrees(q *questionnaires.Questionnaire, cfg analysis.Config, perCell int,
 	var cells []TreeCell
 	var vps []VsParent
 	for si, sc := range Scenarios() {
+		if len(only) > 0 && !slices.Contains(only, sc.Name) {
+			continue
+		}
 		bands := TreeBands
 		if strings.HasPrefix(sc.Name, "small_") {
 			bands = []Band{{2, 4}}

@@ -14,6 +14,10 @@ import (
 // 2,000.
 var treeRuns = flag.Int("sim.trees", 60, "divisions per tree scenario and team size band")
 
+// treeOnly runs only the named scenarios (comma-separated), e.g.
+// -sim.scenarios silent_child,silent_unknown.
+var treeOnly = flag.String("sim.scenarios", "", "only these tree scenarios (comma-separated)")
+
 // TestTreePlantedTruth runs the simulation of trees and checks, for the
 // divisions (each rate against its goal plus three binomial standard
 // errors at the goal, as TestPlantedTruth does):
@@ -28,7 +32,11 @@ var treeRuns = flag.Int("sim.trees", 60, "divisions per tree scenario and team s
 //     discovery rate (q < 0.05) of at most 5%.
 func TestTreePlantedTruth(t *testing.T) {
 	q := mustQuestionnaire(t)
-	cells, vps, err := RunTrees(q, analysis.DefaultConfig(), *treeRuns, 2026)
+	var only []string
+	if *treeOnly != "" {
+		only = strings.Split(*treeOnly, ",")
+	}
+	cells, vps, err := RunTrees(q, analysis.DefaultConfig(), *treeRuns, 2026, only...)
 	if err != nil {
 		t.Fatal(err)
 	}
