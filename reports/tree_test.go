@@ -301,3 +301,4 @@ func BenchmarkOrganisationReportTree1500Both(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/1e6, "MB/page")
 }
+
