@@ -301,4 +301,3 @@ func BenchmarkOrganisationReportTree1500Both(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/1e6, "MB/page")
 }
-
