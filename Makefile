@@ -38,7 +38,8 @@ lint:
 
 ## bench: the benchmarks behind the README's performance section
 # The planted-truth simulation (analysis/sim) runs 10,000 departments per
-# class and size band, where `go test` runs 150.
+# class and size band, where `go test` runs 150, and 2,000 divisions per
+# tree scenario and team size, where `go test` runs 60.
 # Then the load test (server/loadtest): 64 clients posting survey responses
 # over loopback, on SQLite (WAL, synchronous=FULL) and on a throwaway
 # PostgreSQL started durable (fsync on, unlike the tests' server).
@@ -56,6 +57,8 @@ bench: build
 	.ci/bench-analysis | tee -a bench-results.txt; \
 	echo "go test -run '^TestPlantedTruth$$' ./analysis/sim -args -sim.runs 10000"; \
 	$(GO) test -count=1 -timeout 60m -v -run '^TestPlantedTruth$$' ./analysis/sim -args -sim.runs 10000 | tee -a bench-results.txt; \
+	echo "go test -run '^TestTreePlantedTruth$$' ./analysis/sim -args -sim.trees 2000"; \
+	$(GO) test -count=1 -timeout 60m -v -run '^TestTreePlantedTruth$$' ./analysis/sim -args -sim.trees 2000 | tee -a bench-results.txt; \
 	echo "go run ./server/loadtest $(LOADTEST_FLAGS) -postgres $$dsn"; \
 	$(GO) run ./server/loadtest $(LOADTEST_FLAGS) -postgres "$$dsn" | tee -a bench-results.txt; \
 	echo "go run ./server/loadtest -abuse $(ABUSE_FLAGS)"; \

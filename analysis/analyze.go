@@ -460,6 +460,9 @@ func (a *analyzer) result() *Result {
 			d.IntegrityFlags = integrityFlags(p.q, a.pooledGroup(g, headcount[g]), cfg.MinGroup)
 		}
 	}
+	if a.tree != nil && !a.counts {
+		a.partIntegrity(res, groupShown, headcount)
+	}
 	if !orgShown {
 		org.Suppressed = true
 		org.SuppressedBecause = SuppressedAnonymity
@@ -492,9 +495,17 @@ func (a *analyzer) result() *Result {
 	if drivers != nil {
 		res.Drivers = <-drivers
 	}
-	for g := range res.Departments {
+	// Bottom-up (preorder: descendants have larger indices), so that a
+	// node of a tree is decided after the parts it looks at (parts.go).
+	ownFix := make([]bool, len(res.Departments))
+	for g := len(res.Departments) - 1; g >= 0; g-- {
 		d := &res.Departments[g]
-		d.Verdict = decide(d, a.p, cfg)
+		var pf partFacts
+		if a.tree != nil && groupShown[g] {
+			pf = a.partFactsOf(g, groupShown, ownFix, nResp, headcount)
+		}
+		d.Verdict = decide(d, a.p, cfg, pf)
+		ownFix[g] = d.Verdict.Decision == FixFirst && !onlyPartFixFirst(d.Verdict)
 	}
 	return res
 }

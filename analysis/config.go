@@ -70,6 +70,14 @@ type Config struct {
 	// MinResponseRate is the response rate below which a department is not
 	// representative (0.5). Only applied when the headcount is known.
 	MinResponseRate float64 `yaml:"min_response_rate" json:"min_response_rate"`
+	// PartShare is, for a node of a department tree, the share of its
+	// people that its parts speak for (0.2): parts below the response-rate
+	// floor holding at least this share of its headcount make it NOT
+	// MEASURABLE (low_response_part), and shown nodes below that are FIX
+	// FIRST on their own figures holding at least this share of its
+	// respondents make it FIX FIRST (part_fix_first); see parts.go. 0
+	// turns both off (the pooled verdict alone, as before).
+	PartShare float64 `yaml:"part_share" json:"part_share"`
 	// Precision is the interval half-width (points on 1-5) at which an
 	// undecided criterion counts as measured precisely (0.4).
 	Precision float64 `yaml:"precision" json:"precision"`
@@ -110,6 +118,7 @@ func DefaultConfig() Config {
 		ENPSMinN:            30,
 		MinDecisionN:        10,
 		MinResponseRate:     0.5,
+		PartShare:           0.2,
 		Precision:           0.4,
 		SharePrecision:      0.2,
 		MinGroup:            5,
@@ -365,7 +374,7 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"willing_share", c.WillingShare}, {"min_response_rate", c.MinResponseRate}} {
+	}{{"willing_share", c.WillingShare}, {"min_response_rate", c.MinResponseRate}, {"part_share", c.PartShare}} {
 		if finite(f.name, f.v) && (f.v < 0 || f.v > 1) {
 			bad("%s is a proportion and must lie in [0, 1], got %g", f.name, f.v)
 		}

@@ -50,6 +50,11 @@ import (
 const (
 	IntegrityMoreThanHeadcount = "more_answers_than_headcount"
 	IntegrityDuplicates        = "duplicate_answers"
+	// IntegrityInPart flags a node of a department tree whose figures
+	// contain suspect answers of a part: a shown node below it is flagged,
+	// or its atom (its respondents not in a shown node below it) fails a
+	// check (parts.go).
+	IntegrityInPart = "suspect_answers_in_part"
 
 	// IntegrityMinIdentical is the smallest group of identical responses
 	// that can raise a flag.
@@ -71,8 +76,12 @@ const (
 // the few answers it hides (that there are more than its headcount, or that
 // some of them are identical).
 type IntegrityFlag struct {
-	// Code is IntegrityMoreThanHeadcount or IntegrityDuplicates.
+	// Code is IntegrityMoreThanHeadcount, IntegrityDuplicates or
+	// IntegrityInPart.
 	Code string `json:"code"`
+	// Parts is the number of flagged parts (IntegrityInPart only): shown
+	// nodes directly below (nearest) and the node's atom.
+	Parts int `json:"parts,omitempty"`
 	// Identical is the size of the flagged group of identical responses
 	// and P the bound on its chance under honest answering (duplicates
 	// only). Both are present only when at least k responses are

@@ -98,6 +98,22 @@ var reasonTexts = map[string]map[string]string{
 		"en": "Several answers are exactly identical, more than chance explains: one person may have answered more than once. These answers cannot support a verdict.",
 		"nl": "Meerdere antwoorden zijn precies gelijk, vaker dan toeval verklaart: één persoon heeft mogelijk meer dan eens geantwoord. Deze antwoorden kunnen geen oordeel dragen.",
 	},
+	"suspect_answers_in_part": {
+		"en": "The answers of {count} part(s) of this group are suspect (flagged below, or among its own people and the hidden groups below it): they are in this group's figures, which therefore cannot support a verdict.",
+		"nl": "De antwoorden van {count} onderde(e)l(en) van deze groep zijn verdacht (hieronder gemarkeerd, of bij de eigen mensen en de verborgen groepen eronder): ze zitten in de cijfers van deze groep, die daarom geen oordeel kunnen dragen.",
+	},
+	"low_response_part": {
+		"en": "Parts of this group where fewer answered than the minimum response rate hold {count} of its {of} employees: together the answers reach the minimum, but they speak mostly for the other parts, and silence is a signal.",
+		"nl": "Onderdelen van deze groep waar minder mensen antwoordden dan het minimale responspercentage, tellen {count} van de {of} medewerkers: samen halen de antwoorden het minimum, maar ze spreken vooral voor de andere onderdelen, en stilte is een signaal.",
+	},
+	"low_response_part_unknown": {
+		"en": "Parts of this group where fewer answered than the minimum response rate hold {count} employees, and as far as its headcount is known that may be a large share of its people: the answers may speak mostly for the other parts, and silence is a signal.",
+		"nl": "Onderdelen van deze groep waar minder mensen antwoordden dan het minimale responspercentage, tellen {count} medewerkers, en voor zover het aantal medewerkers bekend is, kan dat een groot deel van de groep zijn: de antwoorden spreken mogelijk vooral voor de andere onderdelen, en stilte is een signaal.",
+	},
+	"part_fix_first": {
+		"en": "Parts below this group with a demonstrated problem (FIX FIRST) hold {count} of its {of} respondents: the average hides them. Fix those first.",
+		"nl": "Onderdelen onder deze groep met een aangetoond probleem (EERST VERBETEREN) tellen {count} van de {of} respondenten: het gemiddelde verbergt ze. Verbeter die eerst.",
+	},
 	"internal_ambassadors_only": {
 		"en": "These roles may not be visible outside: ambassadorship stays internal (onboarding, referrals, internal stories).",
 		"nl": "Deze functies mogen niet naar buiten zichtbaar zijn: ambassadeurschap blijft intern (inwerken, doorverwijzen, interne verhalen).",

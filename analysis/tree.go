@@ -262,8 +262,9 @@ func treeCellsShown(t *tree, count []int, eligible []bool, key []string, k int) 
 
 // headcounts are the nodes' headcounts: a node's own plus its
 // descendants'. A flat list keeps its own (0 = unknown). In a tree a node
-// with children and headcount 0 has no employees of its own, and a node's
-// headcount is unknown (0) when that of a leaf below it is.
+// with children, headcount 0 and no respondents of its own has no
+// employees of its own, and a node's headcount is unknown (0) when that of
+// a leaf below it, or of a node below it with own respondents, is.
 func (a *analyzer) headcounts() []int {
 	groups := a.in.Groups
 	out := make([]int, len(groups))
@@ -276,7 +277,12 @@ func (a *analyzer) headcounts() []int {
 	unknown := make([]bool, len(groups))
 	for g := len(groups) - 1; g >= 0; g-- {
 		out[g] += groups[g].Headcount
-		if len(a.tree.children[g]) == 0 && groups[g].Headcount <= 0 {
+		// A node with children and headcount 0 has no staff of its own -
+		// unless some of its own people answered: then its headcount is
+		// simply not known. Taking it as 0 would put respondents over no
+		// employees (a pooled response rate too high; the audit would
+		// bound the node's own respondents by 0).
+		if groups[g].Headcount <= 0 && (len(a.tree.children[g]) == 0 || len(groups[g].Responses) > 0) {
 			unknown[g] = true
 		}
 		if p := a.tree.parent[g]; p >= 0 {

@@ -14,11 +14,14 @@ import (
 //
 //  1. suppressed (n < k, or hidden to protect another group) -> NOT_MEASURABLE
 //  2. the answers are suspect (more responses than the headcount, or exact
-//     duplicate answers beyond chance, see integrity.go) -> NOT_MEASURABLE
-//     collection_integrity, naming each flag
+//     duplicate answers beyond chance, see integrity.go; in a tree also a
+//     flagged part, see parts.go) -> NOT_MEASURABLE collection_integrity,
+//     naming each flag
 //  3. n < MinDecisionN -> NOT_MEASURABLE too_few_responses
 //  4. response rate (known headcount) < MinResponseRate -> NOT_MEASURABLE
-//     low_response_rate (silence is a signal)
+//     low_response_rate (silence is a signal); in a tree also: parts whose
+//     response rate lies below it hold at least PartShare of the node's
+//     headcount -> NOT_MEASURABLE low_response_part (parts.go)
 //     In 3 and 4 every problem the bounds show (the tests of step 5) is
 //     named as a possible problem (possible_problems): a handful of
 //     self-selected answers labels no department FIX FIRST, but HR can
@@ -28,7 +31,10 @@ import (
 //     threshold; an overall gap whose lower bound lies above the tolerance;
 //     a promise/reality pair whose lower bound lies above the margin; a
 //     willing share whose upper bound lies below the required share; an
-//     eNPS upper bound below its threshold with at least ENPSMinN answers
+//     eNPS upper bound below its threshold with at least ENPSMinN answers;
+//     in a tree also: shown nodes below that are FIX FIRST on their own
+//     figures hold at least PartShare of the node's respondents
+//     (part_fix_first, parts.go)
 //  6. a criterion cannot be judged (its cell is suppressed or empty) ->
 //     NOT_MEASURABLE criterion_unavailable
 //  7. every foundation and condition lower bound >= threshold, the gap
@@ -132,8 +138,9 @@ func (c criterion) wrongSide() bool {
 
 func (c criterion) precise() bool { return (c.hi-c.lo)/2 <= c.precision }
 
-// decide applies the verdict rule to one department.
-func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
+// decide applies the verdict rule to one department; pf is what its parts
+// say (a node of a tree; zero otherwise).
+func decide(d *GroupResult, p *plan, cfg Config, pf partFacts) *Verdict {
 	// 1. Suppressed.
 	if d.Suppressed {
 		return &Verdict{Decision: NotMeasurable, Reasons: []Reason{{Code: SuppressedAnonymity, Kind: SuppressedAnonymity}}}
@@ -162,12 +169,26 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 	// 3-4. Too few or unrepresentative: a problem is only possible.
 	few := f.N < cfg.MinDecisionN
 	r := f.ResponseRate
-	if few || (r != nil && r.Share < cfg.MinResponseRate) {
+	silent := cfg.PartShare > 0 && pf.silentHead > 0 && float64(pf.silentHead) >= cfg.PartShare*float64(pf.floorHead)
+	if few || (r != nil && r.Share < cfg.MinResponseRate) || silent {
 		v.Decision = NotMeasurable
-		if few {
+		switch {
+		case few:
 			v.Reasons = []Reason{{Code: "too_few_responses", Kind: "too_few_responses"}}
 			v.Bounds = []Bound{{Criterion: "n", Estimate: float64(f.N), Low: float64(f.N), High: float64(f.N), Threshold: float64(cfg.MinDecisionN), Outcome: "failed"}}
-		} else {
+		case r == nil || r.Share >= cfg.MinResponseRate:
+			// The pooled rate clears the floor (or is unknown), but parts
+			// holding at least PartShare of the people do not (parts.go).
+			share := float64(pf.silentHead) / float64(pf.floorHead)
+			kind := "low_response_part"
+			if d.Headcount == 0 {
+				// The node's headcount is unknown: floorHead is the
+				// least it can be, so the share is an upper bound.
+				kind = "low_response_part_unknown"
+			}
+			v.Reasons = []Reason{{Code: "low_response_part", Kind: kind, Count: pf.silentHead, Of: d.Headcount}}
+			v.Bounds = []Bound{{Criterion: "silent_part_share", Estimate: share, Low: share, High: share, Threshold: cfg.PartShare, Outcome: "failed"}}
+		default:
 			v.Reasons = []Reason{{Code: "low_response_rate", Kind: "low_response_rate"}}
 			v.Bounds = []Bound{{Criterion: "response_rate", Estimate: r.Share, Low: r.CILow, High: r.CIHigh, Threshold: cfg.MinResponseRate, Outcome: "failed"}}
 		}
@@ -184,7 +205,12 @@ func decide(d *GroupResult, p *plan, cfg Config) *Verdict {
 		return finishVerdict(v)
 	}
 
-	// 5. Demonstrated problems.
+	// 5. Demonstrated problems, the node's own and those of its parts.
+	if cfg.PartShare > 0 && pf.fixN > 0 && float64(pf.fixN) >= cfg.PartShare*float64(f.N) {
+		share := float64(pf.fixN) / float64(f.N)
+		problems = append(problems, Reason{Code: "part_fix_first", Kind: "part_fix_first", Count: pf.fixN, Of: f.N})
+		problemBounds = append(problemBounds, Bound{Criterion: "fix_first_part_share", Estimate: share, Low: share, High: share, Threshold: cfg.PartShare, Outcome: "failed"})
+	}
 	if len(problems) > 0 {
 		v.Decision = FixFirst
 		v.Reasons, v.Bounds = problems, problemBounds
@@ -312,6 +338,8 @@ func finishVerdict(v *Verdict) *Verdict {
 // department with n responses.
 func integrityReason(fl IntegrityFlag, n, headcount int) Reason {
 	switch {
+	case fl.Code == IntegrityInPart:
+		return Reason{Code: "collection_integrity", Kind: "suspect_answers_in_part", Count: fl.Parts}
 	case fl.Code == IntegrityMoreThanHeadcount:
 		return Reason{Code: "collection_integrity", Kind: "more_answers_than_headcount", Count: n, Of: headcount}
 	case fl.Identical > 0:
@@ -342,4 +370,19 @@ func notDemonstratedReason(c criterion) Reason {
 		return Reason{Code: "enps_not_demonstrated", Kind: "enps_not_demonstrated"}
 	}
 	return Reason{Code: c.name + "_not_demonstrated", Kind: "not_demonstrated", Dimension: c.dimension}
+}
+
+// onlyPartFixFirst reports whether v is FIX FIRST only because of its parts
+// (part_fix_first): such a node is not counted as a part with a problem of
+// its own by its ancestors, which see the parts themselves.
+func onlyPartFixFirst(v *Verdict) bool {
+	if v.Decision != FixFirst {
+		return false
+	}
+	for _, r := range v.Reasons {
+		if r.Code != "part_fix_first" {
+			return false
+		}
+	}
+	return true
 }

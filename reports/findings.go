@@ -301,7 +301,8 @@ func (v *view) quietNames() (low, unsure, suspect []string) {
 		switch {
 		case len(g.IntegrityFlags) > 0:
 			suspect = append(suspect, clean(g.Name))
-		case hasReason(g, "low_response_rate") || hasReason(g, "too_few_responses"):
+		case hasReason(g, "low_response_rate") || hasReason(g, "too_few_responses") ||
+			hasReason(g, "low_response_part") || hasReason(g, "low_response_part_unknown"):
 			low = append(low, clean(g.Name))
 		default:
 			unsure = append(unsure, clean(g.Name))

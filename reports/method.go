@@ -23,6 +23,7 @@ var (
 	mRule4         = text{nl: "GO", en: "GO"}
 	mRule4Text     = text{nl: "als elk criterium aangetoond is: elk interval ligt helemaal aan de goede kant van zijn drempel.", en: "when every criterion is demonstrated: every interval lies wholly on the right side of its bar."}
 	mRule5Text     = text{nl: "als elk criterium nauwkeurig gemeten is (marge hooguit %s punt, %s bij aandelen) en de schatting zelf (het midden van het interval) van minstens één criterium aan de verkeerde kant van de drempel ligt: een waarschijnlijk probleem.", en: "when every criterion is measured precisely (margin at most %s points, %s for shares) and the estimate itself (the middle of the interval) of at least one criterion lies on the wrong side of its bar: a likely problem."}
+	mRuleParts     = text{nl: "Een onderdeel met onderdelen eronder wordt beoordeeld op al zijn respondenten samen, met drie aanvullingen, omdat een gemiddelde kan verbergen wat de onderdelen laten zien: zijn de antwoorden van een onderdeel verdacht, dan is het geheel NOG NIET MEETBAAR; werken onderdelen met een respons onder %s samen minstens %s van de medewerkers, dan ook; en hebben onderdelen met een eigen aangetoond probleem (EERST VERBETEREN) samen minstens %s van de respondenten, dan is het geheel EERST VERBETEREN.", en: "A part with parts below it is judged on all its respondents together, with three additions, because an average can hide what its parts show: if the answers of a part are suspect, the whole is NOT YET MEASURABLE; if parts with a response rate below %s employ at least %s of its people, so is the whole; and if parts with a demonstrated problem of their own (FIX FIRST) hold at least %s of its respondents, the whole is FIX FIRST."}
 	mRule6Text     = text{nl: "in alle andere gevallen, met een schatting van het aantal respondenten dat nodig is om te beslissen.", en: "in every other case, with an estimate of the number of respondents needed to decide."}
 	mAnon          = text{nl: "Anonimiteit", en: "Anonymity"}
 	mAnonText      = text{nl: "Van een groep met minder dan %d respondenten tonen we geen enkel cijfer: geen scores, geen aantal reacties, geen opmerkingen. Omdat het totaal van de organisatie iedereen omvat, verbergen we waar nodig ook een tweede cijfer, zodat de antwoorden van een kleine groep niet door aftrekken terug te vinden zijn (secundaire onderdrukking); dat geldt ook per thema. Open opmerkingen tonen we alleen bij afdelingen met minstens %d respondenten, los van de scores en in een volgorde die niets verraadt. Dit rapport toont precies wat de analyse toont, en niets meer.", en: "For a group of fewer than %d respondents no figure is shown at all: no scores, no number of responses, no comments. Because the organisation's total covers everyone, a second figure is hidden where needed, so that a small group's answers cannot be recovered by subtraction (secondary suppression); the same holds per theme. Open comments are shown only for departments with at least %d respondents, apart from the scores and in an order that gives nothing away. This report shows exactly what the analysis shows, and nothing more."}
@@ -67,6 +68,9 @@ func (v *view) method() {
 		{mRule2.in(l), mRule5Text.f(l, n.dec(cfg.Precision, 1), n.pct(cfg.SharePrecision))},
 		{mRule1.in(l), mRule6Text.in(l)},
 	})
+	if v.isTree() && cfg.PartShare > 0 {
+		d.para(mRuleParts.f(l, n.pct(cfg.MinResponseRate), n.pct(cfg.PartShare), n.pct(cfg.PartShare)))
+	}
 	d.subheading(mAnon.in(l), 20)
 	d.para(mAnonText.f(l, v.k(), cfg.MinComments))
 	d.subheading(mSilence.in(l), 15)

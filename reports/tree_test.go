@@ -118,7 +118,9 @@ func TestOrganisationReportOfATreeListsDeeperLevelsInATable(t *testing.T) {
 		t.Errorf("the organisation report of %d nodes has %d pages, want at most 25", len(res.Departments), pages)
 	}
 	one := oneLine(text)
-	for _, want := range []string{"175, 3 of them at the top level", "Of the 3 parts at the top level,"} {
+	// The method page states the rules a pooled node adds (analysis/parts.go).
+	for _, want := range []string{"175, 3 of them at the top level", "Of the 3 parts at the top level,",
+		"A part with parts below it is judged on all its respondents together", "hold at least 20% of its respondents, the whole is FIX FIRST"} {
 		if !strings.Contains(one, want) {
 			t.Errorf("the report lacks %q", want)
 		}
