@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,12 +137,19 @@ func (s *Server) departmentOptions(ctx context.Context, selected string) ([]depa
 	if err != nil {
 		return nil, nil, err
 	}
+	// A lead sees the branch below the department chosen here, so the
+	// choice shows each department's path: two teams of the same name
+	// under different parents must not look alike.
+	tree := survey.NewTree(deps)
 	names := map[string]string{}
 	out := make([]departmentOption, 0, len(deps))
 	for _, d := range deps {
-		names[d.ID] = d.Name
-		out = append(out, departmentOption{ID: d.ID, Name: d.Name, Selected: d.ID == selected})
+		names[d.ID] = tree.Path(d.ID)
+		out = append(out, departmentOption{ID: d.ID, Name: names[d.ID], Selected: d.ID == selected})
 	}
+	slices.SortStableFunc(out, func(a, b departmentOption) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return out, names, nil
 }
 

@@ -306,7 +306,21 @@ type auditOption struct {
 type auditView struct {
 	ID                                int64
 	At, Actor, Action, Object, Detail string
-	Sensitive                         bool
+	// Label is the action in the page's language; Action, its code,
+	// stays beside it as the CSV export and the API name it.
+	Label     string
+	Sensitive bool
+}
+
+// auditActionLabel is action in words an HR reader understands
+// ("Rol gewijzigd" for user.role), or the code itself for an action
+// without a text (yet).
+func auditActionLabel(lang, action string) string {
+	key := "audit_label_" + strings.ReplaceAll(action, ".", "_")
+	if !i18n.Has(lang, key) {
+		return action
+	}
+	return i18n.T(lang, key)
 }
 
 func (s *Server) auditLog(c echo.Context) error {
@@ -315,7 +329,7 @@ func (s *Server) auditLog(c echo.Context) error {
 	p.Query = q
 	p.Actions = []auditOption{{Value: "", Label: p.T("audit_all_actions"), Selected: q.Action == ""}}
 	for _, a := range survey.AuditActions {
-		p.Actions = append(p.Actions, auditOption{Value: a, Label: a, Selected: q.Action == a})
+		p.Actions = append(p.Actions, auditOption{Value: a, Label: auditActionLabel(p.Lang, a), Selected: q.Action == a})
 	}
 	status := http.StatusOK
 	if bad != "" {
@@ -341,7 +355,7 @@ func (s *Server) auditLog(c echo.Context) error {
 	loc := pulseLocation()
 	for _, e := range entries {
 		p.Entries = append(p.Entries, auditView{ID: e.ID, At: e.At.In(loc).Format("2006-01-02 15:04:05"), Actor: e.Actor,
-			Action: e.Action, Object: e.Object, Detail: e.Detail, Sensitive: e.Sensitive})
+			Action: e.Action, Label: auditActionLabel(p.Lang, e.Action), Object: e.Object, Detail: e.Detail, Sensitive: e.Sensitive})
 	}
 	return s.renderConsole(c, status, "audit", p)
 }

@@ -1,0 +1,135 @@
+package server_test
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"trots/accounts"
+	"trots/server"
+	"trots/server/i18n"
+	"trots/survey"
+	"trots/survey/storetest"
+)
+
+// Findings of the HR review (walking the console as HR does, in Dutch and
+// English), each with the test that keeps it fixed.
+
+// The audit log names every action in the reader's language; the code
+// (what the CSV export and the API carry) stays beside it. Before, a
+// Dutch page listed "user.role" and "department.headcount".
+func TestAuditLogNamesActionsInTheReadersLanguage(t *testing.T) {
+	for _, a := range survey.AuditActions {
+		key := "audit_label_" + strings.ReplaceAll(a, ".", "_")
+		for _, lang := range i18n.Languages {
+			if !i18n.Has(lang, key) {
+				t.Errorf("audit action %s has no %s text (%s)", a, lang, key)
+			}
+		}
+	}
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	admin := e.browser()
+	admin.login("admin@example.org")
+	for lang, want := range map[string]string{"nl": "Aangemeld", "en": "Signed in"} {
+		d := parseHTML(t, admin.get("/audit?action=login.success&lang="+lang).body)
+		rows := d.all(tag("tr", "data-action", "login.success"))
+		if len(rows) == 0 {
+			t.Fatalf("%s: no login.success entry in the log", lang)
+		}
+		cell := within(rows[0], tag("td", "data-label", i18n.T(lang, "audit_action")))
+		if len(cell) != 1 || !strings.HasPrefix(text(cell[0]), want) {
+			t.Fatalf("%s: the action cell reads %q, want it to start with %q", lang, text(cell[0]), want)
+		}
+		// The filter's menu: words, not codes.
+		for _, o := range within(d.byID("audit-action"), tag("option")) {
+			if v := attr(o, "value"); v != "" && text(o) == v {
+				t.Errorf("%s: the filter offers the bare code %q", lang, v)
+			}
+		}
+	}
+}
+
+// On the first administrator's setup page, a refused address marks the
+// address field as wrong, not the password (which was fine); the typed
+// address stays.
+func TestSetupLinkMarksTheFieldThatIsWrong(t *testing.T) {
+	st := storetest.Open(t, storetest.SQLiteDSN(t))
+	e := &consoleEnv{t: t, store: st}
+	e.srv = httptest.NewServer(server.New(server.Config{}, slog.New(slog.DiscardHandler), st, accounts.New(st)).Handler())
+	t.Cleanup(e.srv.Close)
+	token, _, err := accounts.New(st).NewSetupLink(ctx, accounts.DefaultAccountLinkLifetime)
+	must(t, err)
+	b := e.browser()
+	p := b.post("/account?lang=nl", url.Values{"token": {token}, "email": {"hr at example"},
+		"password": {"a long enough passphrase"}, "password2": {"a long enough passphrase"}})
+	if p.status != http.StatusBadRequest {
+		t.Fatalf("bad address: status %d", p.status)
+	}
+	d := parseHTML(t, p.body)
+	if got := text(d.byID("account-error")); got != "Dit is geen e-mailadres." {
+		t.Fatalf("error %q", got)
+	}
+	email, password := d.byID("email"), d.byID("password")
+	if attr(email, "value") != "hr at example" {
+		t.Errorf("the typed address is gone: %q", attr(email, "value"))
+	}
+	if attr(email, "aria-invalid") != "true" || !strings.Contains(attr(email, "aria-describedby"), "account-error") {
+		t.Errorf("the address field is not marked as wrong: %s", outer(email))
+	}
+	if hasAttr(password, "aria-invalid") {
+		t.Errorf("the password field is marked as wrong for a bad address: %s", outer(password))
+	}
+	// A password that is too short marks the password, not the address.
+	d = parseHTML(t, b.post("/account?lang=nl", url.Values{"token": {token}, "email": {"hr@example.org"},
+		"password": {"short"}, "password2": {"short"}}).body)
+	if attr(d.byID("password"), "aria-invalid") != "true" || hasAttr(d.byID("email"), "aria-invalid") {
+		t.Errorf("short password: address %s, password %s", outer(d.byID("email")), outer(d.byID("password")))
+	}
+}
+
+// The department of a lead is chosen by its path in the tree, as on the
+// departments and reports pages: the lead sees that whole branch, and a
+// team's bare name does not say where it sits.
+func TestLeadDepartmentIsChosenByItsPath(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	top, err := e.store.CreateDepartment(ctx, survey.Department{Name: "Directie Zuid", Headcount: 40})
+	must(t, err)
+	team, err := e.store.CreateDepartment(ctx, survey.Department{Name: "Team Balie", Headcount: 12, ParentID: top.ID})
+	must(t, err)
+	deps, err := e.store.Departments(ctx)
+	must(t, err)
+	tree := survey.NewTree(deps)
+	want := tree.Path(team.ID)
+	admin := e.browser()
+	admin.login("admin@example.org")
+	d := parseHTML(t, admin.get("/users?lang=en").body)
+	var got string
+	for _, o := range within(d.byID("invite-department"), tag("option")) {
+		if attr(o, "value") == team.ID {
+			got = text(o)
+		}
+	}
+	if got != want {
+		t.Fatalf("invitation form: %s is offered as %q, want its path %q", team.Name, got, want)
+	}
+	// The accounts list says the same for a lead of that department.
+	csrf := admin.csrf("/users")
+	lead := e.userID("lead@example.org")
+	if p := admin.post("/users/"+lead+"/role", url.Values{"_csrf": {csrf}, "role": {"lead"}, "department": {team.ID}}); p.status != http.StatusSeeOther {
+		t.Fatalf("change the lead's department: %d", p.status)
+	}
+	if body := admin.get("/users?lang=en").body; !strings.Contains(html.UnescapeString(body), want) {
+		t.Fatalf("the accounts list does not show the lead's department as %q", want)
+	}
+}
+
+func outer(n *html.Node) string {
+	var b strings.Builder
+	_ = html.Render(&b, n)
+	return b.String()
+}
