@@ -56,6 +56,45 @@ func TestBrowserHRWalksTheConsoleWithoutJavaScript(t *testing.T) {
 				assertFieldsTouchable(t, tab, path)
 				shot(fmt.Sprintf("%02d", i))
 			}
+			// The pages that answer a form: an invitation's link, a
+			// refused CSV import (what was pasted stays), a pulse
+			// without a name (what was chosen stays). A refusal is in
+			// view when the page comes back: at 320 px the forms sit
+			// below long lists, and a message at the top of their card
+			// went unseen (the pulse form, the invitation).
+			type submission struct {
+				name, path     string
+				fill           []chromedp.Action[chromedp.Void]
+				submit, inView string
+			}
+			keys := func(id, s string) []chromedp.Action[chromedp.Void] {
+				return []chromedp.Action[chromedp.Void]{chromedp.SendKeys(chromedp.ID(id), s)}
+			}
+			for _, step := range []submission{
+				{"invite-refused", "/users", keys("invite-email", "directie"), "#invite-form button[type=submit]", "#invite-error"},
+				{"invite", "/users", keys("invite-email", "directie-"+tc.lang+"@example.org"), "#invite-form button[type=submit]", "#account-link"},
+				{"import", "/departments", keys("csv", "naam;aantal_medewerkers;extern_zichtbaar\nTeam X;twaalf;ja"), "#import-form button[type=submit]", "#import-errors"},
+				{"pulse", "/pulses", nil, "#pulse-form button[type=submit]", "#form-error"},
+			} {
+				must(t, chromedp.Do(tab, scripts(false), chromedp.Navigate(e.srv.URL+step.path), chromedp.WaitReady(chromedp.CSS("main"))))
+				must(t, chromedp.Do(tab, step.fill...))
+				must(t, chromedp.Do(tab, chromedp.Tap(chromedp.CSS(step.submit)), chromedp.WaitVisible(chromedp.CSS(step.inView))))
+				must(t, chromedp.Do(tab, scripts(true)))
+				top, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf(
+					`[document.querySelector(%q).getBoundingClientRect().top, window.innerHeight]`, step.inView)))
+				must(t, err)
+				if top[0] < 0 || top[0] >= top[1] {
+					t.Errorf("%s: %s is out of view when the page comes back (at %.0f px; the screen is %.0f px high)", step.name, step.inView, top[0], top[1])
+				}
+				assertPage(t, tab, tc.lang, int(tc.width), axe, step.name+" answered")
+				assertFieldsTouchable(t, tab, step.name+" answered")
+				shot("form-" + step.name)
+			}
+			kept, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById('name').form.querySelector('input[name=questionnaire]:checked') ? 'yes' : 'no'`))
+			must(t, err)
+			if kept != "yes" {
+				t.Errorf("the refused pulse form forgot the chosen questionnaire")
+			}
 		})
 	}
 }
