@@ -78,8 +78,24 @@ type departmentOption struct {
 // accountForm is the invitation or role form as sent.
 type accountForm struct {
 	Email, Role, Department string
-	// Error is the text of what was refused, in the page's language.
-	Error string
+	// Error is the text of what was refused, in the page's language;
+	// Field names the field it is about ("email", "role",
+	// "department"), which the page marks as invalid.
+	Error, Field string
+}
+
+// accountErrorField is the form field a refusal of an account is about,
+// or "" when it is about none in particular.
+func accountErrorField(err error) string {
+	switch survey.ErrorKey(err) {
+	case "user_email_invalid", "user_exists":
+		return "email"
+	case "user_role_invalid":
+		return "role"
+	case "user_department_missing", "user_department_not_lead":
+		return "department"
+	}
+	return ""
 }
 
 func bindAccountForm(r *http.Request) accountForm {
@@ -256,7 +272,7 @@ func (s *Server) inviteUser(c echo.Context) error {
 		if !ok {
 			return err
 		}
-		p.Form.Error = text
+		p.Form.Error, p.Form.Field = text, accountErrorField(err)
 		return s.renderConsole(c, status, "users", p)
 	}
 	if err := s.audit(c, "user.invite", "account "+link.Email, accountRoleDetail(link.Role, link.DepartmentID)+
@@ -303,7 +319,9 @@ type userPage struct {
 	Tokens      []tokenView
 	Done        string
 	Error       string
-	LinkHours   int
+	// Field is the field of the role form that Error is about.
+	Field     string
+	LinkHours int
 }
 
 type sessionView struct {
@@ -369,6 +387,13 @@ func (s *Server) user(c echo.Context) error {
 // userRefused shows the account's page again with what was refused; an
 // unknown account is the console's 404.
 func (s *Server) userRefused(c echo.Context, cause error) error {
+	return s.userRoleRefused(c, cause, nil)
+}
+
+// userRoleRefused is userRefused for the role form: the page keeps the
+// role and department that were chosen (not the stored ones), and marks
+// the field the refusal is about.
+func (s *Server) userRoleRefused(c echo.Context, cause error, form *accountForm) error {
 	p, err := s.newUserPage(c)
 	if err != nil {
 		return consoleNotFound(err)
@@ -378,6 +403,13 @@ func (s *Server) userRefused(c echo.Context, cause error) error {
 		return cause
 	}
 	p.Error = text
+	if form != nil {
+		p.Field = accountErrorField(cause)
+		p.Roles = s.roleOptions(p.consolePage, form.Role)
+		if p.Departments, _, err = s.departmentOptions(c.Request().Context(), form.Department); err != nil {
+			return err
+		}
+	}
 	return s.renderConsole(c, status, "user", p)
 }
 
@@ -400,7 +432,7 @@ func (s *Server) changeUserRole(c echo.Context) error {
 		if survey.ErrorKey(err) == "user_not_found" {
 			return consoleNotFound(err)
 		}
-		return s.userRefused(c, err)
+		return s.userRoleRefused(c, err, &form)
 	}
 	if err := s.audit(c, "user.role", "account "+after.Email,
 		accountRoleDetail(before.Role, before.DepartmentID)+" -> "+accountRoleDetail(after.Role, after.DepartmentID)); err != nil {

@@ -133,3 +133,54 @@ func outer(n *html.Node) string {
 	_ = html.Render(&b, n)
 	return b.String()
 }
+
+// A refused invitation or role change marks the field the refusal is
+// about, and the role page keeps the role that was chosen. Before, a lead
+// without a department marked the address as wrong, and on an account's
+// page the menu jumped back to the stored role, so the message ("a lead
+// needs a department") contradicted the form.
+func TestAccountFormsMarkTheFieldAndKeepTheChoice(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	admin := e.browser()
+	admin.login("admin@example.org")
+	csrf := admin.csrf("/users")
+
+	p := admin.post("/users/invite?lang=nl", url.Values{"_csrf": {csrf}, "email": {"teamlead@example.org"}, "role": {"lead"}, "department": {""}})
+	if p.status != http.StatusBadRequest {
+		t.Fatalf("lead without department: %d", p.status)
+	}
+	d := parseHTML(t, p.body)
+	if got, want := text(d.byID("invite-error")), i18n.T("nl", "user_department_missing"); got != want {
+		t.Fatalf("error %q, want %q", got, want)
+	}
+	email, dept := d.byID("invite-email"), d.byID("invite-department")
+	if attr(email, "value") != "teamlead@example.org" || hasAttr(email, "aria-invalid") {
+		t.Errorf("the address is kept and not marked: %s", outer(email))
+	}
+	if attr(dept, "aria-invalid") != "true" || !strings.Contains(attr(dept, "aria-describedby"), "invite-error") {
+		t.Errorf("the department menu is not marked: %s", outer(dept))
+	}
+	if got := attr(d.one(func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") && attr(n.Parent, "id") == "invite-role" }, "chosen role"), "value"); got != "lead" {
+		t.Errorf("the invitation form forgot the role: %q", got)
+	}
+
+	viewer := e.userID("viewer@example.org")
+	p = admin.post("/users/"+viewer+"/role?lang=nl", url.Values{"_csrf": {csrf}, "role": {"lead"}, "department": {""}})
+	if p.status != http.StatusBadRequest {
+		t.Fatalf("role change to lead without department: %d", p.status)
+	}
+	d = parseHTML(t, p.body)
+	if got := text(d.byID("account-error")); got != i18n.T("nl", "user_department_missing") {
+		t.Fatalf("error %q", got)
+	}
+	chosen := d.all(func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") && attr(n.Parent, "id") == "role" })
+	if len(chosen) != 1 || attr(chosen[0], "value") != "lead" {
+		t.Errorf("the role menu went back to the stored role after the refusal")
+	}
+	if dept := d.byID("department"); attr(dept, "aria-invalid") != "true" {
+		t.Errorf("the department menu is not marked: %s", outer(dept))
+	}
+	if u, err := accounts.New(e.store).UserByID(ctx, viewer); err != nil || u.Role != accounts.RoleViewer {
+		t.Fatalf("the refused change changed the account: %+v %v", u, err)
+	}
+}
