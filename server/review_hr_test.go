@@ -160,7 +160,9 @@ func TestAccountFormsMarkTheFieldAndKeepTheChoice(t *testing.T) {
 	if attr(dept, "aria-invalid") != "true" || !strings.Contains(attr(dept, "aria-describedby"), "invite-error") {
 		t.Errorf("the department menu is not marked: %s", outer(dept))
 	}
-	if got := attr(d.one(func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") && attr(n.Parent, "id") == "invite-role" }, "chosen role"), "value"); got != "lead" {
+	if got := attr(d.one(func(n *html.Node) bool {
+		return n.Data == "option" && hasAttr(n, "selected") && attr(n.Parent, "id") == "invite-role"
+	}, "chosen role"), "value"); got != "lead" {
 		t.Errorf("the invitation form forgot the role: %q", got)
 	}
 
@@ -173,7 +175,9 @@ func TestAccountFormsMarkTheFieldAndKeepTheChoice(t *testing.T) {
 	if got := text(d.byID("account-error")); got != i18n.T("nl", "user_department_missing") {
 		t.Fatalf("error %q", got)
 	}
-	chosen := d.all(func(n *html.Node) bool { return n.Data == "option" && hasAttr(n, "selected") && attr(n.Parent, "id") == "role" })
+	chosen := d.all(func(n *html.Node) bool {
+		return n.Data == "option" && hasAttr(n, "selected") && attr(n.Parent, "id") == "role"
+	})
 	if len(chosen) != 1 || attr(chosen[0], "value") != "lead" {
 		t.Errorf("the role menu went back to the stored role after the refusal")
 	}
