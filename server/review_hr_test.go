@@ -188,3 +188,64 @@ func TestAccountFormsMarkTheFieldAndKeepTheChoice(t *testing.T) {
 		t.Fatalf("the refused change changed the account: %+v %v", u, err)
 	}
 }
+
+// The CSV import's example is in the page's language and shows the parent
+// column: before, the English page showed a Dutch header, and neither
+// showed how to build the tree the import is for. Each example imports
+// as shown.
+func TestImportExampleIsInTheReadersLanguageAndImports(t *testing.T) {
+	for _, lang := range i18n.Languages {
+		t.Run(lang, func(t *testing.T) {
+			st := storetest.Open(t, storetest.SQLiteDSN(t))
+			_, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "hr@example.org", Role: accounts.RoleAdmin}, testPassword)
+			must(t, err)
+			e := &consoleEnv{t: t, store: st}
+			e.srv = httptest.NewServer(server.New(server.Config{}, slog.New(slog.DiscardHandler), st, accounts.New(st)).Handler())
+			t.Cleanup(e.srv.Close)
+			admin := e.browser()
+			admin.login("hr@example.org")
+			d := parseHTML(t, admin.get("/departments?lang="+lang).body)
+			sample := rawText(d.byID("import-sample"))
+			header := strings.Split(sample, "\n")[0]
+			want := map[string]string{"nl": "naam;aantal_medewerkers;extern_zichtbaar;valt_onder", "en": "name;headcount;externally_visible;parent"}[lang]
+			if header != want {
+				t.Fatalf("the example's header is %q, want %q", header, want)
+			}
+			csrf := attr(d.all(tag("input", "name", "_csrf"))[0], "value")
+			if p := admin.post("/departments/import?lang="+lang, url.Values{"_csrf": {csrf}, "csv": {sample}}); p.status != http.StatusOK && p.status != http.StatusSeeOther {
+				t.Fatalf("importing the example: status %d", p.status)
+			}
+			deps, err := st.Departments(ctx)
+			must(t, err)
+			if len(deps) != 3 {
+				t.Fatalf("the example made %d departments, want 3", len(deps))
+			}
+			tree := survey.NewTree(deps)
+			below := 0
+			for _, dep := range deps {
+				if tree.Depth(dep.ID) == 2 {
+					below++
+				}
+			}
+			if below != 1 {
+				t.Fatalf("the example put %d departments below another, want 1", below)
+			}
+		})
+	}
+}
+
+// rawText is the text under n as it is, white space kept.
+func rawText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
