@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -248,4 +249,41 @@ func rawText(n *html.Node) string {
 	}
 	walk(n)
 	return b.String()
+}
+
+// The links page of a closed pulse says when it closed; it said "Closes:
+// when you close the pulse" beside "this pulse takes no more answers".
+func TestLinksPageOfAClosedPulseSaysWhenItClosed(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	admin := e.browser()
+	admin.login("admin@example.org")
+	p, err := e.store.Pulse(ctx, e.demo.Baseline.ID)
+	must(t, err)
+	if p.Status != survey.PulseClosed || p.Closed.IsZero() {
+		t.Fatalf("the demo's baseline is not closed: %+v", p)
+	}
+	for _, lang := range i18n.Languages {
+		page := admin.get("/pulses/" + p.ID + "/links?lang=" + lang)
+		if page.status != http.StatusOK {
+			t.Fatalf("%s: status %d", lang, page.status)
+		}
+		dd := parseHTML(t, page.body).byID("links-closes")
+		want := p.Closed.In(time.Local).Format("2006-01-02 15:04 MST")
+		if text(dd) != want {
+			t.Errorf("%s: the closed pulse's links page says %q under %q, want %q", lang, text(dd), text(prevElement(dd)), want)
+		}
+		if got := text(prevElement(dd)); got != i18n.T(lang, "pulses_closed_at") {
+			t.Errorf("%s: the label is %q", lang, got)
+		}
+	}
+}
+
+// prevElement is the element before n among its siblings.
+func prevElement(n *html.Node) *html.Node {
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type == html.ElementNode {
+			return p
+		}
+	}
+	return n
 }
