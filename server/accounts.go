@@ -54,8 +54,10 @@ var _ accountStore = (*accounts.Store)(nil)
 // accountLinkLifetime is how long the links made in the console work.
 const accountLinkLifetime = accounts.DefaultAccountLinkLifetime
 
-// consoleTime shows a time to the minute in the server's zone.
-func consoleTime(t time.Time) string { return t.In(pulseLocation()).Format("2006-01-02 15:04") }
+// consoleTime shows a time to the minute in the server's zone, named as
+// the pulse pages name it: "02:49" alone reads as the reader's own time,
+// an hour or two off for a server that runs on UTC.
+func consoleTime(t time.Time) string { return t.In(pulseLocation()).Format("2006-01-02 15:04 MST") }
 
 // accountLinkURL is the link a token is opened with.
 func (s *Server) accountLinkURL(c echo.Context, token string) string {

@@ -354,7 +354,7 @@ func (s *Server) auditLog(c echo.Context) error {
 	p.CSVHref = "/audit.csv?" + q.values().Encode()
 	loc := pulseLocation()
 	for _, e := range entries {
-		p.Entries = append(p.Entries, auditView{ID: e.ID, At: e.At.In(loc).Format("2006-01-02 15:04:05"), Actor: e.Actor,
+		p.Entries = append(p.Entries, auditView{ID: e.ID, At: e.At.In(loc).Format("2006-01-02 15:04:05 MST"), Actor: e.Actor,
 			Action: e.Action, Label: auditActionLabel(p.Lang, e.Action), Object: e.Object, Detail: e.Detail, Sensitive: e.Sensitive})
 	}
 	return s.renderConsole(c, status, "audit", p)

@@ -287,3 +287,28 @@ func prevElement(n *html.Node) *html.Node {
 	}
 	return n
 }
+
+// Times on the account pages and in the audit log name their zone, as the
+// pulse pages do ("2026-12-10 02:49 UTC"): an invitation "valid until
+// 02:49" reads as the reader's own time.
+func TestAccountAndAuditTimesNameTheirZone(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	admin := e.browser()
+	admin.login("admin@example.org")
+	zone := time.Now().In(time.Local).Format("MST")
+	d := parseHTML(t, admin.get("/users/"+e.userID("admin@example.org")+"?lang=nl").body)
+	last := d.all(tag("dd", "class", "last-login"))
+	if len(last) != 1 || !strings.HasSuffix(text(last[0]), " "+zone) {
+		t.Errorf("last sign-in without its zone %s: %v", zone, texts(last))
+	}
+	csrf := admin.csrf("/users")
+	p := admin.post("/users/invite?lang=nl", url.Values{"_csrf": {csrf}, "email": {"nieuw@example.org"}, "role": {"viewer"}})
+	if once := text(parseHTML(t, p.body).byID("link-once")); !strings.Contains(once, " "+zone) {
+		t.Errorf("the invitation's expiry names no zone: %q", once)
+	}
+	d = parseHTML(t, admin.get("/audit?lang=nl").body)
+	at := d.all(tag("span", "class", "num"))
+	if len(at) == 0 || !strings.HasSuffix(text(at[0]), " "+zone) {
+		t.Errorf("audit time without its zone %s: %v", zone, texts(at))
+	}
+}
