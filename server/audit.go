@@ -296,6 +296,8 @@ type auditPage struct {
 	NextHref  string
 	FirstHref string
 	CSVHref   string
+	// CSVDutchHref is the same CSV for Excel with Dutch settings.
+	CSVDutchHref string
 }
 
 type auditOption struct {
@@ -352,6 +354,9 @@ func (s *Server) auditLog(c echo.Context) error {
 		p.FirstHref = "/audit?" + q.values().Encode()
 	}
 	p.CSVHref = "/audit.csv?" + q.values().Encode()
+	nl := q.values()
+	nl.Set("variant", "nl")
+	p.CSVDutchHref = "/audit.csv?" + nl.Encode()
 	loc := pulseLocation()
 	for _, e := range entries {
 		p.Entries = append(p.Entries, auditView{ID: e.ID, At: e.At.In(loc).Format("2006-01-02 15:04:05 MST"), Actor: e.Actor,
@@ -372,8 +377,16 @@ func (s *Server) auditCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// ?variant=nl: semicolons and a byte order mark, so that Excel with
+	// Dutch settings opens the columns (as the board's CSV for Dutch
+	// Excel); the fields are the same.
+	v := csvVariantOf(c)
 	var buf bytes.Buffer
+	if v == csvDutch {
+		buf.WriteString("\ufeff")
+	}
 	w := csv.NewWriter(&buf)
+	w.Comma = v.comma
 	_ = w.Write([]string{"id", "time_utc", "actor", "action", "object", "detail", "sensitive"})
 	for _, e := range entries {
 		_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), csvSafe(e.Actor), e.Action,
@@ -383,7 +396,11 @@ func (s *Server) auditCSV(c echo.Context) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	if err := s.audit(c, "audit.export", "audit log", fmt.Sprintf("csv, %d entries", len(entries))); err != nil {
+	kind := "csv"
+	if v == csvDutch {
+		kind = "csv for Dutch Excel"
+	}
+	if err := s.audit(c, "audit.export", "audit log", fmt.Sprintf("%s, %d entries", kind, len(entries))); err != nil {
 		return err
 	}
 	h := c.Response().Header()

@@ -312,3 +312,36 @@ func TestAccountAndAuditTimesNameTheirZone(t *testing.T) {
 		t.Errorf("audit time without its zone %s: %v", zone, texts(at))
 	}
 }
+
+// The audit log's export opens as columns in Excel with Dutch settings
+// (semicolons, byte order mark), as the board's does: HR opening the
+// comma-separated file in Dutch Excel saw every entry in one column.
+func TestAuditCSVForDutchExcel(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	admin := e.browser()
+	admin.login("admin@example.org")
+	d := parseHTML(t, admin.get("/audit?lang=nl&action=login").body)
+	href := attr(d.byID("audit-csv-nl"), "href")
+	if !strings.Contains(href, "variant=nl") || !strings.Contains(href, "action=login") {
+		t.Fatalf("the Dutch Excel link %q does not keep the filter", href)
+	}
+	p := admin.get(href)
+	if p.status != http.StatusOK {
+		t.Fatalf("status %d", p.status)
+	}
+	body, ok := strings.CutPrefix(p.body, "\ufeff")
+	if !ok {
+		t.Fatal("no byte order mark: Excel reads the file as ANSI")
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if got := strings.Split(strings.TrimSpace(lines[0]), ";"); len(got) != 7 || got[3] != "action" {
+		t.Fatalf("header %q is not split by semicolons", lines[0])
+	}
+	if len(lines) < 2 || !strings.Contains(lines[1], ";login.success;") {
+		t.Fatalf("no login entry in %q", body)
+	}
+	// The plain CSV is unchanged.
+	if plain := admin.get("/audit.csv?action=login").body; strings.HasPrefix(plain, "\ufeff") || !strings.HasPrefix(plain, "id,time_utc,actor,action,") {
+		t.Fatalf("plain CSV changed: %.60q", plain)
+	}
+}
