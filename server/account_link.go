@@ -19,14 +19,18 @@ import (
 // accountLinkPage is the password form of a link.
 type accountLinkPage struct {
 	consolePage
-	Token       string
-	Kind        string
-	Heading     string
-	Body        string
-	Email       string
-	AskEmail    bool
-	Error       string
-	PasswordMin int
+	Token    string
+	Kind     string
+	Heading  string
+	Body     string
+	Email    string
+	AskEmail bool
+	Error    string
+	// EmailInvalid says the error is about the address, not the
+	// password: the page marks that field, so that a screen reader
+	// takes the person to what must change.
+	EmailInvalid bool
+	PasswordMin  int
 }
 
 // accountLinkStatus is the page and status of a link that cannot be used.
@@ -102,6 +106,10 @@ func (s *Server) useAccountLink(c echo.Context) error {
 			return err
 		}
 		p.Error = text
+		switch survey.ErrorKey(err) {
+		case "user_email_invalid", "user_exists":
+			p.EmailInvalid = p.AskEmail
+		}
 		return s.renderConsole(c, status, "account_link", p)
 	}
 	action, detail := "user.accept", accountRoleDetail(u.Role, u.DepartmentID)

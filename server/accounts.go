@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,8 +54,10 @@ var _ accountStore = (*accounts.Store)(nil)
 // accountLinkLifetime is how long the links made in the console work.
 const accountLinkLifetime = accounts.DefaultAccountLinkLifetime
 
-// consoleTime shows a time to the minute in the server's zone.
-func consoleTime(t time.Time) string { return t.In(pulseLocation()).Format("2006-01-02 15:04") }
+// consoleTime shows a time to the minute in the server's zone, named as
+// the pulse pages name it: "02:49" alone reads as the reader's own time,
+// an hour or two off for a server that runs on UTC.
+func consoleTime(t time.Time) string { return t.In(pulseLocation()).Format("2006-01-02 15:04 MST") }
 
 // accountLinkURL is the link a token is opened with.
 func (s *Server) accountLinkURL(c echo.Context, token string) string {
@@ -77,8 +80,24 @@ type departmentOption struct {
 // accountForm is the invitation or role form as sent.
 type accountForm struct {
 	Email, Role, Department string
-	// Error is the text of what was refused, in the page's language.
-	Error string
+	// Error is the text of what was refused, in the page's language;
+	// Field names the field it is about ("email", "role",
+	// "department"), which the page marks as invalid.
+	Error, Field string
+}
+
+// accountErrorField is the form field a refusal of an account is about,
+// or "" when it is about none in particular.
+func accountErrorField(err error) string {
+	switch survey.ErrorKey(err) {
+	case "user_email_invalid", "user_exists":
+		return "email"
+	case "user_role_invalid":
+		return "role"
+	case "user_department_missing", "user_department_not_lead":
+		return "department"
+	}
+	return ""
 }
 
 func bindAccountForm(r *http.Request) accountForm {
@@ -136,12 +155,19 @@ func (s *Server) departmentOptions(ctx context.Context, selected string) ([]depa
 	if err != nil {
 		return nil, nil, err
 	}
+	// A lead sees the branch below the department chosen here, so the
+	// choice shows each department's path: two teams of the same name
+	// under different parents must not look alike.
+	tree := survey.NewTree(deps)
 	names := map[string]string{}
 	out := make([]departmentOption, 0, len(deps))
 	for _, d := range deps {
-		names[d.ID] = d.Name
-		out = append(out, departmentOption{ID: d.ID, Name: d.Name, Selected: d.ID == selected})
+		names[d.ID] = tree.Path(d.ID)
+		out = append(out, departmentOption{ID: d.ID, Name: names[d.ID], Selected: d.ID == selected})
 	}
+	slices.SortStableFunc(out, func(a, b departmentOption) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return out, names, nil
 }
 
@@ -248,7 +274,7 @@ func (s *Server) inviteUser(c echo.Context) error {
 		if !ok {
 			return err
 		}
-		p.Form.Error = text
+		p.Form.Error, p.Form.Field = text, accountErrorField(err)
 		return s.renderConsole(c, status, "users", p)
 	}
 	if err := s.audit(c, "user.invite", "account "+link.Email, accountRoleDetail(link.Role, link.DepartmentID)+
@@ -295,7 +321,9 @@ type userPage struct {
 	Tokens      []tokenView
 	Done        string
 	Error       string
-	LinkHours   int
+	// Field is the field of the role form that Error is about.
+	Field     string
+	LinkHours int
 }
 
 type sessionView struct {
@@ -361,6 +389,13 @@ func (s *Server) user(c echo.Context) error {
 // userRefused shows the account's page again with what was refused; an
 // unknown account is the console's 404.
 func (s *Server) userRefused(c echo.Context, cause error) error {
+	return s.userRoleRefused(c, cause, nil)
+}
+
+// userRoleRefused is userRefused for the role form: the page keeps the
+// role and department that were chosen (not the stored ones), and marks
+// the field the refusal is about.
+func (s *Server) userRoleRefused(c echo.Context, cause error, form *accountForm) error {
 	p, err := s.newUserPage(c)
 	if err != nil {
 		return consoleNotFound(err)
@@ -370,6 +405,13 @@ func (s *Server) userRefused(c echo.Context, cause error) error {
 		return cause
 	}
 	p.Error = text
+	if form != nil {
+		p.Field = accountErrorField(cause)
+		p.Roles = s.roleOptions(p.consolePage, form.Role)
+		if p.Departments, _, err = s.departmentOptions(c.Request().Context(), form.Department); err != nil {
+			return err
+		}
+	}
 	return s.renderConsole(c, status, "user", p)
 }
 
@@ -392,7 +434,7 @@ func (s *Server) changeUserRole(c echo.Context) error {
 		if survey.ErrorKey(err) == "user_not_found" {
 			return consoleNotFound(err)
 		}
-		return s.userRefused(c, err)
+		return s.userRoleRefused(c, err, &form)
 	}
 	if err := s.audit(c, "user.role", "account "+after.Email,
 		accountRoleDetail(before.Role, before.DepartmentID)+" -> "+accountRoleDetail(after.Role, after.DepartmentID)); err != nil {

@@ -296,6 +296,8 @@ type auditPage struct {
 	NextHref  string
 	FirstHref string
 	CSVHref   string
+	// CSVDutchHref is the same CSV for Excel with Dutch settings.
+	CSVDutchHref string
 }
 
 type auditOption struct {
@@ -306,7 +308,21 @@ type auditOption struct {
 type auditView struct {
 	ID                                int64
 	At, Actor, Action, Object, Detail string
-	Sensitive                         bool
+	// Label is the action in the page's language; Action, its code,
+	// stays beside it as the CSV export and the API name it.
+	Label     string
+	Sensitive bool
+}
+
+// auditActionLabel is action in words an HR reader understands
+// ("Rol gewijzigd" for user.role), or the code itself for an action
+// without a text (yet).
+func auditActionLabel(lang, action string) string {
+	key := "audit_label_" + strings.ReplaceAll(action, ".", "_")
+	if !i18n.Has(lang, key) {
+		return action
+	}
+	return i18n.T(lang, key)
 }
 
 func (s *Server) auditLog(c echo.Context) error {
@@ -315,7 +331,7 @@ func (s *Server) auditLog(c echo.Context) error {
 	p.Query = q
 	p.Actions = []auditOption{{Value: "", Label: p.T("audit_all_actions"), Selected: q.Action == ""}}
 	for _, a := range survey.AuditActions {
-		p.Actions = append(p.Actions, auditOption{Value: a, Label: a, Selected: q.Action == a})
+		p.Actions = append(p.Actions, auditOption{Value: a, Label: auditActionLabel(p.Lang, a), Selected: q.Action == a})
 	}
 	status := http.StatusOK
 	if bad != "" {
@@ -338,10 +354,13 @@ func (s *Server) auditLog(c echo.Context) error {
 		p.FirstHref = "/audit?" + q.values().Encode()
 	}
 	p.CSVHref = "/audit.csv?" + q.values().Encode()
+	nl := q.values()
+	nl.Set("variant", "nl")
+	p.CSVDutchHref = "/audit.csv?" + nl.Encode()
 	loc := pulseLocation()
 	for _, e := range entries {
-		p.Entries = append(p.Entries, auditView{ID: e.ID, At: e.At.In(loc).Format("2006-01-02 15:04:05"), Actor: e.Actor,
-			Action: e.Action, Object: e.Object, Detail: e.Detail, Sensitive: e.Sensitive})
+		p.Entries = append(p.Entries, auditView{ID: e.ID, At: e.At.In(loc).Format("2006-01-02 15:04:05 MST"), Actor: e.Actor,
+			Action: e.Action, Label: auditActionLabel(p.Lang, e.Action), Object: e.Object, Detail: e.Detail, Sensitive: e.Sensitive})
 	}
 	return s.renderConsole(c, status, "audit", p)
 }
@@ -358,8 +377,16 @@ func (s *Server) auditCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// ?variant=nl: semicolons and a byte order mark, so that Excel with
+	// Dutch settings opens the columns (as the board's CSV for Dutch
+	// Excel); the fields are the same.
+	v := csvVariantOf(c)
 	var buf bytes.Buffer
+	if v == csvDutch {
+		buf.WriteString("\ufeff")
+	}
 	w := csv.NewWriter(&buf)
+	w.Comma = v.comma
 	_ = w.Write([]string{"id", "time_utc", "actor", "action", "object", "detail", "sensitive"})
 	for _, e := range entries {
 		_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), csvSafe(e.Actor), e.Action,
@@ -369,7 +396,11 @@ func (s *Server) auditCSV(c echo.Context) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	if err := s.audit(c, "audit.export", "audit log", fmt.Sprintf("csv, %d entries", len(entries))); err != nil {
+	kind := "csv"
+	if v == csvDutch {
+		kind = "csv for Dutch Excel"
+	}
+	if err := s.audit(c, "audit.export", "audit log", fmt.Sprintf("%s, %d entries", kind, len(entries))); err != nil {
 		return err
 	}
 	h := c.Response().Header()

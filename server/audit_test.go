@@ -392,7 +392,7 @@ func TestUsersPageShowsTheLastSignIn(t *testing.T) {
 		switch email {
 		case "admin@example.org":
 			seen++
-			if _, err := time.ParseInLocation("2006-01-02 15:04", last, time.Local); err != nil {
+			if _, err := time.ParseInLocation("2006-01-02 15:04 MST", last, time.Local); err != nil {
 				t.Errorf("admin's last sign-in %q", last)
 			}
 		case "viewer@example.org":

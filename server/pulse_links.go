@@ -168,10 +168,12 @@ type linksPage struct {
 	// OpensAt is set while the pulse waits for its opening time; Closes
 	// when it has a closing time.
 	OpensAt, Closes string
-	MinGroup        int
-	Base            string
-	FromRequest     bool
-	Rows            []linkRowView
+	// ClosedAt is when a closed pulse closed.
+	ClosedAt    string
+	MinGroup    int
+	Base        string
+	FromRequest bool
+	Rows        []linkRowView
 	// Error is the summary of a refused form, FocusID the field it is
 	// about.
 	Error, FocusID string
@@ -234,6 +236,10 @@ func (s *Server) newLinksPage(c echo.Context, p survey.Pulse) (*linksPage, error
 		page.OpensAt = formatLocal(p.Opens, loc)
 	}
 	page.Closes = formatLocal(p.Closes, loc)
+	if p.Status == survey.PulseClosed && !p.Closed.IsZero() {
+		// A closed pulse says when it closed, not "when you close it".
+		page.ClosedAt = formatLocal(p.Closed, loc)
+	}
 	page.Base, page.FromRequest = s.publicBase(c)
 	page.SlipLang, _ = s.langOrDefault(c, "")
 	page.Mode, page.Links, page.Invites = modeText(page.Lang, p.Mode), p.AcceptsLinks(), p.AcceptsInvitations()
