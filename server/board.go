@@ -680,6 +680,12 @@ func (s *Server) recordDecision(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	choice, note := r.PostFormValue("choice"), r.PostFormValue("note")
+	if choice == string(survey.ChoiceGo) && verdict != string(analysis.Go) && r.PostFormValue("against_verdict") != "yes" {
+		// A go against the analysis may be right (management knows what
+		// the figures do not), but not by a slip of the finger: it takes
+		// a tick that says so, and the form keeps what was typed.
+		return s.renderDepartment(c, http.StatusBadRequest, i18n.T(lang, "decision_against_verdict_missing"), note, choice)
+	}
 	_, err = s.data.RecordDecision(r.Context(), survey.Decision{PulseID: b.pulse.ID, DepartmentID: id,
 		Choice: survey.Choice(choice), Verdict: verdict, Note: note, UserID: cs.User.ID, UserEmail: cs.User.Email})
 	if survey.ErrorCode(err) == survey.EInvalid {

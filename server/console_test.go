@@ -422,6 +422,54 @@ func TestDecisionIsRecordedWithTheSessionsCSRFToken(t *testing.T) {
 	})
 }
 
+// A go against the analysis takes a tick that says so: without it the
+// decision is refused in the reader's language, nothing is recorded and
+// the form keeps the note; with it the go is recorded with the verdict of
+// the moment. A department that is GO needs no tick (above).
+func TestGoAgainstTheVerdictNeedsATick(t *testing.T) {
+	e := newConsoleEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	var dept survey.Department
+	for _, d := range e.demo.Departments {
+		if d.Expect == demo.ExpectFixFirst {
+			dept = d.Department
+			break
+		}
+	}
+	if dept.ID == "" {
+		t.Fatal("the demo has no FIX FIRST department")
+	}
+	path := "/board/departments/" + dept.ID
+	viewer := e.browser()
+	viewer.login("viewer@example.org")
+	if box := parseHTML(t, viewer.get(path+"?lang=en").body).byID("against-verdict"); box == nil {
+		t.Fatal("no tick for a go against the verdict on a FIX FIRST department")
+	}
+	form := url.Values{"pulse": {e.demo.Baseline.ID}, "choice": {"go"}, "note": {"Board wants a pilot anyway."}, "_csrf": {viewer.csrf(path)}}
+	p := viewer.post(path+"/decisions?lang=nl", form)
+	d := parseHTML(t, p.body)
+	if p.status != http.StatusBadRequest || !strings.Contains(text(d.byID("decision-error")), "De analyse zegt geen GO") ||
+		text(d.byID("note")) != "Board wants a pilot anyway." {
+		t.Fatalf("go without the tick: %d %q", p.status, text(d.byID("decision-error")))
+	}
+	if log, err := e.store.Decisions(ctx, e.demo.Baseline.ID, dept.ID); err != nil || len(log) != 0 {
+		t.Fatalf("a refused go was recorded: %+v, %v", log, err)
+	}
+	form.Set("against_verdict", "yes")
+	if p := viewer.post(path+"/decisions", form); p.status != http.StatusSeeOther {
+		t.Fatalf("go with the tick: %d", p.status)
+	}
+	log, err := e.store.Decisions(ctx, e.demo.Baseline.ID, dept.ID)
+	if err != nil || len(log) != 1 || log[0].Choice != survey.ChoiceGo || log[0].Verdict != "FIX_FIRST" {
+		t.Fatalf("log = %+v, %v", log, err)
+	}
+	// A no-go needs no tick.
+	form.Del("against_verdict")
+	form.Set("choice", "no_go")
+	if p := viewer.post(path+"/decisions", form); p.status != http.StatusSeeOther {
+		t.Fatalf("no-go: %d", p.status)
+	}
+}
+
 // secondPulse opens a second pulse on the baseline (the demo's open pulse
 // is the short pulse, which has no trend against the baseline), answers
 // it with the demo organisation of another seed and closes it with its
