@@ -79,19 +79,26 @@ func (s *Server) participation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ns := make([]int, len(deps))
-	ids := make([]string, len(deps))
-	for i, d := range deps {
-		ns[i], ids[i] = counts[d.ID], d.ID
-	}
-	// Ties are broken by department id: two looks with a rename in
-	// between hide the same departments.
-	shown, totalShown := analysis.CountsShown(ns, ids, k)
+	own := make([]int, len(deps))
+	ids, parents := make([]string, len(deps)), make([]string, len(deps))
 	total, headcount := 0, 0
 	for i, d := range deps {
-		p.Rows = append(p.Rows, p.row(d.Name, d.Headcount, ns[i], shown[i], k))
-		total += ns[i]
+		own[i], ids[i], parents[i] = counts[d.ID], d.ID, d.ParentID
+		total += own[i]
 		headcount += d.Headcount
+	}
+	// In a tree every department counts its parts too and the rule runs
+	// across levels, as at the close: a look just before the close then
+	// shows what the closed pulse shows, and no own count that the
+	// published pooled ones would turn into a hidden one. Ties are broken
+	// by department id: two looks with a rename in between hide the same.
+	ns, shown, totalShown, err := analysis.TreeCountsShown(own, ids, parents, k)
+	if err != nil {
+		return err
+	}
+	tree := survey.NewTree(deps)
+	for i, d := range deps {
+		p.Rows = append(p.Rows, p.row(d.Name, branchHeadcount(tree, d.ID), ns[i], shown[i], k))
 	}
 	p.Total = p.row(p.T("participation_total"), headcount, total, totalShown, k)
 	// Early in a pulse every count is hidden: say that this is the rule at
@@ -167,6 +174,18 @@ func (p *participationPage) row(name string, headcount, n int, show bool, k int)
 		p.Hidden = i18n.T(p.Lang, "participation_hidden_note", k)
 	}
 	return r
+}
+
+// branchHeadcount is a department's headcount with its parts', as its
+// count is: 0 (unknown, no rate) when a department without parts below it
+// has none, as in the analysis.
+func branchHeadcount(t survey.Tree, id string) int {
+	for _, d := range t.Branch(id) {
+		if d.Headcount <= 0 && len(t.Children(d.ID)) == 0 {
+			return 0
+		}
+	}
+	return t.TotalHeadcount(id)
 }
 
 // pulseK is the anonymity threshold of a pulse: the one it was opened

@@ -1,0 +1,103 @@
+package server_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"trots/accounts"
+	"trots/analysis"
+	"trots/questionnaires"
+	"trots/server"
+	"trots/survey"
+	"trots/survey/demo"
+	"trots/survey/results"
+	"trots/survey/storetest"
+)
+
+// newTreeTiedEnv is a running trots with a two-level tree and an open
+// pulse: directorate North (no staff of its own) over Alfa (3
+// respondents, below k = 5) and Bravo (8); directorate South over Foxtrot
+// (6) and Golf (10). Foxtrot is the smallest count of the organisation,
+// Bravo the smallest beside Alfa.
+func newTreeTiedEnv(t *testing.T) *tiedEnv {
+	t.Helper()
+	st := storetest.Open(t, storetest.SQLiteDSN(t))
+	q, err := questionnaires.Load("advocacy-readiness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &tiedEnv{consoleEnv: &consoleEnv{t: t, store: st}, ids: map[string]string{}}
+	tree := []struct {
+		name, parent string
+		size         int
+	}{{"North", "", 0}, {"Alfa", "North", 3}, {"Bravo", "North", 8}, {"South", "", 0}, {"Foxtrot", "South", 6}, {"Golf", "South", 10}}
+	sizes := map[string]int{}
+	for _, n := range tree {
+		d, err := st.CreateDepartment(ctx, survey.Department{Name: n.name, Headcount: 20, ExternallyVisible: true, ParentID: e.ids[n.parent]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.ids[n.name], sizes[n.name] = d.ID, n.size
+	}
+	e.pulse = storetest.MustOpenPulse(t, st, q.ID, q.Version)
+	links, err := st.Links(ctx, e.pulse.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := demo.Generate(q, 1).Departments[0].Responses
+	i := 0
+	for _, l := range links {
+		for range sizes[nameOf(e.ids, l.DepartmentID)] {
+			dec := survey.DecodeAnswers(q, answers[i%len(answers)].Values())
+			i++
+			if _, err := st.Submit(ctx, survey.Submission{Link: l, Key: survey.NewID(), Answers: dec.Answers, Comments: dec.Comments}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := accounts.New(st).CreateUser(ctx, accounts.User{Email: "admin@example.org", Role: accounts.RoleAdmin}, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), st, accounts.New(st)).Handler())
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// The attack: HR looks at the participation of the open pulse, closes it
+// at once (no answer in between) and reads the published results. The
+// open page applied the flat rule to each department's own count and hid
+// Alfa (3) and the organisation's smallest count, Foxtrot (6), but showed
+// Bravo's 8; the closed results apply the rule across levels and show
+// North's pooled 11 (hiding Bravo instead). North 11 minus Bravo 8 is
+// Alfa's 3. The last look at an open pulse must tell nothing that the
+// first look after the close does not: both show the same counts.
+func TestParticipationOfAnOpenTreeTellsNothingBeyondTheClose(t *testing.T) {
+	e := newTreeTiedEnv(t)
+	b := e.browser()
+	b.login("admin@example.org")
+	open, openTotal := e.participation(b)
+	if open[e.ids["Alfa"]] != "hidden" {
+		t.Fatalf("Alfa's 3 shown while open: %v", open)
+	}
+	if _, err := results.Close(ctx, e.store, e.pulse.ID, analysis.DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	closed, closedTotal := e.participation(b)
+	out, err := results.Analyze(ctx, e.store, e.pulse.ID, analysis.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range out.Result.Departments {
+		if g.Name != "North" || g.Figures == nil {
+			continue
+		}
+		if v := open[e.ids["Bravo"]]; v != "hidden" && v != "0" {
+			t.Errorf("published North n = %d and the open look's Bravo %s give Alfa's count by subtraction", g.N, v)
+		}
+	}
+	if !sameLook(open, closed) || openTotal != closedTotal {
+		t.Errorf("the open look differs from the closed one:\nopen   %v (%s)\nclosed %v (%s)\n(names: %v)", open, openTotal, closed, closedTotal, e.ids)
+	}
+}
