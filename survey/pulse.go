@@ -259,8 +259,21 @@ func (s *Store) ClosePulse(ctx context.Context, id string) error {
 			}
 			return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
 		})
-		if err != nil || closed == 0 || s.dialect != SQLite {
+		if err != nil || closed == 0 {
 			return err
+		}
+		if s.dialect == Postgres {
+			// The deleted sign-ons and invitations and the responses' old
+			// versions stay in the heap, each with the id of the
+			// transaction that wrote it, until a vacuum: a sign-on's id
+			// is its response's, so a copy of the data directory would
+			// join person hash to answers. Seal leaves a pulse whose rows
+			// now carry one id (the close's) alone, and autovacuum comes
+			// when it comes: vacuum now, as Seal does.
+			if err := conn.Exec("VACUUM (INDEX_CLEANUP ON) responses, comments, invitations, pulse_signons").Error; err != nil {
+				return fmt.Errorf("vacuum: %w", err)
+			}
+			return nil
 		}
 		// secure_delete zeroes the deleted rows; copies that page splits
 		// left in free space while the invitations were made stay until
