@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"trots/survey"
@@ -79,5 +80,53 @@ func TestClosePulseLeavesNoOldRowVersionsOnPostgres(t *testing.T) {
 	}
 	if n := deadTuples(t, s, "responses", p.ID); n != 6 {
 		t.Errorf("%d row versions of the pulse's responses after the close, want the 6 live ones (old versions keep their arrival's transaction id)", n)
+	}
+}
+
+// The attack: answers arrive one at a time, each with a comment, and the
+// pulse closes before the next seal. The close gave the responses new keys
+// by an UPDATE, which writes the new versions in the order of the old
+// ones - the order of arrival - and left the comments as they were, in
+// the order of arrival with their own transaction ids. The n-th response
+// in the heap and the n-th comment were then one person's, and whoever
+// saw the last person answer knew which row was theirs. After the close
+// every row of the pulse carries the close's transaction and lies in the
+// order of its random key.
+func TestClosePulseSealsOnPostgres(t *testing.T) {
+	s := storetest.Open(t, storetest.PostgresDSN(t))
+	d := storetest.MustDepartment(t, s, "Techniek", 40)
+	p := storetest.MustOpenPulse(t, s, "pulse", 1)
+	for i := range 12 {
+		if _, err := s.Submit(ctx, survey.Submission{Link: survey.Link{PulseID: p.ID, DepartmentID: d.ID}, Key: survey.NewID(),
+			Answers:  survey.Answers{Numbers: map[string]int{"pride_work": 1 + i%5}},
+			Comments: map[string]string{"comment": fmt.Sprintf("opmerking %d", i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := sealRows(t, s, "responses", p.ID)
+	if xmins := distinctXmin(before); len(xmins) != 12 {
+		t.Fatalf("before the close: %d transactions, want 12: the test proves nothing", len(xmins))
+	}
+	must(t, s.ClosePulse(ctx, p.ID))
+	resp, comm := sealRows(t, s, "responses", p.ID), sealRows(t, s, "comments", p.ID)
+	if len(resp) != 12 || len(comm) != 12 {
+		t.Fatalf("%d responses and %d comments after the close, want 12 each", len(resp), len(comm))
+	}
+	if xmins := distinctXmin(resp, comm); len(xmins) != 1 {
+		t.Errorf("after the close the pulse's rows carry %d transactions, want 1", len(xmins))
+	}
+	for table, rows := range map[string][]sealRow{"responses": resp, "comments": comm} {
+		if got, want := keysOf(rows), keyOrder(t, s, table, p.ID); !slices.Equal(got, want) {
+			t.Errorf("after the close the %s lie in the order of arrival, not of their keys:\n got %v\nwant %v", table, got, want)
+		}
+	}
+	var bodies []string
+	for _, r := range before {
+		bodies = append(bodies, r.Body)
+	}
+	for _, r := range resp {
+		if !slices.Contains(bodies, r.Body) {
+			t.Errorf("answers %s after the close were not stored before", r.Body)
+		}
 	}
 }
