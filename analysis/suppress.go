@@ -87,54 +87,12 @@ func hiddenRemainder(count []int, shown []bool) int {
 }
 
 // CountsShown applies the same rule to plain counts outside an analysis
-// (the participation so far, per department): which counts may be shown,
+// (flat, without the audit; the participation page of an open pulse uses
+// audit.Participation, which adds the tree and the headcounts): which counts may be shown,
 // and whether their total may. A count below k is hidden, and so is the
 // smallest count shown while the hidden ones add up to between 1 and k-1;
 // equal counts are told apart by id[g] (the department id), so that two
 // looks with a rename in between hide the same departments.
 func CountsShown(count []int, id []string, k int) (shown []bool, total bool) {
 	return cellsShown(count, nil, id, k)
-}
-
-// TreeCountsShown is CountsShown for departments that form a tree:
-// own[g] is department g's own count (its own respondents, none of its
-// parts'), id[g] its id and parent[g] its parent's id ("" at the top). It
-// returns every department's pooled count (its own plus everything below
-// it), which of them may be shown and whether the total may, by the rule
-// across levels that the analysis applies to the respondent counts of a
-// closed pulse (treeCellsShown). Showing each department's own count
-// under the flat rule instead would differ from what the close publishes,
-// and the two side by side give hidden counts away: a parent's pooled 11
-// at close minus a child's own 8 while open is the other child's 3.
-// Without any parent it is CountsShown.
-func TreeCountsShown(own []int, id, parent []string, k int) (pooled []int, shown []bool, total bool, err error) {
-	groups := make([]Group, len(own))
-	for g := range own {
-		groups[g] = Group{ID: id[g], Name: id[g], ParentID: parent[g]}
-	}
-	if !isTree(groups) {
-		pooled = append([]int(nil), own...)
-		shown, total = CountsShown(pooled, id, k)
-		return pooled, shown, total, nil
-	}
-	t, err := buildTree(groups)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	// The tree works in preorder: internal node i is input group t.perm[i].
-	n := len(own)
-	count, key := make([]int, n), make([]string, n)
-	for i := n - 1; i >= 0; i-- {
-		count[i] += own[t.perm[i]]
-		key[i] = id[t.perm[i]]
-		if p := t.parent[i]; p >= 0 {
-			count[p] += count[i]
-		}
-	}
-	in, total := treeCellsShown(t, count, nil, key, k)
-	pooled, shown = make([]int, n), make([]bool, n)
-	for i := range count {
-		pooled[t.perm[i]], shown[t.perm[i]] = count[i], in[i]
-	}
-	return pooled, shown, total, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"trots/analysis"
+	"trots/analysis/audit"
 	"trots/server/i18n"
 	"trots/survey"
 	"trots/survey/results"
@@ -16,7 +17,7 @@ import (
 // participationPage is /participation (HR): responses so far per
 // department of a pulse - counts and rates only, never a time, and no
 // count of fewer than k people, nor one from which such a count could be
-// worked out (analysis.CountsShown).
+// worked out (audit.Participation: what the close would publish now).
 type participationPage struct {
 	consolePage
 	Pulses   []pulseOption
@@ -79,20 +80,27 @@ func (s *Server) participation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	q, err := results.Questionnaire(*pulse)
+	if err != nil {
+		return err
+	}
+	cfg := analysis.DefaultConfig()
+	cfg.MinGroup, cfg.MinComments = k, max(k, pulse.MinComments, cfg.MinComments)
+	groups := make([]analysis.Group, len(deps))
 	own := make([]int, len(deps))
-	ids, parents := make([]string, len(deps)), make([]string, len(deps))
-	total, headcount := 0, 0
+	headcount := 0
 	for i, d := range deps {
-		own[i], ids[i], parents[i] = counts[d.ID], d.ID, d.ParentID
-		total += own[i]
+		groups[i] = analysis.Group{ID: d.ID, ParentID: d.ParentID, Name: d.Name, Headcount: d.Headcount}
+		own[i] = counts[d.ID]
 		headcount += d.Headcount
 	}
-	// In a tree every department counts its parts too and the rule runs
-	// across levels, as at the close: a look just before the close then
-	// shows what the closed pulse shows, and no own count that the
-	// published pooled ones would turn into a hidden one. Ties are broken
-	// by department id: two looks with a rename in between hide the same.
-	ns, shown, totalShown, err := analysis.TreeCountsShown(own, ids, parents, k)
+	// What the close would publish now (audit.Participation): in a tree
+	// every department counts its parts, the k rule runs across levels
+	// and the audit bounds hidden counts by the headcounts this page
+	// shows. A look just before the close then shows what the closed
+	// pulse shows. Ties are broken by department id: two looks with a
+	// rename in between hide the same.
+	ns, shown, total, totalShown, err := audit.Participation(q, cfg, groups, own)
 	if err != nil {
 		return err
 	}
@@ -109,9 +117,10 @@ func (s *Server) participation(c echo.Context) error {
 			p.Rows[i].Responses = p.T("participation_not_yet")
 		}
 	}
-	if !totalShown {
-		// The total is hidden only while it is below k (CountsShown), so
-		// saying so tells nothing more than its being hidden does.
+	if !totalShown && total < k {
+		// Below k the total is hidden anyway; saying so tells nothing
+		// more than its being hidden does. (The audit may hide a larger
+		// total too: then it reads "hidden".)
 		p.Total.Responses = i18n.T(p.Lang, "participation_total_below", k)
 	}
 	return s.renderConsole(c, http.StatusOK, "participation", p)

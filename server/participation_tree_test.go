@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"trots/accounts"
@@ -23,19 +24,30 @@ import (
 // Bravo the smallest beside Alfa.
 func newTreeTiedEnv(t *testing.T) *tiedEnv {
 	t.Helper()
+	return newShapedEnv(t, []shapedDepartment{{"North", "", 0, 20}, {"Alfa", "North", 3, 20}, {"Bravo", "North", 8, 20},
+		{"South", "", 0, 20}, {"Foxtrot", "South", 6, 20}, {"Golf", "South", 10, 20}})
+}
+
+// shapedDepartment is a department of newShapedEnv: its parent's name,
+// its number of respondents and its headcount.
+type shapedDepartment struct {
+	name, parent    string
+	size, headcount int
+}
+
+// newShapedEnv is a running trots with the departments given (parents
+// first) and an open pulse with their respondents.
+func newShapedEnv(t *testing.T, tree []shapedDepartment) *tiedEnv {
+	t.Helper()
 	st := storetest.Open(t, storetest.SQLiteDSN(t))
 	q, err := questionnaires.Load("advocacy-readiness")
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &tiedEnv{consoleEnv: &consoleEnv{t: t, store: st}, ids: map[string]string{}}
-	tree := []struct {
-		name, parent string
-		size         int
-	}{{"North", "", 0}, {"Alfa", "North", 3}, {"Bravo", "North", 8}, {"South", "", 0}, {"Foxtrot", "South", 6}, {"Golf", "South", 10}}
 	sizes := map[string]int{}
 	for _, n := range tree {
-		d, err := st.CreateDepartment(ctx, survey.Department{Name: n.name, Headcount: 20, ExternallyVisible: true, ParentID: e.ids[n.parent]})
+		d, err := st.CreateDepartment(ctx, survey.Department{Name: n.name, Headcount: n.headcount, ExternallyVisible: true, ParentID: e.ids[n.parent]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,6 +109,35 @@ func TestParticipationOfAnOpenTreeTellsNothingBeyondTheClose(t *testing.T) {
 			t.Errorf("published North n = %d and the open look's Bravo %s give Alfa's count by subtraction", g.N, v)
 		}
 	}
+	if !sameLook(open, closed) || openTotal != closedTotal {
+		t.Errorf("the open look differs from the closed one:\nopen   %v (%s)\nclosed %v (%s)\n(names: %v)", open, openTotal, closed, closedTotal, e.ids)
+	}
+}
+
+// The attack on a single look: Alfa (3 answers of 3 employees) and Bravo
+// (4 of 4) are below k = 5, and together 7, so the k rule alone showed
+// Charlie's 10 and the total of 17. The page shows the headcounts too:
+// the hidden 7 can only be 3 + 4 - everyone in Alfa and Bravo answered.
+// The close's disclosure audit bounds hidden counts by their headcounts
+// and hides Charlie too; the page of the open pulse must apply the same
+// rule, so that neither one look nor the last look before the close
+// beside the first after it gives a hidden count.
+func TestParticipationOfAnOpenPulseRespectsHeadcounts(t *testing.T) {
+	e := newShapedEnv(t, []shapedDepartment{{"Alfa", "", 3, 3}, {"Bravo", "", 4, 4}, {"Charlie", "", 10, 20}})
+	b := e.browser()
+	b.login("admin@example.org")
+	open, openTotal := e.participation(b)
+	if open[e.ids["Alfa"]] != "hidden" || open[e.ids["Bravo"]] != "hidden" {
+		t.Fatalf("Alfa or Bravo shown: %v", open)
+	}
+	if open[e.ids["Charlie"]] != "hidden" && openTotal != "hidden" && !strings.Contains(openTotal, "fewer") {
+		t.Errorf("Charlie %s and the total %s shown: the hidden rest is exactly Alfa's and Bravo's headcounts (3 + 4)",
+			open[e.ids["Charlie"]], openTotal)
+	}
+	if _, err := results.Close(ctx, e.store, e.pulse.ID, analysis.DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	closed, closedTotal := e.participation(b)
 	if !sameLook(open, closed) || openTotal != closedTotal {
 		t.Errorf("the open look differs from the closed one:\nopen   %v (%s)\nclosed %v (%s)\n(names: %v)", open, openTotal, closed, closedTotal, e.ids)
 	}
