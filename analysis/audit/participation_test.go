@@ -77,3 +77,22 @@ func TestParticipationMatchesProtect(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParticipationTree1500 is the participation page of an open
+// pulse on the 1,500-node tree of BenchmarkProtectTree1500 (20,000
+// responses so far): the respondent table the close would publish now.
+func BenchmarkParticipationTree1500(b *testing.B) {
+	in := benchTree(b)
+	groups := make([]analysis.Group, len(in.Groups))
+	counts := make([]int, len(in.Groups))
+	for i, g := range in.Groups {
+		groups[i] = analysis.Group{ID: g.ID, ParentID: g.ParentID, Name: g.Name, Headcount: g.Headcount}
+		counts[i] = len(g.Responses)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, _, err := Participation(in.Questionnaire, in.Config, groups, counts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
