@@ -68,41 +68,14 @@ func (s *Server) participation(c echo.Context) error {
 		}
 		return s.renderConsole(c, http.StatusOK, "participation", p)
 	}
-	counts, err := s.data.ResponseCounts(ctx, pulse.ID)
+	o, err := s.openParticipation(ctx, *pulse)
 	if err != nil {
 		return err
 	}
-	deps, err := s.data.Departments(ctx)
-	if err != nil {
-		return err
-	}
-	k, err := s.pulseK(ctx, *pulse)
-	if err != nil {
-		return err
-	}
-	q, err := results.Questionnaire(*pulse)
-	if err != nil {
-		return err
-	}
-	cfg := analysis.DefaultConfig()
-	cfg.MinGroup, cfg.MinComments = k, max(k, pulse.MinComments, cfg.MinComments)
-	groups := make([]analysis.Group, len(deps))
-	own := make([]int, len(deps))
+	deps, ns, shown, total, totalShown, k := o.deps, o.n, o.shown, o.total, o.totalShown, o.k
 	headcount := 0
-	for i, d := range deps {
-		groups[i] = analysis.Group{ID: d.ID, ParentID: d.ParentID, Name: d.Name, Headcount: d.Headcount}
-		own[i] = counts[d.ID]
+	for _, d := range deps {
 		headcount += d.Headcount
-	}
-	// What the close would publish now (audit.Participation): in a tree
-	// every department counts its parts, the k rule runs across levels
-	// and the audit bounds hidden counts by the headcounts this page
-	// shows. A look just before the close then shows what the closed
-	// pulse shows. Ties are broken by department id: two looks with a
-	// rename in between hide the same.
-	ns, shown, total, totalShown, err := audit.Participation(q, cfg, groups, own)
-	if err != nil {
-		return err
 	}
 	tree := survey.NewTree(deps)
 	for i, d := range deps {
@@ -183,6 +156,53 @@ func (p *participationPage) row(name string, headcount, n int, show bool, k int)
 		p.Hidden = i18n.T(p.Lang, "participation_hidden_note", k)
 	}
 	return r
+}
+
+// openCounts are the response counts of an open pulse as they may be
+// shown (openParticipation).
+type openCounts struct {
+	deps       []survey.Department
+	n          []int
+	shown      []bool
+	total, k   int
+	totalShown bool
+}
+
+// openParticipation is what closing the open pulse p would publish of its
+// respondent counts now (audit.Participation): in a tree every department
+// counts its parts, the k rule runs across levels, and the audit bounds
+// hidden counts by the headcounts the participation page shows. A look
+// just before the close then shows what the closed pulse shows. Ties are
+// broken by department id: two looks with a rename in between hide the
+// same. The participation page and the pulse pages' totals read it.
+func (s *Server) openParticipation(ctx context.Context, p survey.Pulse) (openCounts, error) {
+	counts, err := s.data.ResponseCounts(ctx, p.ID)
+	if err != nil {
+		return openCounts{}, err
+	}
+	deps, err := s.data.Departments(ctx)
+	if err != nil {
+		return openCounts{}, err
+	}
+	k, err := s.pulseK(ctx, p)
+	if err != nil {
+		return openCounts{}, err
+	}
+	q, err := results.Questionnaire(p)
+	if err != nil {
+		return openCounts{}, err
+	}
+	cfg := analysis.DefaultConfig()
+	cfg.MinGroup, cfg.MinComments = k, max(k, p.MinComments, cfg.MinComments)
+	groups := make([]analysis.Group, len(deps))
+	own := make([]int, len(deps))
+	for i, d := range deps {
+		groups[i] = analysis.Group{ID: d.ID, ParentID: d.ParentID, Name: d.Name, Headcount: d.Headcount}
+		own[i] = counts[d.ID]
+	}
+	o := openCounts{deps: deps, k: k}
+	o.n, o.shown, o.total, o.totalShown, err = audit.Participation(q, cfg, groups, own)
+	return o, err
 }
 
 // branchHeadcount is a department's headcount with its parts', as its

@@ -142,3 +142,24 @@ func TestParticipationOfAnOpenPulseRespectsHeadcounts(t *testing.T) {
 		t.Errorf("the open look differs from the closed one:\nopen   %v (%s)\nclosed %v (%s)\n(names: %v)", open, openTotal, closed, closedTotal, e.ids)
 	}
 }
+
+// The same attack on the pulse's page: Alfa (3 of 3) and Bravo (4 of 4)
+// alone, the total 7 is what both headcounts add up to - everyone
+// answered. The close hides the organisation's total; the open pulse's
+// page hid only a total below k.
+func TestPulsePageTotalRespectsHeadcounts(t *testing.T) {
+	e := newShapedEnv(t, []shapedDepartment{{"Alfa", "", 3, 3}, {"Bravo", "", 4, 4}})
+	b := e.browser()
+	b.login("admin@example.org")
+	open := text(parseHTML(t, b.get("/pulses/"+e.pulse.ID+"?lang=en").body).byID("responses"))
+	if open == "7" {
+		t.Errorf("the open pulse's page shows the total 7 = Alfa's and Bravo's headcounts")
+	}
+	if _, err := results.Close(ctx, e.store, e.pulse.ID, analysis.DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	closed := text(parseHTML(t, b.get("/pulses/"+e.pulse.ID+"?lang=en").body).byID("responses"))
+	if open != closed {
+		t.Errorf("the open pulse's total %q, after the close %q", open, closed)
+	}
+}
