@@ -192,8 +192,8 @@ func (s *Server) openParticipation(ctx context.Context, p survey.Pulse) (openCou
 	if err != nil {
 		return openCounts{}, err
 	}
-	cfg := analysis.DefaultConfig()
-	cfg.MinGroup, cfg.MinComments = k, max(k, p.MinComments, cfg.MinComments)
+	cfg := analysis.DefaultConfig().WithMinGroup(k)
+	cfg.MinComments = max(cfg.MinComments, p.MinComments)
 	groups := make([]analysis.Group, len(deps))
 	own := make([]int, len(deps))
 	for i, d := range deps {
