@@ -427,6 +427,18 @@ func (e *ConfigError) Error() string {
 	return "analysis: invalid config: " + strings.Join(e.Problems, "; ")
 }
 
+// WithMinGroup returns c with the anonymity threshold k, and every other
+// minimum group size that may not lie below k (comments, decisions, alpha,
+// drivers) raised to k where it does: a pulse opened with k = 12 is
+// analysed with it, not refused for its default decision minimum of 10.
+func (c Config) WithMinGroup(k int) Config {
+	c.MinGroup = k
+	for _, m := range []*int{&c.MinComments, &c.MinDecisionN, &c.MinAlpha, &c.MinDrivers} {
+		*m = max(*m, k)
+	}
+	return c
+}
+
 // ErrMinGroup is returned by Analyze for an anonymity threshold below
 // MinAllowedGroup, whatever else is wrong with the config.
 var ErrMinGroup = errors.New("analysis: the anonymity threshold min_group may not be below 3")

@@ -87,7 +87,8 @@ func hiddenRemainder(count []int, shown []bool) int {
 }
 
 // CountsShown applies the same rule to plain counts outside an analysis
-// (the participation so far, per department): which counts may be shown,
+// (flat, without the audit; the participation page of an open pulse uses
+// audit.Participation, which adds the tree and the headcounts): which counts may be shown,
 // and whether their total may. A count below k is hidden, and so is the
 // smallest count shown while the hidden ones add up to between 1 and k-1;
 // equal counts are told apart by id[g] (the department id), so that two

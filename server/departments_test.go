@@ -195,7 +195,7 @@ func TestDepartmentWithResponsesCannotBeDeleted(t *testing.T) {
 		if d.has(tag("form", "id", "delete-form")) {
 			t.Fatal("a delete form for a department in use")
 		}
-		if got := text(d.byID("delete-blocked")); !strings.Contains(got, "responses have been given in it") ||
+		if got := text(d.byID("delete-blocked")); !strings.Contains(got, "it takes part in a pulse whose answers are still kept") ||
 			!strings.Contains(got, "a lead account belongs to it") || hasAttr(d.byID("delete-blocked"), "role") {
 			t.Fatalf("reasons shown: %q", got)
 		}
@@ -205,7 +205,7 @@ func TestDepartmentWithResponsesCannotBeDeleted(t *testing.T) {
 		d = parseHTML(t, p.body)
 		blocked := d.byID("delete-blocked")
 		if p.status != http.StatusConflict || attr(blocked, "role") != "alert" ||
-			!strings.HasPrefix(text(blocked), "Deze afdeling kan niet worden verwijderd: er zijn al antwoorden in gegeven") {
+			!strings.HasPrefix(text(blocked), "Deze afdeling kan niet worden verwijderd: ze doet mee aan een peiling waarvan de antwoorden nog bewaard worden") {
 			t.Fatalf("delete refused: %d %q", p.status, text(blocked))
 		}
 		if after := e.departments(); !reflect.DeepEqual(after, before) {

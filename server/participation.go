@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"trots/analysis"
+	"trots/analysis/audit"
 	"trots/server/i18n"
 	"trots/survey"
 	"trots/survey/results"
@@ -16,7 +17,7 @@ import (
 // participationPage is /participation (HR): responses so far per
 // department of a pulse - counts and rates only, never a time, and no
 // count of fewer than k people, nor one from which such a count could be
-// worked out (analysis.CountsShown).
+// worked out (audit.Participation: what the close would publish now).
 type participationPage struct {
 	consolePage
 	Pulses   []pulseOption
@@ -67,31 +68,18 @@ func (s *Server) participation(c echo.Context) error {
 		}
 		return s.renderConsole(c, http.StatusOK, "participation", p)
 	}
-	counts, err := s.data.ResponseCounts(ctx, pulse.ID)
+	o, err := s.openParticipation(ctx, *pulse)
 	if err != nil {
 		return err
 	}
-	deps, err := s.data.Departments(ctx)
-	if err != nil {
-		return err
-	}
-	k, err := s.pulseK(ctx, *pulse)
-	if err != nil {
-		return err
-	}
-	ns := make([]int, len(deps))
-	ids := make([]string, len(deps))
-	for i, d := range deps {
-		ns[i], ids[i] = counts[d.ID], d.ID
-	}
-	// Ties are broken by department id: two looks with a rename in
-	// between hide the same departments.
-	shown, totalShown := analysis.CountsShown(ns, ids, k)
-	total, headcount := 0, 0
-	for i, d := range deps {
-		p.Rows = append(p.Rows, p.row(d.Name, d.Headcount, ns[i], shown[i], k))
-		total += ns[i]
+	deps, ns, shown, total, totalShown, k := o.deps, o.n, o.shown, o.total, o.totalShown, o.k
+	headcount := 0
+	for _, d := range deps {
 		headcount += d.Headcount
+	}
+	tree := survey.NewTree(deps)
+	for i, d := range deps {
+		p.Rows = append(p.Rows, p.row(d.Name, branchHeadcount(tree, d.ID), ns[i], shown[i], k))
 	}
 	p.Total = p.row(p.T("participation_total"), headcount, total, totalShown, k)
 	// Early in a pulse every count is hidden: say that this is the rule at
@@ -102,9 +90,10 @@ func (s *Server) participation(c echo.Context) error {
 			p.Rows[i].Responses = p.T("participation_not_yet")
 		}
 	}
-	if !totalShown {
-		// The total is hidden only while it is below k (CountsShown), so
-		// saying so tells nothing more than its being hidden does.
+	if !totalShown && total < k {
+		// Below k the total is hidden anyway; saying so tells nothing
+		// more than its being hidden does. (The audit may hide a larger
+		// total too: then it reads "hidden".)
 		p.Total.Responses = i18n.T(p.Lang, "participation_total_below", k)
 	}
 	return s.renderConsole(c, http.StatusOK, "participation", p)
@@ -167,6 +156,65 @@ func (p *participationPage) row(name string, headcount, n int, show bool, k int)
 		p.Hidden = i18n.T(p.Lang, "participation_hidden_note", k)
 	}
 	return r
+}
+
+// openCounts are the response counts of an open pulse as they may be
+// shown (openParticipation).
+type openCounts struct {
+	deps       []survey.Department
+	n          []int
+	shown      []bool
+	total, k   int
+	totalShown bool
+}
+
+// openParticipation is what closing the open pulse p would publish of its
+// respondent counts now (audit.Participation): in a tree every department
+// counts its parts, the k rule runs across levels, and the audit bounds
+// hidden counts by the headcounts the participation page shows. A look
+// just before the close then shows what the closed pulse shows. Ties are
+// broken by department id: two looks with a rename in between hide the
+// same. The participation page and the pulse pages' totals read it.
+func (s *Server) openParticipation(ctx context.Context, p survey.Pulse) (openCounts, error) {
+	counts, err := s.data.ResponseCounts(ctx, p.ID)
+	if err != nil {
+		return openCounts{}, err
+	}
+	deps, err := s.data.Departments(ctx)
+	if err != nil {
+		return openCounts{}, err
+	}
+	k, err := s.pulseK(ctx, p)
+	if err != nil {
+		return openCounts{}, err
+	}
+	q, err := results.Questionnaire(p)
+	if err != nil {
+		return openCounts{}, err
+	}
+	cfg := analysis.DefaultConfig().WithMinGroup(k)
+	cfg.MinComments = max(cfg.MinComments, p.MinComments)
+	groups := make([]analysis.Group, len(deps))
+	own := make([]int, len(deps))
+	for i, d := range deps {
+		groups[i] = analysis.Group{ID: d.ID, ParentID: d.ParentID, Name: d.Name, Headcount: d.Headcount}
+		own[i] = counts[d.ID]
+	}
+	o := openCounts{deps: deps, k: k}
+	o.n, o.shown, o.total, o.totalShown, err = audit.Participation(q, cfg, groups, own)
+	return o, err
+}
+
+// branchHeadcount is a department's headcount with its parts', as its
+// count is: 0 (unknown, no rate) when a department without parts below it
+// has none, as in the analysis.
+func branchHeadcount(t survey.Tree, id string) int {
+	for _, d := range t.Branch(id) {
+		if d.Headcount <= 0 && len(t.Children(d.ID)) == 0 {
+			return 0
+		}
+	}
+	return t.TotalHeadcount(id)
 }
 
 // pulseK is the anonymity threshold of a pulse: the one it was opened

@@ -204,22 +204,21 @@ func (s *Server) totalResponses(ctx context.Context, p survey.Pulse, lang string
 		}
 		return strconv.Itoa(n), nil
 	}
-	counts, err := s.data.ResponseCounts(ctx, p.ID)
+	// An open pulse shows the total the participation page shows: the
+	// audit may hide it even at k or more (two hidden departments of 3
+	// and 4 employees with a total of 7 have each answered to the last
+	// person).
+	o, err := s.openParticipation(ctx, p)
 	if err != nil {
 		return "", err
 	}
-	n := 0
-	for _, c := range counts {
-		n += c
+	if o.total < o.k {
+		return i18n.T(lang, "pulses_responses_fewer", o.k), nil
 	}
-	k, err := s.pulseK(ctx, p)
-	if err != nil {
-		return "", err
+	if !o.totalShown {
+		return i18n.T(lang, "participation_hidden"), nil
 	}
-	if n < k {
-		return i18n.T(lang, "pulses_responses_fewer", k), nil
-	}
-	return strconv.Itoa(n), nil
+	return strconv.Itoa(o.total), nil
 }
 
 func (s *Server) pulses(c echo.Context) error {

@@ -194,8 +194,11 @@ func refuseWhileOpen(tx *gorm.DB) error {
 	return nil
 }
 
-// DeleteDepartment removes a department that has no responses yet and no
-// departments below it.
+// DeleteDepartment removes a department that takes part in no pulse whose
+// raw answers are kept and has no departments below it. Whether anyone in
+// it answered plays no part: refusing only a department with answers would
+// tell, of a department too small to be shown (one director), whether its
+// people answered - and, watched while a pulse is open, when.
 func (s *Store) DeleteDepartment(ctx context.Context, id string) error {
 	var below int64
 	if err := s.r.WithContext(ctx).Model(&departmentRow{}).Where("parent_id = ?", id).Count(&below).Error; err != nil {
@@ -204,7 +207,21 @@ func (s *Store) DeleteDepartment(ctx context.Context, id string) error {
 	if below > 0 {
 		return errorf(EConflict, "department_has_children", "departments belong to this department; move or delete them first")
 	}
-	res := s.w.WithContext(ctx).Delete(&departmentRow{ID: id})
+	var res *gorm.DB
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u, err := departmentUsage(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if u.Responses {
+			return errorf(EConflict, "department_has_responses", "the department takes part in a pulse whose answers are kept; it cannot be deleted until the retention deletes them")
+		}
+		res = tx.Delete(&departmentRow{ID: id})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	switch {
 	case isForeignKeyViolation(res.Error):
 		return errorf(EConflict, "department_has_responses", "the department has responses; it cannot be deleted")

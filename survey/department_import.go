@@ -216,6 +216,10 @@ func lineError(code Code, key string, line int, name string, args ...string) err
 // given in it, decisions and action plans recorded for it (audit logs
 // that are never rewritten) and lead accounts that belong to it.
 type DepartmentUsage struct {
+	// Responses: the department takes part in a pulse whose raw answers
+	// are kept (open, or closed and not purged), so it may hold answers.
+	// Never whether it does: for a department hidden by the anonymity
+	// rule - one person, say - that would tell whether someone answered.
 	Responses bool
 	Decisions bool
 	Leads     bool
@@ -227,21 +231,33 @@ type DepartmentUsage struct {
 func (u DepartmentUsage) InUse() bool { return u.Responses || u.Decisions || u.Leads || u.Children }
 
 // DepartmentUsage tells what refers to a department, to explain why it
-// cannot be deleted. It reports presence only, never how many answers.
+// cannot be deleted. It never looks at answers (see Responses).
 func (s *Store) DepartmentUsage(ctx context.Context, id string) (DepartmentUsage, error) {
-	exists := func(table string) (bool, error) {
+	return departmentUsage(ctx, s.r, id)
+}
+
+// inKeptPulse is the condition on survey_links of a department that
+// takes part in a pulse whose raw answers are kept: every department that
+// can hold answers has a link of that pulse (answers come through links,
+// invitations and codes, which all make one), whether or not it does.
+const inKeptPulse = `SELECT 1 FROM survey_links l JOIN pulses p ON p.id = l.pulse_id
+	WHERE l.department_id = ? AND p.status <> 'draft' AND p.purged_at IS NULL`
+
+func departmentUsage(ctx context.Context, db *gorm.DB, id string) (DepartmentUsage, error) {
+	exists := func(query string) (bool, error) {
 		var n int64
-		err := s.r.WithContext(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM "+table+" WHERE department_id = ? LIMIT 1) AS x", id).
+		err := db.WithContext(ctx).Raw("SELECT COUNT(*) FROM ("+query+" LIMIT 1) AS x", id).
 			Scan(&n).Error
 		return n > 0, err
 	}
 	var u DepartmentUsage
 	var err error
 	for _, q := range []struct {
-		table string
+		query string
 		into  *bool
-	}{{"responses", &u.Responses}, {"comments", &u.Responses}, {"decisions", &u.Decisions}, {"actions", &u.Decisions}, {"users", &u.Leads}} {
-		found, e := exists(q.table)
+	}{{inKeptPulse, &u.Responses}, {"SELECT 1 FROM decisions WHERE department_id = ?", &u.Decisions},
+		{"SELECT 1 FROM actions WHERE department_id = ?", &u.Decisions}, {"SELECT 1 FROM users WHERE department_id = ?", &u.Leads}} {
+		found, e := exists(q.query)
 		if e != nil {
 			err = e
 			break
@@ -250,7 +266,7 @@ func (s *Store) DepartmentUsage(ctx context.Context, id string) (DepartmentUsage
 	}
 	if err == nil {
 		var below int64
-		err = s.r.WithContext(ctx).Model(&departmentRow{}).Where("parent_id = ?", id).Limit(1).Count(&below).Error
+		err = db.WithContext(ctx).Model(&departmentRow{}).Where("parent_id = ?", id).Limit(1).Count(&below).Error
 		u.Children = below > 0
 	}
 	if err != nil {

@@ -171,13 +171,18 @@ func TestDepartmentUsageTellsWhyItCannotBeDeleted(t *testing.T) {
 		if _, err := accounts.New(s).CreateUser(ctx, accounts.User{Email: "lead@example.org", Role: accounts.RoleLead, DepartmentID: led.ID}, "correct horse battery"); err != nil {
 			t.Fatal(err)
 		}
+		// Created after the pulse opened, with no link of it: in no pulse.
+		late := storetest.MustDepartment(t, s, "Later", 5)
+		// Leeg takes part in the pulse like Sales: whether anyone in a
+		// department answered never decides (nor tells) anything here.
 		for _, tc := range []struct {
 			d    survey.Department
 			want survey.DepartmentUsage
 		}{
 			{sales, survey.DepartmentUsage{Responses: true}},
-			{empty, survey.DepartmentUsage{}},
-			{led, survey.DepartmentUsage{Leads: true}},
+			{empty, survey.DepartmentUsage{Responses: true}},
+			{led, survey.DepartmentUsage{Responses: true, Leads: true}},
+			{late, survey.DepartmentUsage{}},
 		} {
 			u, err := s.DepartmentUsage(ctx, tc.d.ID)
 			if err != nil || u != tc.want {

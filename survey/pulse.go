@@ -251,16 +251,29 @@ func (s *Store) ClosePulse(ctx context.Context, id string) error {
 			// Every response gets a fresh random key: no later copy of
 			// the database, key file or not, maps a row to the key a
 			// client sent (submissionKeyHash).
-			if err := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE pulse_id = ?", id).Error; err != nil {
-				return fmt.Errorf("new response keys: %w", err)
+			if err := s.rekeyResponses(tx, id); err != nil {
+				return err
 			}
 			if err := tx.Where("pulse_id = ?", id).Delete(&signOnRow{}).Error; err != nil {
 				return fmt.Errorf("forget sign-ons: %w", err)
 			}
 			return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
 		})
-		if err != nil || closed == 0 || s.dialect != SQLite {
+		if err != nil || closed == 0 {
 			return err
+		}
+		if s.dialect == Postgres {
+			// The deleted sign-ons and invitations and the responses' old
+			// versions stay in the heap, each with the id of the
+			// transaction that wrote it, until a vacuum: a sign-on's id
+			// is its response's, so a copy of the data directory would
+			// join person hash to answers. Seal leaves a pulse whose rows
+			// now carry one id (the close's) alone, and autovacuum comes
+			// when it comes: vacuum now, as Seal does.
+			if err := conn.Exec("VACUUM (INDEX_CLEANUP ON) responses, comments, invitations, pulse_signons").Error; err != nil {
+				return fmt.Errorf("vacuum: %w", err)
+			}
+			return nil
 		}
 		// secure_delete zeroes the deleted rows; copies that page splits
 		// left in free space while the invitations were made stay until
@@ -284,6 +297,39 @@ func (s *Store) ClosePulse(ctx context.Context, id string) error {
 			return err
 		}
 		return errorf(EConflict, "pulse_not_open", "the pulse is %s; only an open pulse can be closed", p.Status)
+	}
+	return nil
+}
+
+// rekeyResponses gives every response of a closing pulse a fresh random
+// key. On PostgreSQL an UPDATE would write the new versions in the order
+// of the old ones - for what arrived since the last seal, the order of
+// arrival - and the comments would keep theirs, each with its response's
+// transaction id: the n-th response and the n-th comment of the heap would
+// be one person's. So, as Seal does, the responses are deleted and
+// inserted again ordered by their new keys, and the comments ordered by
+// their random ids, in the close's transaction: afterwards every row of
+// the pulse carries that one id and lies in an order that says nothing of
+// arrival (the old versions are vacuumed after the commit). On SQLite the
+// tables are ordered by their keys (WITHOUT ROWID) and the close rebuilds
+// the file.
+func (s *Store) rekeyResponses(tx *gorm.DB, id string) error {
+	if s.dialect != Postgres {
+		if err := tx.Exec("UPDATE responses SET submission_key = "+s.randomKeySQL()+" WHERE pulse_id = ?", id).Error; err != nil {
+			return fmt.Errorf("new response keys: %w", err)
+		}
+		return nil
+	}
+	if err := tx.Exec(`WITH moved AS (DELETE FROM responses WHERE pulse_id = ? RETURNING pulse_id, department_id, answers)
+		INSERT INTO responses (pulse_id, department_id, submission_key, answers)
+		SELECT pulse_id, department_id, k, answers FROM (SELECT m.*, `+s.randomKeySQL()+` AS k FROM moved m) r
+		ORDER BY department_id, k`, id).Error; err != nil {
+		return fmt.Errorf("new response keys: %w", err)
+	}
+	if err := tx.Exec(`WITH moved AS (DELETE FROM comments WHERE pulse_id = ? RETURNING pulse_id, department_id, id, item_id, body, masked)
+		INSERT INTO comments (pulse_id, department_id, id, item_id, body, masked)
+		SELECT pulse_id, department_id, id, item_id, body, masked FROM moved ORDER BY department_id, id`, id).Error; err != nil {
+		return fmt.Errorf("comments in key order: %w", err)
 	}
 	return nil
 }

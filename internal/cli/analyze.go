@@ -65,11 +65,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	if *minGroup != 0 {
-		cfg.MinGroup = *minGroup
 		// The other minimums may never be below k.
-		for _, m := range []*int{&cfg.MinComments, &cfg.MinDecisionN, &cfg.MinAlpha, &cfg.MinDrivers} {
-			*m = max(*m, cfg.MinGroup)
-		}
+		cfg = cfg.WithMinGroup(*minGroup)
 	}
 	var hs []csvdata.Headcount
 	if *headcounts != "" {

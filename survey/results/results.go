@@ -59,7 +59,7 @@ func Input(ctx context.Context, st Store, p survey.Pulse, q *questionnaires.Ques
 		return analysis.Input{}, err
 	}
 	if p.MinGroup > 0 {
-		cfg.MinGroup = p.MinGroup
+		cfg = cfg.WithMinGroup(p.MinGroup)
 	}
 	if p.MinComments > 0 {
 		cfg.MinComments = p.MinComments
