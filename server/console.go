@@ -37,7 +37,7 @@ type consoleStore interface {
 	RecordDecision(ctx context.Context, d survey.Decision) (survey.Decision, error)
 	Decisions(ctx context.Context, pulseID, departmentID string) ([]survey.Decision, error)
 	PlanStore // action plans (action_plan.go)
-	ResponseCounts(ctx context.Context, pulseID string) (map[string]int, error)
+	Participation(ctx context.Context, pulseID string, every time.Duration) (map[string]int, time.Time, error)
 	auditStore
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,9 @@ type participationPage struct {
 	Hidden string
 	// Open says, for a pulse still taking answers, when counts appear.
 	Open string
+	// Counted says when the counts of an open pulse were taken, and how
+	// often they are taken again.
+	Counted string
 }
 
 type participationRow struct {
@@ -85,6 +89,7 @@ func (s *Server) participation(c echo.Context) error {
 	// Early in a pulse every count is hidden: say that this is the rule at
 	// work, not an empty pulse, and when counts appear.
 	p.Open = i18n.T(p.Lang, "participation_open_note", k)
+	p.Counted = s.countedNote(p.Lang, o.asOf)
 	for i := range p.Rows {
 		if !shown[i] {
 			p.Rows[i].Responses = p.T("participation_not_yet")
@@ -161,6 +166,8 @@ func (p *participationPage) row(name string, headcount, n int, show bool, k int)
 // openCounts are the response counts of an open pulse as they may be
 // shown (openParticipation).
 type openCounts struct {
+	// asOf is when the counts were taken (survey.Store.Participation).
+	asOf       time.Time
 	deps       []survey.Department
 	n          []int
 	shown      []bool
@@ -176,7 +183,7 @@ type openCounts struct {
 // broken by department id: two looks with a rename in between hide the
 // same. The participation page and the pulse pages' totals read it.
 func (s *Server) openParticipation(ctx context.Context, p survey.Pulse) (openCounts, error) {
-	counts, err := s.data.ResponseCounts(ctx, p.ID)
+	counts, asOf, err := s.data.Participation(ctx, p.ID, s.cfg.ParticipationEvery)
 	if err != nil {
 		return openCounts{}, err
 	}
@@ -200,9 +207,20 @@ func (s *Server) openParticipation(ctx context.Context, p survey.Pulse) (openCou
 		groups[i] = analysis.Group{ID: d.ID, ParentID: d.ParentID, Name: d.Name, Headcount: d.Headcount}
 		own[i] = counts[d.ID]
 	}
-	o := openCounts{deps: deps, k: k}
+	o := openCounts{deps: deps, k: k, asOf: asOf}
 	o.n, o.shown, o.total, o.totalShown, err = audit.Participation(q, cfg, groups, own)
 	return o, err
+}
+
+// countedNote says when the counts of an open pulse were taken and why
+// they are not live.
+func (s *Server) countedNote(lang string, asOf time.Time) string {
+	every := s.cfg.ParticipationEvery
+	if every <= 0 {
+		return i18n.T(lang, "participation_counted_live")
+	}
+	hours := int(every.Round(time.Hour) / time.Hour)
+	return i18n.T(lang, "participation_counted", consoleTime(asOf), max(hours, 1))
 }
 
 // branchHeadcount is a department's headcount with its parts', as its

@@ -91,13 +91,19 @@ type Config struct {
 	// PasswordLoginOff switches password sign-in off: with single
 	// sign-on, the provider is then the only way into the console.
 	PasswordLoginOff bool
+	// ParticipationEvery is how often the participation of an open pulse
+	// is counted again (survey.Store.Participation; default a day,
+	// TROTS_PARTICIPATION_EVERY): watched live, the pages' hidden cells
+	// would tell when someone in a small department answered. Negative
+	// counts at every look.
+	ParticipationEvery time.Duration
 }
 
 // DefaultConfig is used for fields left zero.
 func DefaultConfig() Config {
 	return Config{BodyLimit: "1M", RequestTimeout: 30 * time.Second, SurveyRate: 20, SurveyBurst: 400,
 		MaxConns: 4096, MaxConnsPerSource: 256, HeaderTimeout: 5 * time.Second, SurveyBodyTimeout: 10 * time.Second,
-		IdleTimeout: 60 * time.Second, Quotas: DefaultQuotas()}
+		IdleTimeout: 60 * time.Second, Quotas: DefaultQuotas(), ParticipationEvery: 24 * time.Hour}
 }
 
 // store is what the server needs of the survey store.
@@ -184,6 +190,9 @@ func New(cfg Config, log *slog.Logger, st store, acc *accounts.Store) *Server {
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = def.IdleTimeout
+	}
+	if cfg.ParticipationEvery == 0 {
+		cfg.ParticipationEvery = def.ParticipationEvery
 	}
 	cfg.Quotas = cfg.Quotas.withDefaults()
 	if cfg.Questionnaire == nil {

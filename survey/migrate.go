@@ -428,6 +428,18 @@ CREATE INDEX account_links_email ON account_links (email);
 -- decisions and reports only.
 ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'read'));
 `},
+	{16, "participation of an open pulse counted at most once a day", `
+-- What the participation pages of an open pulse show (participation.go):
+-- the answers per department as counted at taken_at, counted again at
+-- most once a day, so that looking often cannot tell when someone in a
+-- small department answered. Counts only, which the responses hold
+-- anyway; the row goes when the pulse closes.
+CREATE TABLE participation_snapshots (
+	pulse_id TEXT      NOT NULL PRIMARY KEY REFERENCES pulses(id) ON DELETE CASCADE,
+	taken_at TIMESTAMP NOT NULL,
+	counts   TEXT      NOT NULL
+);
+`},
 }
 
 // tokenKeyVersion is the schema version from which invitation hashes are

@@ -257,6 +257,10 @@ func (s *Store) ClosePulse(ctx context.Context, id string) error {
 			if err := tx.Where("pulse_id = ?", id).Delete(&signOnRow{}).Error; err != nil {
 				return fmt.Errorf("forget sign-ons: %w", err)
 			}
+			// The closed pulse's participation is its stored results'.
+			if err := tx.Where("pulse_id = ?", id).Delete(&participationRow{}).Error; err != nil {
+				return fmt.Errorf("forget participation snapshot: %w", err)
+			}
 			return tx.Where("pulse_id = ?", id).Delete(&invitationRow{}).Error
 		})
 		if err != nil || closed == 0 {

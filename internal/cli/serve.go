@@ -37,6 +37,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	signOnDept := fs.String("signon-department-claim", env("TROTS_OIDC_DEPARTMENT_CLAIM", ""), "single sign-on: the ID token claim with the department's name in trots, for leads and respondents (TROTS_OIDC_DEPARTMENT_CLAIM)")
 	signOnScopes := fs.String("signon-scopes", env("TROTS_OIDC_SCOPES", ""), "single sign-on: scopes to ask for besides openid, email and profile, comma-separated (TROTS_OIDC_SCOPES)")
 	passwordLogin := fs.Bool("password-login", env("TROTS_PASSWORD_LOGIN", "on") != "off", "console sign-in with a password; with single sign-on it can be switched off (TROTS_PASSWORD_LOGIN=off)")
+	participationEvery := 24 * time.Hour
+	fs.Func("participation-every", "how often the participation of an open pulse is counted again, e.g. 24h (the default), 12h, or live: counted live, the pages' hidden counts can tell when someone in a small department answered (TROTS_PARTICIPATION_EVERY)", func(v string) error {
+		d, err := parseParticipationEvery(v)
+		participationEvery = d
+		return err
+	})
+	if v := env("TROTS_PARTICIPATION_EVERY", ""); v != "" {
+		d, err := parseParticipationEvery(v)
+		if err != nil {
+			return usageError(fs, "TROTS_PARTICIPATION_EVERY: "+err.Error())
+		}
+		participationEvery = d
+	}
 	schedule := scheduleFlag(fs)
 	limits := newLimitsFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -103,7 +116,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn("behind TLS without trusted proxies: if a reverse proxy connects, every client has its address and one person's failed logins lock out the account for all; set TROTS_TRUSTED_PROXIES")
 	}
 	cfg := server.Config{BodyLimit: *bodyLimit, RequestTimeout: *timeout, TLS: *tls, TrustedProxies: trusted,
-		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public, SignOn: signOn, PasswordLoginOff: !*passwordLogin}
+		Metrics: reg, MetricsToken: *metricsToken, PublicURL: public, SignOn: signOn, PasswordLoginOff: !*passwordLogin,
+		ParticipationEvery: participationEvery}
 	limits.apply(&cfg)
 	srv := server.New(cfg, log, store, accounts.New(store))
 	fmt.Fprintf(stdout, "trots %s is serving on http://%s (database: %s)\n", buildVersion(), ln.Addr(), store.Dialect())
@@ -165,4 +179,17 @@ func printSetupLink(ctx context.Context, store *survey.Store, w io.Writer, publi
 		link.ExpiresAt.Format("2006-01-02 15:04"), strings.TrimRight(base, "/"), token)
 	fmt.Fprintln(w, "(or, on the server: trots user add --email you@example.org --role admin)")
 	return nil
+}
+
+// parseParticipationEvery reads --participation-every: a duration of at
+// least an hour, or "live" (counted at every look).
+func parseParticipationEvery(v string) (time.Duration, error) {
+	if strings.TrimSpace(v) == "live" {
+		return -1, nil
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < time.Hour {
+		return 0, fmt.Errorf("%q: give a duration of at least an hour (24h, 12h) or live", v)
+	}
+	return d, nil
 }
