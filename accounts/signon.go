@@ -78,3 +78,41 @@ func (s *Store) SignOnUser(ctx context.Context, u User) (user User, created bool
 	}
 	return row.domain(), created, nil
 }
+
+// EndSignOnAccess ends the sessions and API tokens of the account of email
+// when single sign-on made it (it has no password). The server calls it
+// when the provider, asked just now, gives the person no role any more:
+// what the organisation took away at the provider should not live on in
+// trots until a session's end or a token's expiry. A password account is
+// left alone (an administrator of trots' own who tries the provider by
+// mistake keeps the console), and so is the account itself, whose role
+// the next sign-on with a role brings back. It tells how many sessions
+// and tokens ended.
+func (s *Store) EndSignOnAccess(ctx context.Context, email string) (int, error) {
+	if !survey.PlainText(email, false) {
+		return 0, nil
+	}
+	ended := 0
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row userRow
+		err := tx.Take(&row, "email = ?", NormalizeEmail(email)).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && row.PasswordHash != noPassword {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, t := range []any{&sessionRow{}, &apiTokenRow{}} {
+			res := tx.Where("user_id = ?", row.ID).Delete(t)
+			if res.Error != nil {
+				return res.Error
+			}
+			ended += int(res.RowsAffected)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, internal("end a sign-on account's access", err)
+	}
+	return ended, nil
+}

@@ -31,6 +31,7 @@ type accountStore interface {
 	UserByEmail(ctx context.Context, email string) (accounts.User, error)
 	Authenticate(ctx context.Context, email, password, ip string) (accounts.User, error)
 	SignOnUser(ctx context.Context, u accounts.User) (accounts.User, bool, error)
+	EndSignOnAccess(ctx context.Context, email string) (int, error)
 	SetUserLanguage(ctx context.Context, userID, lang string) error
 	NewSession(ctx context.Context, userID, replaced string) (string, error)
 	SessionByToken(ctx context.Context, token string) (accounts.Session, error)

@@ -459,7 +459,15 @@ func (s *Server) signOnCallbackHandler(c echo.Context) error {
 	case claims.Email == "":
 		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_email", claims, "no verified e-mail address in the ID token")
 	case role == "":
-		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_role", claims, "no role: the groups claim names no mapped group")
+		reason := "no role: the groups claim names no mapped group"
+		ended, err := s.accounts.EndSignOnAccess(ctx, claims.Email)
+		if err != nil {
+			return err
+		}
+		if ended > 0 {
+			reason += fmt.Sprintf("; the sign-on account's %d sessions and API tokens ended", ended)
+		}
+		return s.refuseStaffSignOn(c, http.StatusForbidden, "signon_no_role", claims, reason)
 	case role == accounts.RoleLead:
 		d, ok, err := s.signon.department(ctx, claims.raw)
 		if err != nil {

@@ -262,6 +262,57 @@ func TestSignOnRefusesWithoutARole(t *testing.T) {
 	}
 }
 
+// When the provider no longer gives someone a role, their next sign-on
+// ends what their sign-on account still holds in trots: its open sessions
+// and API tokens. A password account of the same address keeps its
+// session (an administrator of trots' own who tries the provider by
+// mistake), and a later sign-on with a role gets back in.
+func TestSignOnWithoutARoleEndsTheSignOnAccountsAccess(t *testing.T) {
+	e := newSignOnEnv(t, storetest.SQLiteDSN(t), server.Config{})
+	alice := oidctest.Person{Username: "alice", Password: "pw-alice", Email: "alice@example.org", Groups: []string{"trots-viewers"}}
+	e.op.SetPerson(alice)
+	first := e.signOn(t, nil, "/login/signon", "alice", "pw-alice", english)
+	if first.status != http.StatusOK || first.final.Path != "/board" {
+		t.Fatalf("sign-on as viewer: %d at %s", first.status, first.final)
+	}
+	tok, err := accounts.New(e.store).NewAPIToken(ctx, "alice@example.org", "power-bi")
+	must(t, err)
+	if code, _ := e.api("GET", "/api/v1/pulses", tok, ""); code != http.StatusOK {
+		t.Fatalf("the token before: %d", code)
+	}
+	pw := e.browser()
+	pw.login("viewer@example.org")
+
+	alice.Groups = []string{"staff"}
+	e.op.SetPerson(alice)
+	if run := e.signOn(t, nil, "/login/signon", "alice", "pw-alice", english); run.status != http.StatusForbidden {
+		t.Fatalf("sign-on without a role: %d", run.status)
+	}
+	if p := first.browser(t, e).get("/board"); p.status != http.StatusSeeOther {
+		t.Errorf("the earlier session after the role went at the provider: %d, want a redirect to the login", p.status)
+	}
+	if code, _ := e.api("GET", "/api/v1/pulses", tok, ""); code != http.StatusUnauthorized {
+		t.Errorf("the API token after the role went at the provider: %d, want 401", code)
+	}
+	if refused := e.audit(t, "login.signon_refused"); len(refused) != 1 || !strings.Contains(refused[0].Detail, "2 sessions and API tokens ended") {
+		t.Errorf("audit log: %+v", refused)
+	}
+
+	e.op.SetPerson(oidctest.Person{Username: "vera", Password: "pw", Email: "viewer@example.org", Groups: []string{"staff"}})
+	if run := e.signOn(t, nil, "/login/signon", "vera", "pw", english); run.status != http.StatusForbidden {
+		t.Fatalf("password account's address without a role: %d", run.status)
+	}
+	if p := pw.get("/board"); p.status != http.StatusOK {
+		t.Errorf("a password account's session after a refused sign-on: %d, want it kept", p.status)
+	}
+
+	alice.Groups = []string{"trots-viewers"}
+	e.op.SetPerson(alice)
+	if run := e.signOn(t, nil, "/login/signon", "alice", "pw-alice", english); run.status != http.StatusOK || run.final.Path != "/board" {
+		t.Errorf("sign-on with the role back: %d at %s", run.status, run.final)
+	}
+}
+
 // ID tokens the provider did not make for trots, or not for this sign-on,
 // are refused: another issuer, another audience, expired, signed with
 // another key, another nonce. A token re-signed unchanged with the
