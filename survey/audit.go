@@ -80,13 +80,13 @@ func (r auditRow) domain() AuditEntry {
 	return AuditEntry{ID: r.ID, At: r.At.UTC(), Actor: r.Actor, Action: r.Action, Object: r.Object, Detail: r.Detail, Sensitive: r.Sensitive}
 }
 
-// auditText makes a text fit for one line of the log: control characters
-// become spaces, and it is cut to max characters.
 // AuditActor is an actor as the audit log keeps it (trimmed, control
 // characters replaced, at most 320 characters), for the records of other
 // packages that name who did something (an account link's creator).
 func AuditActor(s string) string { return auditText(s, auditActorMax) }
 
+// auditText makes a text fit for one line of the log: control characters
+// become spaces, and it is cut to max characters.
 func auditText(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
