@@ -17,7 +17,7 @@ import (
 // role, or issues a password reset for an account; a fresh install prints
 // a setup link for the first administrator. The link lets its holder
 // choose a password (the usual rules), once, before it expires. Only a
-// keyed hash of the token is stored (tokenHash, keyfile.go).
+// keyed hash of the token is stored (survey.Store.TokenHash, under the key file).
 
 // AccountLinkKind is what a one-time link does.
 type AccountLinkKind string
@@ -40,7 +40,7 @@ const DefaultAccountLinkLifetime = 72 * time.Hour
 const MaxAccountLinkLifetime = 14 * 24 * time.Hour
 
 // AccountLinkKeep is how long after its expiry a link is kept, so that it
-// can still say it was used or expired (ExpireRecords then deletes it).
+// can still say it was used or expired (ExpireAccounts then deletes it).
 const AccountLinkKeep = 30 * 24 * time.Hour
 
 // AccountLink is what a link's holder may do, as shown before they choose
