@@ -3,7 +3,6 @@ package accounts_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,19 +22,6 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// clock is a settable time for stores under test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // store is the accounts of a test database, beside the survey store they
 // are open on (for departments, pulses and decisions).
 type store struct {
@@ -45,10 +31,10 @@ type store struct {
 
 func open(t *testing.T, db *survey.Store) store { return store{Store: accounts.New(db), db: db} }
 
-func mustOpenClocked(t *testing.T, dsn string) (store, *clock) {
+func mustOpenClocked(t *testing.T, dsn string) (store, *storetest.Clock) {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	db, err := survey.Open(ctx, dsn, survey.Options{Now: c.now})
+	c := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	db, err := survey.Open(ctx, dsn, survey.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,13 +119,13 @@ func TestAuthenticateBacksOffPerAccountAndAddress(t *testing.T) {
 			t.Fatalf("other address: %v", err)
 		}
 		// After the wait, one more failure doubles it.
-		c.advance(time.Minute)
+		c.Advance(time.Minute)
 		_, err = s.Authenticate(ctx, "anna@example.org", "wrong", "10.0.0.1")
 		wantCode(t, err, survey.EUnauthorized)
-		c.advance(time.Minute + 30*time.Second)
+		c.Advance(time.Minute + 30*time.Second)
 		_, err = s.Authenticate(ctx, "anna@example.org", "correct horse battery", "10.0.0.1")
 		wantCode(t, err, survey.ELocked)
-		c.advance(time.Minute)
+		c.Advance(time.Minute)
 		if _, err := s.Authenticate(ctx, "anna@example.org", "correct horse battery", "10.0.0.1"); err != nil {
 			t.Fatalf("after the back-off: %v", err)
 		}
@@ -179,24 +165,24 @@ func TestSessionsExpireRotateAndEndWithTheAccount(t *testing.T) {
 
 		// Idle expiry, kept off by use.
 		for i := 0; i < 3; i++ {
-			c.advance(accounts.SessionIdle - time.Minute)
+			c.Advance(accounts.SessionIdle - time.Minute)
 			if _, err := s.SessionByToken(ctx, tok2); err != nil {
 				t.Fatalf("used session after %d idle periods: %v", i+1, err)
 			}
 		}
-		c.advance(accounts.SessionIdle)
+		c.Advance(accounts.SessionIdle)
 		_, err = s.SessionByToken(ctx, tok2)
 		wantCode(t, err, survey.EUnauthorized)
 
 		// Absolute expiry, however busy.
 		tok3, _ := s.NewSession(ctx, u.ID, "")
 		for elapsed := time.Duration(0); elapsed < accounts.SessionAbsolute-time.Hour; elapsed += time.Hour {
-			c.advance(time.Hour)
+			c.Advance(time.Hour)
 			if _, err := s.SessionByToken(ctx, tok3); err != nil {
 				t.Fatalf("session after %s: %v", elapsed+time.Hour, err)
 			}
 		}
-		c.advance(time.Hour)
+		c.Advance(time.Hour)
 		_, err = s.SessionByToken(ctx, tok3)
 		wantCode(t, err, survey.EUnauthorized)
 
@@ -231,10 +217,10 @@ func TestDecisionsAreAnAppendOnlyLog(t *testing.T) {
 				Note: note, UserID: u.ID, UserEmail: u.Email})
 		}
 		first, err := rec(d.ID, survey.ChoiceNoGo, "  Wait for the reorganisation. ")
-		if err != nil || first.Note != "Wait for the reorganisation." || !first.DecidedAt.Equal(c.now()) {
+		if err != nil || first.Note != "Wait for the reorganisation." || !first.DecidedAt.Equal(c.Now()) {
 			t.Fatalf("first = %+v, %v", first, err)
 		}
-		c.advance(time.Hour)
+		c.Advance(time.Hour)
 		if _, err := rec(d.ID, survey.ChoiceGo, "Pilot with five volunteers."); err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +252,7 @@ func writer(s store) *gorm.DB { w, _ := s.db.Handles(); return w }
 func TestSignInIsRecordedOnTheAccount(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, clk := mustOpenClocked(t, dsn)
-		clk.t = time.Date(2026, 5, 4, 10, 30, 0, 0, time.UTC)
+		clk.Set(time.Date(2026, 5, 4, 10, 30, 0, 0, time.UTC))
 		_, err := s.CreateUser(ctx, accounts.User{Email: "or@example.org", Role: accounts.RoleCouncil}, "correct horse battery")
 		must(t, err)
 		if _, err := s.Authenticate(ctx, "or@example.org", "wrong password!!", "127.0.0.1"); err == nil {
@@ -280,8 +266,8 @@ func TestSignInIsRecordedOnTheAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		u, _ = s.UserByEmail(ctx, "or@example.org")
-		if !u.LastLogin.Equal(clk.now()) {
-			t.Errorf("last sign-in %v, want %v", u.LastLogin, clk.now())
+		if !u.LastLogin.Equal(clk.Now()) {
+			t.Errorf("last sign-in %v, want %v", u.LastLogin, clk.Now())
 		}
 	})
 }

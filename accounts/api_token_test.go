@@ -13,7 +13,7 @@ import (
 func TestAPITokenExpiresAndRecordsItsLastUse(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		s, clk := mustOpenClocked(t, dsn)
-		clk.t = time.Date(2026, 5, 4, 10, 30, 0, 0, time.UTC)
+		clk.Set(time.Date(2026, 5, 4, 10, 30, 0, 0, time.UTC))
 		_, err := s.CreateUser(ctx, accounts.User{Email: "bi@example.org", Role: accounts.RoleViewer}, "correct horse battery")
 		must(t, err)
 		token, err := s.NewAPITokenFor(ctx, "bi@example.org", "power-bi", 30*24*time.Hour)
@@ -23,10 +23,10 @@ func TestAPITokenExpiresAndRecordsItsLastUse(t *testing.T) {
 		}
 		list, err := s.APITokens(ctx, "bi@example.org")
 		must(t, err)
-		if len(list) != 1 || !list[0].LastUsed.IsZero() || !list[0].Expires.Equal(clk.now().Add(30*24*time.Hour)) {
+		if len(list) != 1 || !list[0].LastUsed.IsZero() || !list[0].Expires.Equal(clk.Now().Add(30*24*time.Hour)) {
 			t.Fatalf("new token: %+v", list)
 		}
-		clk.advance(36 * time.Hour)
+		clk.Advance(36 * time.Hour)
 		if _, err := s.UserByAPIToken(ctx, token); err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestAPITokenExpiresAndRecordsItsLastUse(t *testing.T) {
 		if want := time.Date(2026, 5, 5, 0, 0, 0, 0, time.UTC); !list[0].LastUsed.Equal(want) {
 			t.Errorf("last used %v, want %v (the day)", list[0].LastUsed, want)
 		}
-		clk.t = time.Date(2026, 6, 3, 10, 30, 0, 0, time.UTC) // 30 days after it was made
+		clk.Set(time.Date(2026, 6, 3, 10, 30, 0, 0, time.UTC)) // 30 days after it was made
 		_, err = s.UserByAPIToken(ctx, token)
 		if survey.ErrorCode(err) != survey.EUnauthorized || survey.ErrorKey(err) != "api_token_expired" || !strings.Contains(err.Error(), "2026-06-03") {
 			t.Errorf("expired token: %v", err)

@@ -69,11 +69,11 @@ func TestAccountLinksExpireAndUnknownOnesAreRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		clk.advance(72*time.Hour - time.Second)
+		clk.Advance(72*time.Hour - time.Second)
 		if _, err := s.AccountLinkByToken(ctx, token); err != nil {
 			t.Fatalf("just before expiry: %v", err)
 		}
-		clk.advance(time.Second)
+		clk.Advance(time.Second)
 		if _, err := s.UseAccountLink(ctx, token, "", goodPassword); survey.ErrorKey(err) != "account_link_expired" {
 			t.Fatalf("after 72 h: %v, want account_link_expired", err)
 		}
@@ -326,13 +326,13 @@ func TestRetentionForgetsOldAccountLinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		clk.advance(accounts.AccountLinkKeep)
+		clk.Advance(accounts.AccountLinkKeep)
 		fresh, _, err := s.InviteUser(ctx, accounts.User{Email: "soon@example.org", Role: accounts.RoleViewer}, "hr", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		clk.advance(2 * time.Hour)
-		if _, _, err := s.ExpireAccounts(ctx, clk.now(), survey.RecordPolicy{}); err != nil {
+		clk.Advance(2 * time.Hour)
+		if _, _, err := s.ExpireAccounts(ctx, clk.Now(), survey.RecordPolicy{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AccountLinkByToken(ctx, old); survey.ErrorKey(err) != "account_link_unknown" {

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,10 +21,8 @@ import (
 // look, so that watching the page cannot tell when someone answered; the
 // page says when it was counted and why.
 func TestOpenParticipationIsCountedOnceADay(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Now().UTC()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	st, err := survey.Open(ctx, storetest.SQLiteDSN(t), survey.Options{Now: clock})
+	clock := storetest.NewClock(time.Now().UTC())
+	st, err := survey.Open(ctx, storetest.SQLiteDSN(t), survey.Options{Now: clock.Now})
 	must(t, err)
 	t.Cleanup(func() { st.Close() })
 	q, err := questionnaires.Load("advocacy-readiness")
@@ -70,15 +67,11 @@ func TestOpenParticipationIsCountedOnceADay(t *testing.T) {
 		t.Fatalf("first look: rate %q, %q; want 6 of 20 and when it was counted", rate, counted)
 	}
 	submit(3)
-	mu.Lock()
-	now = now.Add(23 * time.Hour)
-	mu.Unlock()
+	clock.Advance(23 * time.Hour)
 	if rate, _ := look(); rate != "30%" {
 		t.Fatalf("a look 23 hours later shows %q: the 3 new answers show before the day is over", rate)
 	}
-	mu.Lock()
-	now = now.Add(time.Hour)
-	mu.Unlock()
+	clock.Advance(time.Hour)
 	if rate, counted := look(); rate != "45%" || !strings.Contains(counted, "Counted at") {
 		t.Fatalf("a day later: rate %q, %q; want 9 of 20", rate, counted)
 	}

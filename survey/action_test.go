@@ -42,7 +42,7 @@ func TestActionPlanIsBoundedAndLogged(t *testing.T) {
 		}
 		var first survey.Action
 		for i := range survey.MaxActions {
-			clk.advance(time.Minute)
+			clk.Advance(time.Minute)
 			a, err := s.AddAction(ctx, action("actie "+string(rune('a'+i))), by)
 			if err != nil {
 				t.Fatal(err)
@@ -55,12 +55,12 @@ func TestActionPlanIsBoundedAndLogged(t *testing.T) {
 		if survey.ErrorKey(err) != "action_too_many" {
 			t.Fatalf("sixth action: %v", err)
 		}
-		clk.advance(time.Minute)
+		clk.Advance(time.Minute)
 		first.Status = survey.ActionInProgress
 		if _, err := s.UpdateAction(ctx, first, by); err != nil {
 			t.Fatal(err)
 		}
-		clk.advance(time.Minute)
+		clk.Advance(time.Minute)
 		first.Owner = "afdelingshoofd"
 		if _, err := s.UpdateAction(ctx, first, by); err != nil {
 			t.Fatal(err)

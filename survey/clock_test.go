@@ -1,31 +1,18 @@
 package survey_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
 	"trots/accounts"
 	"trots/survey"
+	"trots/survey/storetest"
 )
 
-// clock is a settable time for stores under test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func mustOpenClocked(t *testing.T, dsn string) (*survey.Store, *clock) {
+func mustOpenClocked(t *testing.T, dsn string) (*survey.Store, *storetest.Clock) {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	s, err := survey.Open(ctx, dsn, survey.Options{Now: c.now})
+	c := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s, err := survey.Open(ctx, dsn, survey.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

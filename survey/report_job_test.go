@@ -14,7 +14,7 @@ import (
 // pulse, a department and two users.
 type reportJobFixture struct {
 	s            *survey.Store
-	clock        *clock
+	clock        *storetest.Clock
 	closed, open survey.Pulse
 	dept         survey.Department
 	anna, bert   accounts.User
@@ -76,7 +76,7 @@ func TestReportJobLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantCode(t, f.s.StartReportJob(ctx, j.ID), survey.EConflict)
-		f.clock.advance(time.Second)
+		f.clock.Advance(time.Second)
 		if err := f.s.ReportJobProgress(ctx, j.ID, 3, 4); err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestReportJobLimitsAndExpiry(t *testing.T) {
 		}
 		f.mustCreateIn(t, f.anna, f.dept.ID, "en") // a finished job frees a place
 
-		f.clock.advance(survey.ReportJobTTL + time.Minute)
+		f.clock.Advance(survey.ReportJobTTL + time.Minute)
 		_, err = f.s.ReportJob(ctx, a.ID, f.anna.ID)
 		wantCode(t, err, survey.ENotFound)
 		if list, err := f.s.ReportJobs(ctx, f.anna.ID, 10); err != nil || len(list) != 0 {
@@ -214,7 +214,7 @@ func TestLostReportJobShowsFailed(t *testing.T) {
 			}
 		}
 		for i := 0; i < 10; i++ {
-			f.clock.advance(survey.ReportJobHeartbeat)
+			f.clock.Advance(survey.ReportJobHeartbeat)
 			if err := f.s.TouchReportJob(ctx, alive.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -260,7 +260,7 @@ func TestReportJobQuotaAndStorageCap(t *testing.T) {
 			if err != nil {
 				t.Fatalf("job %d: %v", i, err)
 			}
-			f.clock.advance(time.Hour)
+			f.clock.Advance(time.Hour)
 			finish(j, 1000)
 			made = append(made, j)
 		}
@@ -295,7 +295,7 @@ func TestReportJobQuotaAndStorageCap(t *testing.T) {
 			}
 		}
 		// A day later the removed report can be made again.
-		f.clock.advance(24 * time.Hour)
+		f.clock.Advance(24 * time.Hour)
 		if j, err := create("", "nl"); err != nil || j.ID == made[0].ID || j.Status != survey.ReportQueued {
 			t.Fatalf("the removed report made again: %+v, %v", j, err)
 		}

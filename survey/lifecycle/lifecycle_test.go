@@ -22,28 +22,19 @@ var ctx = context.Background()
 // what the store stamps and what the lifecycle is told agree.
 var t0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 
-// clock is a settable time for a store.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-
 // org is a store with two departments on a clock at t0.
 type org struct {
 	t     *testing.T
 	s     *survey.Store
-	clock *clock
+	clock *storetest.Clock
 	deps  []survey.Department
 	q     *questionnaires.Questionnaire
 }
 
 func newOrg(t *testing.T, dsn string) *org {
 	t.Helper()
-	c := &clock{t: t0}
-	s, err := survey.Open(ctx, dsn, survey.Options{Now: c.now})
+	c := storetest.NewClock(t0)
+	s, err := survey.Open(ctx, dsn, survey.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +241,7 @@ func TestTransitions(t *testing.T) {
 			t.Fatalf("a closed pulse took an answer: %v", err)
 		}
 
-		o.clock.set(t0.Add(time.Hour))
+		o.clock.Set(t0.Add(time.Hour))
 		for what, f := range map[string]func() error{
 			"open":  func() error { _, err := lifecycle.Open(ctx, o.s, d.ID, t0.Add(time.Hour)); return err },
 			"close": func() error { _, err := lifecycle.Close(ctx, o.s, d.ID, cfg); return err },
@@ -290,7 +281,7 @@ func TestPulsePastItsClosingTimeRefusesAnswersBeforeTheSchedulerRuns(t *testing.
 		if err := o.submit(p, 1); err != nil {
 			t.Fatal(err)
 		}
-		o.clock.set(closes)
+		o.clock.Set(closes)
 		err := o.submit(p, 1)
 		if survey.ErrorKey(err) != "pulse_closed" || survey.ErrorCode(err) != survey.EConflict {
 			t.Fatalf("answer at the closing time: %v", err)
@@ -317,11 +308,11 @@ func TestTickOpensAndClosesWhatIsDueOnceOnly(t *testing.T) {
 		if err := o.submit(ending, 6); survey.ErrorKey(err) != "pulse_closed" {
 			t.Fatalf("answers at the closing time: %v", err)
 		}
-		o.clock.set(t0.Add(-time.Hour))
+		o.clock.Set(t0.Add(-time.Hour))
 		if err := o.submit(ending, 6); err != nil {
 			t.Fatal(err)
 		}
-		o.clock.set(t0)
+		o.clock.Set(t0)
 		running := o.open("Runs on", t0.Add(-time.Hour), t0.Add(time.Hour))
 		open := o.open("Open, no end", time.Time{}, time.Time{})
 
@@ -351,7 +342,7 @@ func TestTickOpensAndClosesWhatIsDueOnceOnly(t *testing.T) {
 		first, _ := o.s.PulseResult(ctx, ending.ID)
 
 		// Again, a minute later: nothing more to do, nothing stored twice.
-		o.clock.set(t0.Add(time.Minute))
+		o.clock.Set(t0.Add(time.Minute))
 		rep, err = lifecycle.Tick(ctx, o.s, t0.Add(time.Minute), cfg)
 		if err != nil || len(rep.Opened)+len(rep.Closed) != 0 || ids(rep.Missed) != missed.ID {
 			t.Fatalf("second tick: opened %s, closed %s, missed %s, %v", ids(rep.Opened), ids(rep.Closed), ids(rep.Missed), err)
@@ -361,7 +352,7 @@ func TestTickOpensAndClosesWhatIsDueOnceOnly(t *testing.T) {
 		}
 
 		// An hour later the running pulse ends; the tomorrow one waits.
-		o.clock.set(t0.Add(time.Hour))
+		o.clock.Set(t0.Add(time.Hour))
 		rep, err = lifecycle.Tick(ctx, o.s, t0.Add(time.Hour), cfg)
 		if err != nil || ids(rep.Closed) != running.ID || len(rep.Opened) != 0 {
 			t.Fatalf("third tick: opened %s, closed %s, %v", ids(rep.Opened), ids(rep.Closed), err)
@@ -395,7 +386,7 @@ func (c *savesCounter) SavePulseResult(ctx context.Context, id string, res json.
 func TestTwoSchedulersOnOneDatabase(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		o := newOrg(t, dsn)
-		other, err := survey.Open(ctx, dsn, survey.Options{Now: o.clock.now})
+		other, err := survey.Open(ctx, dsn, survey.Options{Now: o.clock.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -413,7 +404,7 @@ func TestTwoSchedulersOnOneDatabase(t *testing.T) {
 		counter := &savesCounter{stored: map[string]int{}}
 		stores := []lifecycle.Store{o.s, other}
 		for round, now := range []time.Time{t0, t0.Add(30 * time.Minute)} {
-			o.clock.set(now)
+			o.clock.Set(now)
 			reps := make([]lifecycle.Report, len(stores))
 			errs := make([]error, len(stores))
 			start := make(chan struct{})

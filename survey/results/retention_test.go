@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,16 +23,7 @@ import (
 	"trots/survey/storetest"
 )
 
-// clock is the injected time of a store.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
-func mustOpenAt(t *testing.T, dsn string, c *clock) *survey.Store {
+func mustOpenAt(t *testing.T, dsn string, c *storetest.Clock) *survey.Store {
 	t.Helper()
 	s, err := survey.Open(ctx, dsn, survey.Options{Now: c.Now})
 	if err != nil {
@@ -204,7 +194,7 @@ func mustAnalyze(t *testing.T, s *survey.Store, pulseID string) *results.Outcome
 func TestRetentionDeletesRawAnswersKeepsResults(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dsn string) {
 		t0 := time.Date(2025, 1, 15, 9, 0, 0, 0, time.UTC)
-		c := &clock{t: t0}
+		c := storetest.NewClock(t0)
 		s := mustOpenAt(t, dsn, c)
 		q, err := questionnaires.Load("advocacy-readiness")
 		if err != nil {
@@ -400,7 +390,7 @@ func TestAnalyzeRecordsItsDuration(t *testing.T) {
 // version is no longer shipped) keeps its raw answers and is reported.
 func TestRetentionSkipsPulsesItCannotAnalyse(t *testing.T) {
 	t0 := time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC)
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	s := mustOpenAt(t, storetest.SQLiteDSN(t), c)
 	p, err := s.CreatePulse(ctx, survey.Pulse{Name: "Oud", QuestionnaireID: "pulse", QuestionnaireVersion: 99})
 	if err != nil {
